@@ -1,0 +1,178 @@
+package dev.sediment.store;
+
+import dev.sediment.store.fs.DiskFileSystem;
+import dev.sediment.store.fs.FileSystem;
+import dev.sediment.store.sstable.Compression;
+
+import java.util.Objects;
+
+/**
+ * How a store is opened and tuned. Immutable; build with {@link #builder()}, start from
+ * {@link #defaults()}. Units are in the names.
+ *
+ * @param fileSystem            where files live (the disk by default; in-memory and fault-injecting ones for tests)
+ * @param createIfMissing       create an empty store if the directory holds none
+ * @param memtableSizeBytes     a memtable is frozen and flushed once it holds this much (16 MiB, as Kafka Streams' RocksDB)
+ * @param maxImmutableMemtables frozen memtables waiting for flush before writers stall (2)
+ * @param blockSizeBytes        target uncompressed SSTable data block size (4 KiB)
+ * @param blockRestartInterval  keys between restart points in a data block (16)
+ * @param bloomBitsPerKey       bloom filter bits per key, 0 for none (10, ≈1% false positives)
+ * @param compression           SSTable block compression (ZSTD; falls back to NONE if zstd-jni cannot load)
+ * @param blockCacheSizeBytes   uncompressed data blocks cached in memory (32 MiB)
+ * @param maxOpenFiles          SSTables kept open at once (500)
+ * @param maxManifestBytes      the manifest is rotated (rewritten as one snapshot) past this size (4 MiB)
+ * @param maxKeySizeBytes       largest key accepted (64 KiB)
+ * @param maxValueSizeBytes     largest value accepted (64 MiB)
+ */
+public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long memtableSizeBytes,
+                           int maxImmutableMemtables, int blockSizeBytes, int blockRestartInterval,
+                           int bloomBitsPerKey, Compression compression, long blockCacheSizeBytes,
+                           int maxOpenFiles, long maxManifestBytes, int maxKeySizeBytes, int maxValueSizeBytes) {
+
+    public StoreOptions {
+        Objects.requireNonNull(fileSystem, "fileSystem");
+        Objects.requireNonNull(compression, "compression");
+        positive("memtableSizeBytes", memtableSizeBytes);
+        positive("maxImmutableMemtables", maxImmutableMemtables);
+        positive("blockSizeBytes", blockSizeBytes);
+        positive("blockRestartInterval", blockRestartInterval);
+        if (bloomBitsPerKey < 0 || bloomBitsPerKey > 64) {
+            throw new IllegalArgumentException("bloomBitsPerKey must be in [0, 64]: " + bloomBitsPerKey);
+        }
+        if (blockCacheSizeBytes < 0) {
+            throw new IllegalArgumentException("blockCacheSizeBytes must be >= 0: " + blockCacheSizeBytes);
+        }
+        if (maxOpenFiles < 2) {
+            throw new IllegalArgumentException("maxOpenFiles must be >= 2: " + maxOpenFiles);
+        }
+        positive("maxManifestBytes", maxManifestBytes);
+        positive("maxKeySizeBytes", maxKeySizeBytes);
+        if (maxValueSizeBytes < 0) {
+            throw new IllegalArgumentException("maxValueSizeBytes must be >= 0: " + maxValueSizeBytes);
+        }
+    }
+
+    private static void positive(String name, long v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0: " + v);
+        }
+    }
+
+    public static StoreOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.fileSystem = fileSystem;
+        b.createIfMissing = createIfMissing;
+        b.memtableSizeBytes = memtableSizeBytes;
+        b.maxImmutableMemtables = maxImmutableMemtables;
+        b.blockSizeBytes = blockSizeBytes;
+        b.blockRestartInterval = blockRestartInterval;
+        b.bloomBitsPerKey = bloomBitsPerKey;
+        b.compression = compression;
+        b.blockCacheSizeBytes = blockCacheSizeBytes;
+        b.maxOpenFiles = maxOpenFiles;
+        b.maxManifestBytes = maxManifestBytes;
+        b.maxKeySizeBytes = maxKeySizeBytes;
+        b.maxValueSizeBytes = maxValueSizeBytes;
+        return b;
+    }
+
+    /** Builds {@link StoreOptions}; every field starts at its documented default. */
+    public static final class Builder {
+        private FileSystem fileSystem = DiskFileSystem.instance();
+        private boolean createIfMissing = true;
+        private long memtableSizeBytes = 16L << 20;
+        private int maxImmutableMemtables = 2;
+        private int blockSizeBytes = 4096;
+        private int blockRestartInterval = 16;
+        private int bloomBitsPerKey = 10;
+        private Compression compression = Compression.ZSTD;
+        private long blockCacheSizeBytes = 32L << 20;
+        private int maxOpenFiles = 500;
+        private long maxManifestBytes = 4L << 20;
+        private int maxKeySizeBytes = 64 << 10;
+        private int maxValueSizeBytes = 64 << 20;
+
+        private Builder() {
+        }
+
+        public Builder fileSystem(FileSystem v) {
+            fileSystem = v;
+            return this;
+        }
+
+        public Builder createIfMissing(boolean v) {
+            createIfMissing = v;
+            return this;
+        }
+
+        public Builder memtableSizeBytes(long v) {
+            memtableSizeBytes = v;
+            return this;
+        }
+
+        public Builder maxImmutableMemtables(int v) {
+            maxImmutableMemtables = v;
+            return this;
+        }
+
+        public Builder blockSizeBytes(int v) {
+            blockSizeBytes = v;
+            return this;
+        }
+
+        public Builder blockRestartInterval(int v) {
+            blockRestartInterval = v;
+            return this;
+        }
+
+        public Builder bloomBitsPerKey(int v) {
+            bloomBitsPerKey = v;
+            return this;
+        }
+
+        public Builder compression(Compression v) {
+            compression = v;
+            return this;
+        }
+
+        public Builder blockCacheSizeBytes(long v) {
+            blockCacheSizeBytes = v;
+            return this;
+        }
+
+        public Builder maxOpenFiles(int v) {
+            maxOpenFiles = v;
+            return this;
+        }
+
+        public Builder maxManifestBytes(long v) {
+            maxManifestBytes = v;
+            return this;
+        }
+
+        public Builder maxKeySizeBytes(int v) {
+            maxKeySizeBytes = v;
+            return this;
+        }
+
+        public Builder maxValueSizeBytes(int v) {
+            maxValueSizeBytes = v;
+            return this;
+        }
+
+        public StoreOptions build() {
+            return new StoreOptions(fileSystem, createIfMissing, memtableSizeBytes, maxImmutableMemtables,
+                    blockSizeBytes, blockRestartInterval, bloomBitsPerKey, compression, blockCacheSizeBytes,
+                    maxOpenFiles, maxManifestBytes, maxKeySizeBytes, maxValueSizeBytes);
+        }
+    }
+}
