@@ -1,0 +1,758 @@
+package dev.sediment.store.engine;
+
+import dev.sediment.store.CorruptionException;
+import dev.sediment.store.KeyRange;
+import dev.sediment.store.Snapshot;
+import dev.sediment.store.Store;
+import dev.sediment.store.StoreClosedException;
+import dev.sediment.store.StoreException;
+import dev.sediment.store.StoreIOException;
+import dev.sediment.store.StoreIterator;
+import dev.sediment.store.StoreOptions;
+import dev.sediment.store.StoreStats;
+import dev.sediment.store.WriteBatch;
+import dev.sediment.store.cache.BlockCache;
+import dev.sediment.store.fs.FileLock;
+import dev.sediment.store.fs.FileNames;
+import dev.sediment.store.fs.FileSystem;
+import dev.sediment.store.iterator.InternalIterator;
+import dev.sediment.store.iterator.MergingIterator;
+import dev.sediment.store.key.InternalKeys;
+import dev.sediment.store.key.KeyKind;
+import dev.sediment.store.manifest.FileMetadata;
+import dev.sediment.store.manifest.Version;
+import dev.sediment.store.manifest.VersionEdit;
+import dev.sediment.store.manifest.VersionSet;
+import dev.sediment.store.memtable.MemTable;
+import dev.sediment.store.sstable.TableOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The store: write path, read path, flushes and file lifecycle. See {@link Store} for the contract.
+ *
+ * <p>Locks (always taken in this order):
+ * <ul>
+ *   <li>{@code writeLock} serializes writers: revision assignment, memtable inserts, memtable switches.</li>
+ *   <li>{@code stateLock} guards the read-state swap, version references, the set of live versions and
+ *       the flush bookkeeping; writers stalled on a full set of frozen memtables wait on it.</li>
+ * </ul>
+ * Publication: a write becomes visible when {@link #visibleRevision} (volatile) moves past it, after
+ * every entry of its batch is in the memtable — so batches are atomic for readers.
+ */
+public final class Engine implements Store {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    private static final long MAX_RETRY_DELAY_MILLIS = 5_000;
+
+    private final Path dir;
+    private final StoreOptions options;
+    private final FileSystem fs;
+    private final FileLock lock;
+    private final VersionSet versions;
+    private final BlockCache blockCache;
+    private final TableCache tableCache;
+    private final PointReader pointReader;
+    private final FlushJob flushJob;
+
+    private final Object writeLock = new Object();
+    private final Object stateLock = new Object();
+
+    /** Guarded by writeLock. */
+    private long lastAssignedRevision;
+    private volatile long visibleRevision;
+    private volatile ReadState readState;
+    private volatile boolean closed;
+    /** Set when the manifest's state is unknown: no more writes until reopened. */
+    private volatile StoreException fatalError;
+
+    // Guarded by stateLock.
+    private final Set<Version> liveVersions = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Long> knownTables = new HashSet<>();
+    private boolean flushRunning;
+    private long flushFailures;
+    private IOException lastFlushError;
+    private long retryDelayMillis;
+    private long flushes;
+    private long flushedBytes;
+    private long writeStalls;
+    private long writeStallNanos;
+
+    private final Set<AutoCloseable> openReaders = ConcurrentHashMap.newKeySet();
+
+    private Engine(Path dir, StoreOptions options, FileLock lock, VersionSet versions) {
+        this.dir = dir;
+        this.options = options;
+        this.fs = options.fileSystem();
+        this.lock = lock;
+        this.versions = versions;
+        this.blockCache = new BlockCache(options.blockCacheSizeBytes());
+        this.tableCache = new TableCache(fs, dir, blockCache, options.maxOpenFiles());
+        this.pointReader = new PointReader(tableCache);
+        this.flushJob = new FlushJob(fs, dir, new TableOptions(options.blockSizeBytes(),
+                options.blockRestartInterval(), options.bloomBitsPerKey(), options.compression(), 1));
+        Version v = versions.current();
+        v.ref();
+        liveVersions.add(v);
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMetadata f : v.files(level)) {
+                knownTables.add(f.fileNumber());
+            }
+        }
+        this.lastAssignedRevision = versions.lastRevision();
+        this.visibleRevision = lastAssignedRevision;
+        this.readState = new ReadState(new MemTable(), List.of(), v);
+    }
+
+    /** Opens a store; see {@link Store#open}. */
+    public static Engine open(Path dir, StoreOptions options) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        FileSystem fs = options.fileSystem();
+        FileLock lock = null;
+        VersionSet versions = null;
+        try {
+            if (!fs.exists(dir)) {
+                if (!options.createIfMissing()) {
+                    throw new StoreException("no store at " + dir + " (createIfMissing is false)");
+                }
+                fs.createDirectories(dir);
+            }
+            try {
+                lock = fs.lock(dir.resolve(FileNames.LOCK));
+            } catch (IOException e) {
+                throw new StoreIOException("cannot lock " + dir + "; is another process or store instance using it?", e);
+            }
+            versions = VersionSet.open(fs, dir, options.maxManifestBytes(), options.createIfMissing());
+            verifyTablesExist(fs, dir, versions.current());
+            sweepOrphans(fs, dir, versions);
+            Engine engine = new Engine(dir, options, lock, versions);
+            log.info("opened store {}: revision {}, {}", dir, engine.lastAssignedRevision, summary(versions.current()));
+            return engine;
+        } catch (IOException e) {
+            closeQuietly(versions, lock);
+            throw new StoreIOException("cannot open store " + dir, e);
+        } catch (RuntimeException e) {
+            closeQuietly(versions, lock);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(VersionSet versions, FileLock lock) {
+        try {
+            if (versions != null) {
+                versions.close();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // already failing
+        }
+        try {
+            if (lock != null) {
+                lock.close();
+            }
+        } catch (IOException ignored) {
+            // already failing
+        }
+    }
+
+    private static void verifyTablesExist(FileSystem fs, Path dir, Version v) throws IOException {
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMetadata f : v.files(level)) {
+                Path p = FileNames.table(dir, f.fileNumber());
+                if (!fs.exists(p)) {
+                    throw new CorruptionException(p, -1, "table named by the manifest (level " + level + ") is missing");
+                }
+                long size = fs.size(p);
+                if (size != f.sizeBytes()) {
+                    throw new CorruptionException(p, size, "table is " + size + " bytes, the manifest says " + f.sizeBytes());
+                }
+            }
+        }
+    }
+
+    /** Deletes what no durable state names: unreferenced tables, temp files, old manifests. */
+    private static void sweepOrphans(FileSystem fs, Path dir, VersionSet versions) throws IOException {
+        Set<Long> live = new HashSet<>();
+        Version v = versions.current();
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMetadata f : v.files(level)) {
+                live.add(f.fileNumber());
+            }
+        }
+        for (String name : fs.list(dir)) {
+            FileNames.Kind kind = FileNames.kind(name);
+            boolean orphan = switch (kind) {
+                case TEMP -> true;
+                case TABLE -> !live.contains(FileNames.number(name));
+                case MANIFEST -> FileNames.number(name) != versions.manifestFileNumber();
+                default -> false;
+            };
+            if (orphan) {
+                log.info("deleting orphan file {}/{}", dir, name);
+                fs.delete(dir.resolve(name));
+            }
+        }
+    }
+
+    private static String summary(Version v) {
+        StringBuilder sb = new StringBuilder();
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            int n = v.files(level).size();
+            if (n > 0) {
+                sb.append("L").append(level).append('=').append(n).append(' ');
+            }
+        }
+        return sb.length() == 0 ? "no tables" : sb.toString().trim();
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreClosedException("store " + dir);
+        }
+    }
+
+    private void checkWritable() {
+        checkOpen();
+        StoreException fatal = fatalError;
+        if (fatal != null) {
+            throw new StoreException("store " + dir + " is read-only after a manifest failure; reopen it to recover: "
+                    + fatal.getMessage(), fatal);
+        }
+    }
+
+    private void checkKey(byte[] key) {
+        Objects.requireNonNull(key, "key must not be null");
+        if (key.length > options.maxKeySizeBytes()) {
+            throw new IllegalArgumentException("key of " + key.length + " bytes is over maxKeySizeBytes ("
+                    + options.maxKeySizeBytes() + ")");
+        }
+    }
+
+    private void checkValue(byte[] value) {
+        Objects.requireNonNull(value, "value must not be null (use delete)");
+        if (value.length > options.maxValueSizeBytes()) {
+            throw new IllegalArgumentException("value of " + value.length + " bytes is over maxValueSizeBytes ("
+                    + options.maxValueSizeBytes() + ")");
+        }
+    }
+
+    @Override
+    public long put(byte[] key, byte[] value) {
+        checkKey(key);
+        checkValue(value);
+        synchronized (writeLock) {
+            checkWritable();
+            makeRoomForWrite(key.length + value.length);
+            long rev = ++lastAssignedRevision;
+            readState.active().add(key.clone(), InternalKeys.trailer(rev, KeyKind.PUT), value.clone());
+            visibleRevision = rev;
+            return rev;
+        }
+    }
+
+    @Override
+    public long delete(byte[] key) {
+        checkKey(key);
+        synchronized (writeLock) {
+            checkWritable();
+            makeRoomForWrite(key.length);
+            long rev = ++lastAssignedRevision;
+            readState.active().add(key.clone(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
+            visibleRevision = rev;
+            return rev;
+        }
+    }
+
+    @Override
+    public long write(WriteBatch batch) {
+        Objects.requireNonNull(batch, "batch must not be null");
+        for (WriteBatch.Op op : batch.ops()) {
+            checkKey(op.key());
+            if (!op.isDelete()) {
+                checkValue(op.value());
+            }
+        }
+        synchronized (writeLock) {
+            checkWritable();
+            if (batch.isEmpty()) {
+                return visibleRevision;
+            }
+            // The whole batch goes into one memtable, so a flush never splits it: atomic across crashes too.
+            makeRoomForWrite(batch.approximateBytes());
+            MemTable active = readState.active();
+            long rev = lastAssignedRevision;
+            for (WriteBatch.Op op : batch.ops()) {
+                rev++;
+                if (op.isDelete()) {
+                    active.add(op.key().clone(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
+                } else {
+                    active.add(op.key().clone(), InternalKeys.trailer(rev, KeyKind.PUT), op.value().clone());
+                }
+            }
+            lastAssignedRevision = rev;
+            visibleRevision = rev;
+            return rev;
+        }
+    }
+
+    /**
+     * Freezes the active memtable if {@code incomingBytes} would overflow it, stalling while too many
+     * frozen memtables wait for flush. REQUIRES: writeLock held.
+     */
+    private void makeRoomForWrite(long incomingBytes) {
+        MemTable active = readState.active();
+        if (active.isEmpty() || active.approximateBytes() + incomingBytes <= options.memtableSizeBytes()) {
+            return;
+        }
+        freezeActive();
+    }
+
+    /** Moves the active memtable to the frozen list, waiting for room. REQUIRES: writeLock held. */
+    private void freezeActive() {
+        synchronized (stateLock) {
+            if (readState.immutables().size() >= options.maxImmutableMemtables()) {
+                writeStalls++;
+                long start = System.nanoTime();
+                try {
+                    while (readState.immutables().size() >= options.maxImmutableMemtables()) {
+                        scheduleFlushLocked();
+                        if (fatalError != null) {
+                            throw fatalError;
+                        }
+                        if (closed) {
+                            throw new StoreClosedException("store " + dir);
+                        }
+                        try {
+                            stateLock.wait(100);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new StoreException("interrupted while waiting for a memtable flush in " + dir);
+                        }
+                    }
+                } finally {
+                    writeStallNanos += System.nanoTime() - start;
+                }
+            }
+            ReadState s = readState;
+            List<MemTable> frozen = new ArrayList<>(s.immutables().size() + 1);
+            frozen.add(s.active());
+            frozen.addAll(s.immutables());
+            readState = new ReadState(new MemTable(), frozen, s.version());
+            scheduleFlushLocked();
+        }
+    }
+
+    // ---------------------------------------------------------------- flushes
+
+    /** REQUIRES: stateLock held. */
+    private void scheduleFlushLocked() {
+        if (!flushRunning && !readState.immutables().isEmpty() && fatalError == null) {
+            flushRunning = true;
+            BackgroundPool.submit(this::flushLoop);
+        }
+    }
+
+    /** Flushes frozen memtables oldest first until none is left or one fails. */
+    private void flushLoop() {
+        while (true) {
+            MemTable mem;
+            synchronized (stateLock) {
+                List<MemTable> frozen = readState.immutables();
+                if (frozen.isEmpty() || fatalError != null) {
+                    flushRunning = false;
+                    stateLock.notifyAll();
+                    return;
+                }
+                mem = frozen.get(frozen.size() - 1);
+            }
+            FileMetadata table;
+            try {
+                table = flushJob.run(mem, versions.newFileNumber());
+            } catch (IOException | RuntimeException e) {
+                onFlushFailure(e);
+                return;
+            }
+            Version installed;
+            try {
+                VersionEdit edit = VersionEdit.builder()
+                        .addFile(0, table)
+                        .flushedRevision(mem.maxRevision())
+                        .lastRevision(mem.maxRevision())
+                        .build();
+                installed = versions.logAndApply(edit);
+            } catch (IOException | RuntimeException e) {
+                onManifestFailure(e);
+                return;
+            }
+            List<Long> obsolete;
+            synchronized (stateLock) {
+                knownTables.add(table.fileNumber());
+                ReadState s = readState;
+                List<MemTable> frozen = new ArrayList<>(s.immutables());
+                frozen.remove(frozen.size() - 1);
+                obsolete = installLocked(new ReadState(s.active(), frozen, installed));
+                flushes++;
+                flushedBytes += table.sizeBytes();
+                retryDelayMillis = 0;
+                lastFlushError = null;
+                stateLock.notifyAll();
+            }
+            deleteTables(obsolete);
+            log.debug("flushed memtable of {} entries into table {} ({} bytes)", mem.entries(), table.fileNumber(), table.sizeBytes());
+        }
+    }
+
+    private void onFlushFailure(Exception e) {
+        IOException io = e instanceof IOException ? (IOException) e : new IOException(e.toString(), e);
+        synchronized (stateLock) {
+            flushFailures++;
+            lastFlushError = io;
+            flushRunning = false;
+            retryDelayMillis = retryDelayMillis == 0 ? 100 : Math.min(MAX_RETRY_DELAY_MILLIS, retryDelayMillis * 2);
+            stateLock.notifyAll();
+            log.warn("flush of {} failed (will retry in {} ms; nothing is lost, the memtable stays in memory): {}",
+                    dir, retryDelayMillis, e.toString());
+            if (!closed) {
+                BackgroundPool.schedule(() -> {
+                    synchronized (stateLock) {
+                        if (!closed) {
+                            scheduleFlushLocked();
+                        }
+                    }
+                }, retryDelayMillis);
+            }
+        }
+    }
+
+    private void onManifestFailure(Exception e) {
+        IOException io = e instanceof IOException ? (IOException) e : new IOException(e.toString(), e);
+        StoreException fatal = new StoreIOException("manifest write failed in " + dir
+                + "; the store is read-only until reopened", io);
+        synchronized (stateLock) {
+            fatalError = fatal;
+            flushRunning = false;
+            stateLock.notifyAll();
+        }
+        log.error("{}", fatal.getMessage());
+    }
+
+    /**
+     * Installs a new read state; if its version is new, the old one loses the reference the read state
+     * held. Returns tables that became obsolete. REQUIRES: stateLock held.
+     */
+    private List<Long> installLocked(ReadState next) {
+        ReadState prev = readState;
+        if (next.version() != prev.version()) {
+            next.version().ref();
+            liveVersions.add(next.version());
+        }
+        readState = next;
+        if (next.version() != prev.version()) {
+            return unrefLocked(prev.version());
+        }
+        return List.of();
+    }
+
+    /** Drops one reference; returns tables no live version names any more. REQUIRES: stateLock held. */
+    private List<Long> unrefLocked(Version v) {
+        if (!v.unref()) {
+            return List.of();
+        }
+        liveVersions.remove(v);
+        Set<Long> live = new HashSet<>();
+        for (Version lv : liveVersions) {
+            for (int level = 0; level < Version.NUM_LEVELS; level++) {
+                for (FileMetadata f : lv.files(level)) {
+                    live.add(f.fileNumber());
+                }
+            }
+        }
+        List<Long> obsolete = new ArrayList<>();
+        for (Long n : knownTables) {
+            if (!live.contains(n)) {
+                obsolete.add(n);
+            }
+        }
+        obsolete.forEach(knownTables::remove);
+        return obsolete;
+    }
+
+    /** Deletes tables that no version names; the edit that dropped them is durable by construction. */
+    private void deleteTables(List<Long> obsolete) {
+        for (long n : obsolete) {
+            tableCache.evict(n);
+            try {
+                fs.delete(FileNames.table(dir, n));
+            } catch (IOException e) {
+                log.warn("cannot delete obsolete table {} (swept on next open): {}", FileNames.table(dir, n), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void flush() {
+        checkWritable();
+        long target;
+        synchronized (writeLock) {
+            target = visibleRevision;
+            if (!readState.active().isEmpty()) {
+                freezeActive();
+            }
+        }
+        waitForFlush(target);
+    }
+
+    /** Waits until every revision up to {@code target} is in SSTables, failing if a flush attempt fails. */
+    private void waitForFlush(long target) {
+        synchronized (stateLock) {
+            long failuresBefore = flushFailures;
+            while (readState.version().flushedRevision() < target && hasFrozenAtOrBelow(target)) {
+                if (fatalError != null) {
+                    throw fatalError;
+                }
+                if (flushFailures != failuresBefore) {
+                    throw new StoreIOException("flush of " + dir + " failed (it will be retried; nothing is lost)",
+                            lastFlushError);
+                }
+                scheduleFlushLocked();
+                try {
+                    stateLock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreException("interrupted while waiting for a flush of " + dir);
+                }
+            }
+        }
+    }
+
+    /** REQUIRES: stateLock held. */
+    private boolean hasFrozenAtOrBelow(long target) {
+        for (MemTable m : readState.immutables()) {
+            if (m.minRevision() <= target) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** Pins the current read state (its version). Release with {@link #release(ReadState)}. */
+    private ReadState acquire() {
+        synchronized (stateLock) {
+            ReadState s = readState;
+            s.version().ref();
+            return s;
+        }
+    }
+
+    private void release(ReadState s) {
+        List<Long> obsolete;
+        synchronized (stateLock) {
+            obsolete = unrefLocked(s.version());
+        }
+        deleteTables(obsolete);
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        checkKey(key);
+        checkOpen();
+        return getAt(key, visibleRevision);
+    }
+
+    byte[] getAt(byte[] key, long revision) {
+        ReadState s = acquire();
+        try {
+            return pointReader.get(s, key, revision);
+        } finally {
+            release(s);
+        }
+    }
+
+    @Override
+    public StoreIterator iterator(KeyRange range, boolean reverse) {
+        Objects.requireNonNull(range, "range must not be null");
+        checkOpen();
+        return iteratorAt(range, reverse, visibleRevision);
+    }
+
+    StoreIterator iteratorAt(KeyRange range, boolean reverse, long revision) {
+        ReadState s = acquire();
+        InternalIterator merged;
+        try {
+            merged = mergedIterator(s);
+        } catch (RuntimeException e) {
+            release(s);
+            throw e;
+        }
+        SnapshotIterator[] self = new SnapshotIterator[1];
+        Runnable onClose = () -> {
+            openReaders.remove(self[0]);
+            release(s);
+        };
+        try {
+            self[0] = new SnapshotIterator(merged, revision, range, reverse, onClose);
+        } catch (RuntimeException e) {
+            merged.close();
+            release(s);
+            throw e;
+        }
+        openReaders.add(self[0]);
+        if (closed) {
+            self[0].close();
+            throw new StoreClosedException("store " + dir);
+        }
+        return self[0];
+    }
+
+    /** Every source of a read state merged, newest sources first (ties never occur: revisions are unique). */
+    private InternalIterator mergedIterator(ReadState s) {
+        List<InternalIterator> children = new ArrayList<>();
+        children.add(s.active().iterator());
+        for (MemTable m : s.immutables()) {
+            children.add(m.iterator());
+        }
+        Version v = s.version();
+        for (FileMetadata f : v.files(0)) {
+            children.add(new LevelIterator(tableCache, List.of(f)));
+        }
+        for (int level = 1; level < Version.NUM_LEVELS; level++) {
+            if (!v.files(level).isEmpty()) {
+                children.add(new LevelIterator(tableCache, v.files(level)));
+            }
+        }
+        return new MergingIterator(children);
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        checkOpen();
+        EngineSnapshot snap = new EngineSnapshot(this, visibleRevision);
+        openReaders.add(snap);
+        return snap;
+    }
+
+    void snapshotClosed(EngineSnapshot snap) {
+        openReaders.remove(snap);
+    }
+
+    void checkOpenForSnapshot() {
+        checkOpen();
+    }
+
+    @Override
+    public long lastRevision() {
+        return visibleRevision;
+    }
+
+    @Override
+    public StoreStats stats() {
+        ReadState s = readState;
+        long memBytes = s.active().approximateBytes();
+        long entries = s.active().entries();
+        for (MemTable m : s.immutables()) {
+            memBytes += m.approximateBytes();
+            entries += m.entries();
+        }
+        List<Integer> files = new ArrayList<>();
+        List<Long> bytes = new ArrayList<>();
+        long live = 0;
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            List<FileMetadata> fl = s.version().files(level);
+            files.add(fl.size());
+            long b = 0;
+            for (FileMetadata f : fl) {
+                b += f.sizeBytes();
+                entries += f.entries();
+            }
+            bytes.add(b);
+            live += b;
+        }
+        synchronized (stateLock) {
+            return new StoreStats(visibleRevision, memBytes, s.immutables().size(), files, bytes, live, entries,
+                    flushes, flushedBytes, writeStalls, writeStallNanos / 1_000_000, blockCache.hits(),
+                    blockCache.misses(), blockCache.usedBytes(), tableCache.openTables());
+        }
+    }
+
+    // ---------------------------------------------------------------- test access
+
+    /** The current version (for invariant checks in tests). */
+    Version currentVersion() {
+        return readState.version();
+    }
+
+    TableCache tableCache() {
+        return tableCache;
+    }
+
+    // ---------------------------------------------------------------- close
+
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            if (fatalError == null && !readState.active().isEmpty()) {
+                freezeActive();
+            }
+            closed = true;
+        }
+        for (AutoCloseable r : new ArrayList<>(openReaders)) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                log.warn("closing a reader of {}: {}", dir, e.toString());
+            }
+        }
+        StoreException failure = null;
+        if (fatalError == null) {
+            try {
+                waitForFlush(visibleRevision);
+            } catch (StoreException e) {
+                failure = e;
+                log.error("closing {}: the last memtables could not be flushed; their writes are lost as after a crash: {}",
+                        dir, e.getMessage());
+            }
+        }
+        synchronized (stateLock) {
+            while (flushRunning) {
+                try {
+                    stateLock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        try {
+            versions.close();
+        } catch (IOException e) {
+            log.warn("closing the manifest of {}: {}", dir, e.toString());
+        }
+        tableCache.close();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            log.warn("releasing the lock of {}: {}", dir, e.toString());
+        }
+        log.info("closed store {} at revision {}", dir, visibleRevision);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

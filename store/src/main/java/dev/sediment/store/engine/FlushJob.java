@@ -1,0 +1,61 @@
+package dev.sediment.store.engine;
+
+import dev.sediment.store.fs.FileNames;
+import dev.sediment.store.fs.FileSystem;
+import dev.sediment.store.iterator.InternalIterator;
+import dev.sediment.store.manifest.FileMetadata;
+import dev.sediment.store.memtable.MemTable;
+import dev.sediment.store.sstable.TableOptions;
+import dev.sediment.store.sstable.TableProperties;
+import dev.sediment.store.sstable.TableWriter;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Writes one frozen memtable into a new L0 table and makes the file durable (file sync, then directory
+ * sync, so the manifest never names a file that a crash could lose). On failure the partial file is
+ * deleted and the memtable stays frozen; the caller retries later. Runs once.
+ */
+final class FlushJob {
+    private final FileSystem fs;
+    private final Path dir;
+    private final TableOptions tableOptions;
+
+    FlushJob(FileSystem fs, Path dir, TableOptions tableOptions) {
+        this.fs = fs;
+        this.dir = dir;
+        this.tableOptions = tableOptions;
+    }
+
+    /** Writes {@code mem} as table {@code fileNumber}. REQUIRES: {@code mem} is frozen and not empty. */
+    FileMetadata run(MemTable mem, long fileNumber) throws IOException {
+        Path path = FileNames.table(dir, fileNumber);
+        TableWriter writer = null;
+        boolean done = false;
+        try {
+            writer = new TableWriter(path, fs.create(path), tableOptions);
+            try (InternalIterator it = mem.iterator()) {
+                for (it.seekToFirst(); it.valid(); it.next()) {
+                    writer.add(it.userKey(), it.trailer(), it.value());
+                }
+            }
+            TableProperties p = writer.finish();
+            fs.syncDirectory(dir);
+            done = true;
+            return new FileMetadata(fileNumber, p.fileSizeBytes(), p.smallestKey(), p.smallestTrailer(),
+                    p.largestKey(), p.largestTrailer(), p.minRevision(), p.maxRevision(), p.entries(), p.tombstones());
+        } finally {
+            if (!done) {
+                if (writer != null) {
+                    writer.abandon();
+                }
+                try {
+                    fs.delete(path);
+                } catch (IOException ignored) {
+                    // swept as an orphan on the next open
+                }
+            }
+        }
+    }
+}
