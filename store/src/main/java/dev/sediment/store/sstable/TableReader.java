@@ -1,50 +1,217 @@
 package dev.sediment.store.sstable;
 
+import dev.sediment.store.CorruptionException;
+import dev.sediment.store.StoreClosedException;
+import dev.sediment.store.StoreIOException;
 import dev.sediment.store.cache.BlockCache;
+import dev.sediment.store.encoding.MalformedDataException;
 import dev.sediment.store.fs.ReadableFile;
 import dev.sediment.store.iterator.InternalIterator;
 
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Reads one SSTable. {@link #open} checks the footer (magic, format version) and reads the index,
- * filter and properties blocks, verifying their checksums; data blocks are verified when read.
- * Thread-safe: many iterators may read one table concurrently.
+ * Reads one SSTable (format: {@code store/FORMAT.md}). {@link #open} checks the footer (magic,
+ * format version, checksum) and reads the index, filter and properties blocks, verifying their
+ * checksums; they stay in memory. Data blocks are verified when read from the file and then cached
+ * uncompressed under {@code (tableId, offset)}; cache hits are not re-verified.
+ *
+ * <p>Thread-safe: every field is final after {@link #open}, file reads are positional, and each
+ * iterator keeps its own cursor. Many iterators may read one table concurrently.
  */
 public final class TableReader implements Closeable {
+    private final Path path;
+    private final ReadableFile file;
+    private final BlockCache cache;
+    private final BlockCodec codec;
+    private final long tableId;
+    private final Footer footer;
+    /** Offset of the footer = end of the last block's trailer. */
+    private final long blocksEnd;
+    private final Block index;
+    private final BloomFilter filter;
+    private final PropertiesCodec.Decoded properties;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private TableReader(Path path, ReadableFile file, BlockCache cache, BlockCodec codec, Footer footer,
+                        long blocksEnd, Block index, BloomFilter filter, PropertiesCodec.Decoded properties) {
+        this.path = path;
+        this.file = file;
+        this.cache = cache;
+        this.codec = codec;
+        this.tableId = BlockCache.newTableId();
+        this.footer = footer;
+        this.blocksEnd = blocksEnd;
+        this.index = index;
+        this.filter = filter;
+        this.properties = properties;
+    }
+
     /**
      * @param path  the file's path, named in every error
-     * @param file  the open file; the reader owns it and closes it in {@link #close()}
+     * @param file  the open file; the reader owns it and closes it in {@link #close()} (or here, if
+     *              opening fails)
      * @param cache block cache for uncompressed data blocks, or null for none
      * @throws dev.sediment.store.CorruptionException naming the file and offset when anything fails to verify
      */
     public static TableReader open(Path path, ReadableFile file, BlockCache cache) throws IOException {
-        throw new UnsupportedOperationException("TODO");
+        return open(path, file, cache, BlockCodec.create());
+    }
+
+    static TableReader open(Path path, ReadableFile file, BlockCache cache, BlockCodec codec) throws IOException {
+        try {
+            long size = file.size();
+            if (size < Footer.ENCODED_BYTES) {
+                throw new CorruptionException(path, 0, "file of " + size + " bytes is shorter than the "
+                        + Footer.ENCODED_BYTES + "-byte footer");
+            }
+            long footerOffset = size - Footer.ENCODED_BYTES;
+            byte[] footerBytes = read(path, file, footerOffset, Footer.ENCODED_BYTES);
+            Footer footer = Footer.decode(path, size, footerBytes);
+
+            Block index;
+            try {
+                index = new Block(readBlock(path, file, codec, footer.index()));
+            } catch (MalformedDataException e) {
+                throw new CorruptionException(path, footer.index().offset(), "bad index block: " + e.getMessage(), e);
+            }
+            BloomFilter filter = null;
+            if (footer.hasFilter()) {
+                try {
+                    filter = BloomFilter.decode(readBlock(path, file, codec, footer.filter()));
+                } catch (MalformedDataException e) {
+                    throw new CorruptionException(path, footer.filter().offset(), "bad filter block: " + e.getMessage(), e);
+                }
+            }
+            PropertiesCodec.Decoded props;
+            try {
+                props = PropertiesCodec.decode(readBlock(path, file, codec, footer.properties()));
+            } catch (MalformedDataException e) {
+                throw new CorruptionException(path, footer.properties().offset(),
+                        "bad properties block: " + e.getMessage(), e);
+            }
+            if (props.properties().fileSizeBytes() != size) {
+                throw new CorruptionException(path, footer.properties().offset(), "properties record a file of "
+                        + props.properties().fileSizeBytes() + " bytes, but the file has " + size);
+            }
+            return new TableReader(path, file, cache, codec, footer, footerOffset, index, filter, props);
+        } catch (IOException | RuntimeException e) {
+            try {
+                file.close();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Reads and verifies the block at {@code h}. REQUIRES: h lies within the file (Footer checked). */
+    private static byte[] readBlock(Path path, ReadableFile file, BlockCodec codec, BlockHandle h) throws IOException {
+        byte[] stored = read(path, file, h.offset(), (int) h.sizeBytes() + BlockCodec.TRAILER_BYTES);
+        return codec.decode(path, h.offset(), stored);
+    }
+
+    private static byte[] read(Path path, ReadableFile file, long offset, int len) throws IOException {
+        try {
+            return file.readFully(offset, len);
+        } catch (EOFException e) {
+            throw new CorruptionException(path, offset, "file ends inside a " + len + "-byte read: truncated", e);
+        }
     }
 
     public Path path() {
-        throw new UnsupportedOperationException("TODO");
+        return path;
     }
 
+    /** The properties recorded by the writer. The key arrays are shared: do not modify them. */
     public TableProperties properties() {
-        throw new UnsupportedOperationException("TODO");
+        return properties.properties();
+    }
+
+    /** The compression the writer was configured with (blocks that did not shrink are stored as NONE). */
+    Compression compression() {
+        return properties.compression();
+    }
+
+    long tableId() {
+        return tableId;
     }
 
     /** False only if the table certainly holds no entry for {@code userKey} (bloom filter). */
     public boolean mayContain(byte[] userKey) {
-        throw new UnsupportedOperationException("TODO");
+        return filter == null || filter.mayContain(userKey);
     }
 
     /** A new unpositioned iterator over every entry. Must be closed. */
     public InternalIterator iterator() {
-        throw new UnsupportedOperationException("TODO");
+        if (closed.get()) {
+            throw new StoreClosedException("table " + path);
+        }
+        return new TableIterator(this);
+    }
+
+    Block indexBlock() {
+        return index;
+    }
+
+    long indexOffset() {
+        return footer.index().offset();
+    }
+
+    /**
+     * The data block at {@code h}, from the cache or read, verified, uncompressed and cached.
+     * Unchecked errors only: {@link CorruptionException}, {@link StoreIOException}, {@link StoreClosedException}.
+     */
+    Block dataBlock(BlockHandle h) {
+        if (!h.fitsWithin(blocksEnd)) {
+            throw new CorruptionException(path, h.offset(), "data block handle [offset " + h.offset() + ", size "
+                    + h.sizeBytes() + "] lies outside the file's " + blocksEnd + " bytes of blocks");
+        }
+        if (cache != null) {
+            byte[] cached = cache.get(tableId, h.offset());
+            if (cached != null) {
+                return new Block(cached); // verified before it was cached
+            }
+        }
+        if (closed.get()) {
+            throw new StoreClosedException("table " + path);
+        }
+        byte[] raw;
+        try {
+            raw = readBlock(path, file, codec, h);
+        } catch (IOException e) {
+            throw new StoreIOException("read of data block at offset " + h.offset() + " of " + path, e);
+        }
+        Block b;
+        try {
+            b = new Block(raw);
+        } catch (MalformedDataException e) {
+            throw new CorruptionException(path, h.offset(), "bad data block: " + e.getMessage(), e);
+        }
+        if (cache != null) {
+            cache.put(tableId, h.offset(), raw);
+        }
+        return b;
     }
 
     /** Closes the file and drops this table's blocks from the cache. Idempotent. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("TODO");
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            file.close();
+        } catch (IOException e) {
+            throw new StoreIOException("close of " + path, e);
+        } finally {
+            if (cache != null) {
+                cache.evictTable(tableId);
+            }
+        }
     }
 }
