@@ -180,7 +180,7 @@ public final class VersionSet implements Closeable {
         } catch (IOException | RuntimeException | Error e) {
             // The edit may or may not be durable; only a replay can tell, so refuse to guess.
             failure = e;
-            LOG.error("manifest write failed in {}; the store must be reopened", dir, e);
+            LOG.error("manifest write failed in {}; the store must be reopened: {}", dir, e.toString());
             throw e;
         }
         current = version;
