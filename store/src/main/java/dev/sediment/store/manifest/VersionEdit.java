@@ -149,7 +149,8 @@ public final class VersionEdit {
         private final List<RevisionRange> rolledBack = new ArrayList<>();
         private long trimHorizon = -1;
 
-        private Builder() {
+        /** Same as {@link VersionEdit#builder()}. */
+        public Builder() {
         }
 
         /** REQUIRES: {@code 0 <= level < Version.NUM_LEVELS}, non-null keys. */
