@@ -1,10 +1,16 @@
 package dev.sediment.store.manifest;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A delta to the LSM state, logged to the manifest before it takes effect. Immutable; build with
  * {@link #builder()}. Absent scalar fields are {@code -1}.
+ *
+ * <p>Applied (by {@link VersionSet#logAndApply}) as: deletions first, then additions, so a trivial
+ * move is "delete file 7 at L1, add file 7 at L2" in one edit. The revision scalars only ever raise
+ * the version's value (an edit carrying a smaller one leaves the larger in place).
  */
 public final class VersionEdit {
     /** A table added at a level. */
@@ -15,85 +21,212 @@ public final class VersionEdit {
     public record DeletedFile(int level, long fileNumber) {
     }
 
-    private VersionEdit() {
+    private final List<NewFile> newFiles;
+    private final List<DeletedFile> deletedFiles;
+    private final long nextFileNumber;
+    private final long lastRevision;
+    private final long flushedRevision;
+    private final List<CommitPoint> commitPoints;
+    private final List<RevisionRange> rolledBack;
+    private final long trimHorizon;
+
+    private VersionEdit(Builder b) {
+        newFiles = List.copyOf(b.newFiles);
+        deletedFiles = List.copyOf(b.deletedFiles);
+        nextFileNumber = b.nextFileNumber;
+        lastRevision = b.lastRevision;
+        flushedRevision = b.flushedRevision;
+        commitPoints = List.copyOf(b.commitPoints);
+        rolledBack = List.copyOf(b.rolledBack);
+        trimHorizon = b.trimHorizon;
     }
 
     public static Builder builder() {
-        throw new UnsupportedOperationException("TODO");
+        return new Builder();
+    }
+
+    /** A builder holding every field of this edit, for filling in or overriding fields. */
+    Builder toBuilder() {
+        Builder b = new Builder();
+        b.newFiles.addAll(newFiles);
+        b.deletedFiles.addAll(deletedFiles);
+        b.nextFileNumber = nextFileNumber;
+        b.lastRevision = lastRevision;
+        b.flushedRevision = flushedRevision;
+        b.commitPoints.addAll(commitPoints);
+        b.rolledBack.addAll(rolledBack);
+        b.trimHorizon = trimHorizon;
+        return b;
     }
 
     public List<NewFile> newFiles() {
-        throw new UnsupportedOperationException("TODO");
+        return newFiles;
     }
 
     public List<DeletedFile> deletedFiles() {
-        throw new UnsupportedOperationException("TODO");
+        return deletedFiles;
     }
 
     /** The next unused file number, or -1. */
     public long nextFileNumber() {
-        throw new UnsupportedOperationException("TODO");
+        return nextFileNumber;
     }
 
     /** The highest revision ever assigned that this edit knows of, or -1. */
     public long lastRevision() {
-        throw new UnsupportedOperationException("TODO");
+        return lastRevision;
     }
 
     /** Every revision at or below this is in SSTables, or -1. */
     public long flushedRevision() {
-        throw new UnsupportedOperationException("TODO");
+        return flushedRevision;
     }
 
     public List<CommitPoint> commitPoints() {
-        throw new UnsupportedOperationException("TODO");
+        return commitPoints;
     }
 
     public List<RevisionRange> rolledBack() {
-        throw new UnsupportedOperationException("TODO");
+        return rolledBack;
     }
 
     /** Superseded versions below this revision may be dropped, or -1. */
     public long trimHorizon() {
-        throw new UnsupportedOperationException("TODO");
+        return trimHorizon;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VersionEdit e
+                && newFiles.equals(e.newFiles) && deletedFiles.equals(e.deletedFiles)
+                && nextFileNumber == e.nextFileNumber && lastRevision == e.lastRevision
+                && flushedRevision == e.flushedRevision && commitPoints.equals(e.commitPoints)
+                && rolledBack.equals(e.rolledBack) && trimHorizon == e.trimHorizon;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(newFiles, deletedFiles, nextFileNumber, lastRevision, flushedRevision,
+                commitPoints, rolledBack, trimHorizon);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("VersionEdit{");
+        scalar(sb, "nextFileNumber", nextFileNumber);
+        scalar(sb, "lastRevision", lastRevision);
+        scalar(sb, "flushedRevision", flushedRevision);
+        scalar(sb, "trimHorizon", trimHorizon);
+        for (DeletedFile d : deletedFiles) {
+            sb.append(" del L").append(d.level()).append(':').append(d.fileNumber());
+        }
+        for (NewFile n : newFiles) {
+            sb.append(" add L").append(n.level()).append(':').append(n.file());
+        }
+        for (CommitPoint c : commitPoints) {
+            sb.append(' ').append(c);
+        }
+        for (RevisionRange r : rolledBack) {
+            sb.append(" rolledBack ").append(r.from()).append("..").append(r.to());
+        }
+        return sb.append(" }").toString();
+    }
+
+    private static void scalar(StringBuilder sb, String name, long v) {
+        if (v != -1) {
+            sb.append(' ').append(name).append('=').append(v);
+        }
     }
 
     /** Builds a {@link VersionEdit}. Not thread-safe. */
     public static final class Builder {
+        private final List<NewFile> newFiles = new ArrayList<>();
+        private final List<DeletedFile> deletedFiles = new ArrayList<>();
+        private long nextFileNumber = -1;
+        private long lastRevision = -1;
+        private long flushedRevision = -1;
+        private final List<CommitPoint> commitPoints = new ArrayList<>();
+        private final List<RevisionRange> rolledBack = new ArrayList<>();
+        private long trimHorizon = -1;
+
+        /** Same as {@link VersionEdit#builder()}. */
+        public Builder() {
+        }
+
+        /** REQUIRES: {@code 0 <= level < Version.NUM_LEVELS}, non-null keys. */
         public Builder addFile(int level, FileMetadata file) {
-            throw new UnsupportedOperationException("TODO");
+            checkLevel(level);
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(file.smallestKey(), "smallestKey");
+            Objects.requireNonNull(file.largestKey(), "largestKey");
+            nonNegative("fileNumber", file.fileNumber());
+            newFiles.add(new NewFile(level, file));
+            return this;
         }
 
+        /** REQUIRES: {@code 0 <= level < Version.NUM_LEVELS}. */
         public Builder deleteFile(int level, long fileNumber) {
-            throw new UnsupportedOperationException("TODO");
+            checkLevel(level);
+            nonNegative("fileNumber", fileNumber);
+            deletedFiles.add(new DeletedFile(level, fileNumber));
+            return this;
         }
 
+        /** REQUIRES: {@code n >= 0}. */
         public Builder nextFileNumber(long n) {
-            throw new UnsupportedOperationException("TODO");
+            nextFileNumber = nonNegative("nextFileNumber", n);
+            return this;
         }
 
+        /** REQUIRES: {@code r >= 0}. */
         public Builder lastRevision(long r) {
-            throw new UnsupportedOperationException("TODO");
+            lastRevision = nonNegative("lastRevision", r);
+            return this;
         }
 
+        /** REQUIRES: {@code r >= 0}. */
         public Builder flushedRevision(long r) {
-            throw new UnsupportedOperationException("TODO");
+            flushedRevision = nonNegative("flushedRevision", r);
+            return this;
         }
 
+        /** REQUIRES: a non-negative revision. Commit points are kept in the order they are added. */
         public Builder addCommitPoint(CommitPoint c) {
-            throw new UnsupportedOperationException("TODO");
+            Objects.requireNonNull(c, "commit point");
+            nonNegative("commit point revision", c.revision());
+            commitPoints.add(c);
+            return this;
         }
 
+        /** REQUIRES: a non-negative range. */
         public Builder addRolledBack(RevisionRange r) {
-            throw new UnsupportedOperationException("TODO");
+            Objects.requireNonNull(r, "range");
+            nonNegative("rolled-back from", r.from());
+            rolledBack.add(r);
+            return this;
         }
 
+        /** REQUIRES: {@code r >= 0}. */
         public Builder trimHorizon(long r) {
-            throw new UnsupportedOperationException("TODO");
+            trimHorizon = nonNegative("trimHorizon", r);
+            return this;
         }
 
         public VersionEdit build() {
-            throw new UnsupportedOperationException("TODO");
+            return new VersionEdit(this);
+        }
+
+        private static void checkLevel(int level) {
+            if (level < 0 || level >= Version.NUM_LEVELS) {
+                throw new IllegalArgumentException("level " + level + " outside [0, " + Version.NUM_LEVELS + ")");
+            }
+        }
+
+        private static long nonNegative(String what, long v) {
+            if (v < 0) {
+                throw new IllegalArgumentException(what + " " + v + " is negative");
+            }
+            return v;
         }
     }
 }

@@ -1,26 +1,74 @@
 package dev.sediment.store.manifest;
 
+import dev.sediment.store.CorruptionException;
+import dev.sediment.store.StoreClosedException;
+import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.FileSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The current {@link Version} and the manifest that makes it durable.
+ * The current {@link Version} and the manifest that makes it durable. The file format is specified
+ * in {@code store/MANIFEST-FORMAT.md} (section "Manifest" of {@code store/FORMAT.md}).
  *
  * <p>{@link #logAndApply} appends a CRC-framed edit to the live manifest and syncs it before the new
  * version becomes current. When the manifest outgrows {@code maxManifestBytes} it is rotated: a new
  * manifest starting with a full snapshot edit is written and synced, then {@code CURRENT} is switched
- * (temp file, sync, atomic rename, directory sync) and the old manifest deleted.
+ * (temp file, sync, atomic rename, directory sync) and the old manifest deleted. To keep rotation
+ * cost amortized, a manifest is rotated only once the edits appended after its snapshot are at least
+ * as large as the snapshot itself (a store whose snapshot exceeds {@code maxManifestBytes} would
+ * otherwise rotate on every edit).
+ *
+ * <p>{@link #open} always rotates once: the replayed manifest cannot be appended to (a
+ * {@link dev.sediment.store.fs.WritableFile} only creates), and starting over from a snapshot drops a
+ * torn tail for good, so it can never be mistaken for a complete record once more bytes follow it.
+ * Open also deletes leftover manifests and {@code CURRENT.tmp} from interrupted rotations.
  *
  * <p>Any I/O error inside {@link #logAndApply} leaves the outcome unknown, so the set becomes failed:
  * every later call throws, and the store must be reopened (recovery replays what is durable).
  *
- * <p>Thread-safety: {@link #logAndApply} is synchronized; {@link #current()} is a volatile read.
+ * <p>File numbers: one counter for tables and manifests, never reused. Every logged edit carries the
+ * counter's value, and open starts the counter above every number in the directory too, so numbers
+ * handed out but never logged before a crash are not reused either.
+ *
+ * <p>Thread-safety: {@link #logAndApply} and {@link #close} are synchronized; {@link #current()},
+ * {@link #lastRevision()} and {@link #manifestFileNumber()} are volatile reads;
+ * {@link #newFileNumber()} is atomic.
  */
 public final class VersionSet implements Closeable {
-    private VersionSet() {
+    private static final Logger LOG = LoggerFactory.getLogger(VersionSet.class);
+
+    private final FileSystem fs;
+    private final Path dir;
+    private final long maxManifestBytes;
+    private final AtomicLong nextFileNumber;
+
+    private volatile Version current;
+    /** The live manifest's number: the one CURRENT names. */
+    private volatile long manifestNumber;
+
+    // Guarded by this.
+    private ManifestWriter manifest;
+    private long snapshotBytes;
+    private Throwable failure;
+    private boolean closed;
+
+    private VersionSet(FileSystem fs, Path dir, long maxManifestBytes, Version current, long nextFileNumber,
+                       long manifestNumber) {
+        this.fs = fs;
+        this.dir = dir;
+        this.maxManifestBytes = maxManifestBytes;
+        this.current = current;
+        this.nextFileNumber = new AtomicLong(nextFileNumber);
+        this.manifestNumber = manifestNumber;
     }
 
     /**
@@ -28,45 +76,225 @@ public final class VersionSet implements Closeable {
      * {@code CURRENT} and {@code createIfMissing}, creates an empty store's manifest.
      * A torn last record is ignored (logged at WARN); any other damage throws
      * {@link dev.sediment.store.CorruptionException} naming the file and offset.
+     *
+     * @throws NoSuchFileException if there is no {@code CURRENT} and {@code !createIfMissing}
+     * @throws CorruptionException if there is no {@code CURRENT} but the directory holds tables or
+     *         manifests (refusing to create an empty store over them)
      */
     public static VersionSet open(FileSystem fs, Path dir, long maxManifestBytes, boolean createIfMissing)
             throws IOException {
-        throw new UnsupportedOperationException("TODO");
+        if (maxManifestBytes <= 0) {
+            throw new IllegalArgumentException("maxManifestBytes " + maxManifestBytes + " <= 0");
+        }
+        Path currentFile = FileNames.current(dir);
+        VersionSet set;
+        if (fs.exists(currentFile)) {
+            long replayed = CurrentFile.read(fs, dir);
+            ManifestReplay.Result r = ManifestReplay.replay(fs, FileNames.manifest(dir, replayed));
+            long next = Math.max(Math.max(r.nextFileNumber(), replayed + 1), highestNumberIn(fs, dir) + 1);
+            set = new VersionSet(fs, dir, maxManifestBytes, r.version(), next, replayed);
+            LOG.info("opened {}: replayed {} (next file number {})", dir, FileNames.manifestName(replayed), next);
+        } else {
+            if (!createIfMissing) {
+                throw new NoSuchFileException(currentFile.toString(), null,
+                        "store does not exist (no CURRENT) and createIfMissing is false");
+            }
+            fs.createDirectories(dir);
+            refuseToCreateOverFiles(fs, dir, currentFile);
+            set = new VersionSet(fs, dir, maxManifestBytes, Version.empty(), 1, -1);
+            LOG.info("creating a new store in {}", dir);
+        }
+        try {
+            synchronized (set) {
+                set.rotate(set.current);
+            }
+            set.deleteLeftovers();
+        } catch (IOException | RuntimeException e) {
+            set.close();
+            throw e;
+        }
+        return set;
     }
 
     /** The current version (not ref'd: callers that keep it must {@link Version#ref()} it). */
     public Version current() {
-        throw new UnsupportedOperationException("TODO");
+        return current;
     }
 
     /** Allocates a file number; never returns the same number twice, also across reopen. */
     public long newFileNumber() {
-        throw new UnsupportedOperationException("TODO");
+        return nextFileNumber.getAndIncrement();
     }
 
     /** The next file number that {@link #newFileNumber()} would return. */
     public long nextFileNumber() {
-        throw new UnsupportedOperationException("TODO");
+        return nextFileNumber.get();
     }
 
-    /** The highest revision recorded in the manifest (by any edit's lastRevision, flushedRevision or commit point). */
+    /**
+     * The highest revision recorded in the manifest (by any edit's lastRevision, flushedRevision or
+     * commit point; also rolled-back range ends and added files' max revisions, since those revisions
+     * were assigned too).
+     */
     public long lastRevision() {
-        throw new UnsupportedOperationException("TODO");
+        return current.lastRevision();
     }
 
     /** The file number of the live manifest. */
     public long manifestFileNumber() {
-        throw new UnsupportedOperationException("TODO");
+        return manifestNumber;
     }
 
-    /** Logs the edit durably, then installs and returns the new current version. */
-    public Version logAndApply(VersionEdit edit) throws IOException {
-        throw new UnsupportedOperationException("TODO");
+    /**
+     * Logs the edit durably, then installs and returns the new current version.
+     *
+     * <p>The logged edit also carries the current next file number and the highest revision known.
+     * REQUIRES: added files' numbers come from {@link #newFileNumber()}; deleted files are in the
+     * current version at that level; no file number is added twice.
+     *
+     * @throws IllegalStateException if the edit does not fit the current version (a caller bug;
+     *         nothing is logged and the set stays usable)
+     * @throws IOException if writing, syncing or rotating the manifest failed; the set is then failed
+     *         and every later call throws IOException until the store is reopened
+     * @throws StoreClosedException after {@link #close()}
+     */
+    public synchronized Version logAndApply(VersionEdit edit) throws IOException {
+        if (closed) {
+            throw new StoreClosedException("version set of " + dir);
+        }
+        if (failure != null) {
+            throw new IOException("manifest " + FileNames.manifest(dir, manifestNumber)
+                    + " is in an unknown state after an earlier write failure; reopen the store to recover", failure);
+        }
+        long next = nextFileNumber.get();
+        Version version = VersionBuilder.apply(current, edit, next);
+        VersionEdit logged = edit.toBuilder().nextFileNumber(next).lastRevision(version.lastRevision()).build();
+        byte[] payload = VersionEditCodec.encode(logged, false);
+        try {
+            manifest.addRecord(payload);
+            manifest.sync();
+            long size = manifest.size();
+            if (size > maxManifestBytes && size - snapshotBytes >= snapshotBytes) {
+                rotate(version);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            // The edit may or may not be durable; only a replay can tell, so refuse to guess.
+            failure = e;
+            LOG.error("manifest write failed in {}; the store must be reopened: {}", dir, e.toString());
+            throw e;
+        }
+        current = version;
+        return version;
     }
 
     /** Closes the manifest file. Idempotent. */
     @Override
-    public void close() throws IOException {
-        throw new UnsupportedOperationException("TODO");
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (manifest != null) {
+            manifest.close();
+        }
+    }
+
+    /**
+     * Writes {@code state} as the snapshot of a new manifest, makes it durable, points CURRENT at it
+     * and only then deletes the old manifest. REQUIRES: holding this.
+     */
+    private void rotate(Version state) throws IOException {
+        long number = nextFileNumber.getAndIncrement();
+        Path path = FileNames.manifest(dir, number);
+        byte[] snapshot = VersionEditCodec.encode(snapshotOf(state, nextFileNumber.get()), true);
+        ManifestWriter writer = new ManifestWriter(fs.create(path));
+        try {
+            writer.addRecord(snapshot);
+            writer.sync();
+            // The new manifest's directory entry must be durable before CURRENT can name it.
+            fs.syncDirectory(dir);
+            CurrentFile.install(fs, dir, number);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(writer, e);
+            throw e;
+        }
+        ManifestWriter old = manifest;
+        long oldNumber = manifestNumber;
+        manifest = writer;
+        manifestNumber = number;
+        snapshotBytes = writer.size();
+        if (old != null) {
+            old.close();
+        }
+        if (oldNumber >= 0) {
+            fs.delete(FileNames.manifest(dir, oldNumber));
+        }
+        LOG.debug("rotated manifest of {} to {} ({} bytes of snapshot)", dir, path.getFileName(), snapshotBytes);
+    }
+
+    /** A snapshot edit: the whole of {@code v} as additions to an empty version. */
+    static VersionEdit snapshotOf(Version v, long nextFileNumber) {
+        VersionEdit.Builder b = VersionEdit.builder()
+                .nextFileNumber(nextFileNumber)
+                .lastRevision(v.lastRevision())
+                .flushedRevision(v.flushedRevision())
+                .trimHorizon(v.trimHorizon());
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMetadata f : v.files(level)) {
+                b.addFile(level, f);
+            }
+        }
+        v.commitPoints().forEach(b::addCommitPoint);
+        v.rolledBack().forEach(b::addRolledBack);
+        return b.build();
+    }
+
+    /** Deletes manifests other than the live one and a stale CURRENT.tmp: leftovers of interrupted rotations. */
+    private void deleteLeftovers() throws IOException {
+        for (String name : fs.list(dir)) {
+            boolean staleManifest = FileNames.kind(name) == FileNames.Kind.MANIFEST
+                    && FileNames.number(name) != manifestNumber;
+            if (staleManifest || name.equals(FileNames.CURRENT + FileNames.TEMP_SUFFIX)) {
+                LOG.info("deleting leftover {} in {}", name, dir);
+                fs.delete(dir.resolve(name));
+            }
+        }
+    }
+
+    /** The highest table or manifest number in the directory (temp files included), or 0. */
+    private static long highestNumberIn(FileSystem fs, Path dir) throws IOException {
+        long max = 0;
+        for (String name : fs.list(dir)) {
+            String base = name.endsWith(FileNames.TEMP_SUFFIX)
+                    ? name.substring(0, name.length() - FileNames.TEMP_SUFFIX.length()) : name;
+            max = Math.max(max, FileNames.number(base));
+        }
+        return max;
+    }
+
+    /**
+     * Without CURRENT, only an interrupted creation may have left files: MANIFEST-000001 and temp
+     * files. Anything else means CURRENT was lost, and creating an empty store would orphan the data.
+     */
+    private static void refuseToCreateOverFiles(FileSystem fs, Path dir, Path currentFile) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String name : fs.list(dir)) {
+            FileNames.Kind kind = FileNames.kind(name);
+            if (kind == FileNames.Kind.TABLE || (kind == FileNames.Kind.MANIFEST && FileNames.number(name) != 1)) {
+                found.add(name);
+            }
+        }
+        if (!found.isEmpty()) {
+            throw new CorruptionException(currentFile, -1, "missing, but the directory holds store files "
+                    + found + "; refusing to create a new store over them");
+        }
+    }
+
+    private static void closeQuietly(ManifestWriter writer, Throwable primary) {
+        try {
+            writer.close();
+        } catch (IOException e) {
+            primary.addSuppressed(e);
+        }
     }
 }
