@@ -64,7 +64,14 @@ final class ManifestReader implements Closeable {
             return torn("record header of " + remaining + " bytes runs past end of file");
         }
         byte[] header = file.readFully(pos, ManifestWriter.HEADER_BYTES);
-        long length = Integer.toUnsignedLong(LittleEndian.getInt(header, 4));
+        int rawLength = LittleEndian.getInt(header, 4);
+        if (LittleEndian.getInt(header, 8) != ~rawLength) {
+            if (zeroFrom(pos)) {
+                return torn("zero-filled tail");
+            }
+            throw new CorruptionException(path, pos, "record length field is damaged (it does not match its complement)");
+        }
+        long length = Integer.toUnsignedLong(rawLength);
         if (length > remaining - ManifestWriter.HEADER_BYTES) {
             long next = validRecordAfter(pos);
             if (next >= 0) {
@@ -137,13 +144,17 @@ final class ManifestReader implements Closeable {
         byte[] rest = file.readFully(offset, (int) restBytes);
         long budget = SCAN_BUDGET_BYTES;
         for (int p = 1; p + ManifestWriter.HEADER_BYTES < rest.length && budget > 0; p++) {
-            long length = Integer.toUnsignedLong(LittleEndian.getInt(rest, p + 4));
-            if (length == 0 || length > rest.length - p - ManifestWriter.HEADER_BYTES) {
+            int rawLength = LittleEndian.getInt(rest, p + 4);
+            long length = Integer.toUnsignedLong(rawLength);
+            if (length == 0 || LittleEndian.getInt(rest, p + 8) != ~rawLength
+                    || length > rest.length - p - ManifestWriter.HEADER_BYTES) {
                 continue;
             }
             budget -= length + 4;
-            int actual = Crc32c.compute(rest, p + 4, (int) length + 4);
-            if (Crc32c.unmask(LittleEndian.getInt(rest, p)) == actual) {
+            CRC32C actual = new CRC32C();
+            actual.update(rest, p + 4, 4);
+            actual.update(rest, p + ManifestWriter.HEADER_BYTES, (int) length);
+            if (Crc32c.unmask(LittleEndian.getInt(rest, p)) == (int) actual.getValue()) {
                 return offset + p;
             }
         }

@@ -9,13 +9,15 @@ import java.io.IOException;
 
 /**
  * Appends framed records to a manifest file:
- * {@code masked CRC32C (fixed32) | payload length (fixed32) | payload}, the CRC covering the length
- * bytes and the payload. Bytes are durable only after {@link #sync()}.
+ * {@code masked CRC32C (fixed32) | payload length (fixed32) | ~payload length (fixed32) | payload}, the
+ * CRC covering the length bytes and the payload. The complemented length tells a damaged length field
+ * (corruption) from a record cut short by a crash (a torn tail): a crash shortens a record, it does not
+ * rewrite its header. Bytes are durable only after {@link #sync()}.
  *
  * <p>Not thread-safe: {@link VersionSet} calls it under its lock.
  */
 final class ManifestWriter implements Closeable {
-    static final int HEADER_BYTES = 8;
+    static final int HEADER_BYTES = 12;
 
     private final WritableFile file;
 
@@ -27,9 +29,18 @@ final class ManifestWriter implements Closeable {
     void addRecord(byte[] payload) throws IOException {
         byte[] record = new byte[HEADER_BYTES + payload.length];
         LittleEndian.putInt(record, 4, payload.length);
+        LittleEndian.putInt(record, 8, ~payload.length);
         System.arraycopy(payload, 0, record, HEADER_BYTES, payload.length);
-        LittleEndian.putInt(record, 0, Crc32c.masked(record, 4, 4 + payload.length));
+        LittleEndian.putInt(record, 0, maskedCrc(record, payload.length));
         file.append(record);
+    }
+
+    /** The masked CRC of a framed record: its length field and its payload. */
+    static int maskedCrc(byte[] record, int payloadLength) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(record, 4, 4);
+        crc.update(record, HEADER_BYTES, payloadLength);
+        return Crc32c.mask((int) crc.getValue());
     }
 
     void sync() throws IOException {

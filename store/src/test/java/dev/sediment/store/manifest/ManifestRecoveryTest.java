@@ -66,7 +66,7 @@ class ManifestRecoveryTest {
         int pos = 0;
         while (pos < b.length) {
             offsets.add((long) pos);
-            pos += 8 + LittleEndian.getInt(b, pos + 4);
+            pos += ManifestWriter.HEADER_BYTES + LittleEndian.getInt(b, pos + 4);
         }
         offsets.add((long) b.length);
         return offsets;
@@ -89,9 +89,13 @@ class ManifestRecoveryTest {
 
     private static byte[] frame(byte[] payload) {
         ByteWriter w = new ByteWriter();
-        w.writeFixed32(0).writeFixed32(payload.length).writeBytes(payload);
+        // Framed independently of ManifestWriter, so a change to the framing must change this too.
+        w.writeFixed32(0).writeFixed32(payload.length).writeFixed32(~payload.length).writeBytes(payload);
         byte[] record = w.toByteArray();
-        LittleEndian.putInt(record, 0, Crc32c.masked(record, 4, 4 + payload.length));
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(record, 4, 4);
+        crc.update(payload, 0, payload.length);
+        LittleEndian.putInt(record, 0, Crc32c.mask((int) crc.getValue()));
         return record;
     }
 
