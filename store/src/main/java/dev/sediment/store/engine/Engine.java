@@ -505,19 +505,26 @@ public final class Engine implements Store {
     public void flush() {
         checkWritable();
         long target;
+        long failuresBefore;
         synchronized (writeLock) {
             target = visibleRevision;
+            synchronized (stateLock) {
+                failuresBefore = flushFailures;
+            }
             if (!readState.active().isEmpty()) {
                 freezeActive();
             }
         }
-        waitForFlush(target);
+        waitForFlush(target, failuresBefore);
     }
 
-    /** Waits until every revision up to {@code target} is in SSTables, failing if a flush attempt fails. */
-    private void waitForFlush(long target) {
+    /**
+     * Waits until every revision up to {@code target} is in SSTables; fails if a flush attempt failed
+     * after the failure count was {@code failuresBefore} (read before the flush was triggered, so a
+     * failure that a quick retry hides is still reported).
+     */
+    private void waitForFlush(long target, long failuresBefore) {
         synchronized (stateLock) {
-            long failuresBefore = flushFailures;
             while (readState.version().flushedRevision() < target && hasFrozenAtOrBelow(target)) {
                 if (fatalError != null) {
                     throw fatalError;
@@ -722,7 +729,11 @@ public final class Engine implements Store {
         StoreException failure = null;
         if (fatalError == null) {
             try {
-                waitForFlush(visibleRevision);
+                long failuresBefore;
+                synchronized (stateLock) {
+                    failuresBefore = flushFailures;
+                }
+                waitForFlush(visibleRevision, failuresBefore);
             } catch (StoreException e) {
                 failure = e;
                 log.error("closing {}: the last memtables could not be flushed; their writes are lost as after a crash: {}",
