@@ -14,7 +14,7 @@ import java.util.TreeMap;
 
 /**
  * Encodes a {@link VersionEdit} as the payload of one manifest record: a sequence of tagged fields
- * (varint32 tag, then the field). The grammar is in {@code store/MANIFEST-FORMAT.md}.
+ * (varint32 tag, then the field). The grammar is in {@code store/FORMAT.md}, section "Manifest".
  *
  * <p>Decoding is strict: an unknown tag, a repeated scalar tag, a value that does not fit its field
  * or trailing bytes throw {@link MalformedDataException}, which the reader reports as corruption.

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The current {@link Version} and the manifest that makes it durable. The file format is specified
- * in {@code store/MANIFEST-FORMAT.md} (section "Manifest" of {@code store/FORMAT.md}).
+ * in {@code store/FORMAT.md}, section "Manifest".
  *
  * <p>{@link #logAndApply} appends a CRC-framed edit to the live manifest and syncs it before the new
  * version becomes current. When the manifest outgrows {@code maxManifestBytes} it is rotated: a new

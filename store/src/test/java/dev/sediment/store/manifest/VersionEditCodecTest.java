@@ -83,7 +83,7 @@ class VersionEditCodecTest {
         assertEquals(7, VersionEditCodec.TAG_COMMIT_POINT);
         assertEquals(8, VersionEditCodec.TAG_ROLLED_BACK);
         assertEquals(9, VersionEditCodec.TAG_TRIM_HORIZON);
-        // A known edit's exact bytes (the worked example in MANIFEST-FORMAT.md).
+        // A known edit's exact bytes (the worked example in FORMAT.md, section "Manifest").
         VersionEdit edit = VersionEdit.builder().nextFileNumber(5).deleteFile(1, 3).build();
         assertArrayEquals(new byte[] {4, 5, 3, 1, 3}, VersionEditCodec.encode(edit, false));
         assertArrayEquals(new byte[] {1, 1, 4, 5, 3, 1, 3}, VersionEditCodec.encode(edit, true));
