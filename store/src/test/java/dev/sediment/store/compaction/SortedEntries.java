@@ -58,8 +58,15 @@ final class SortedEntries implements InternalIterator {
     private int pos = -1;
 
     SortedEntries(List<Entry> entries) {
+        this(entries, true);
+    }
+
+    /** With {@code sort == false} the entries are served as given (to test order checks). */
+    SortedEntries(List<Entry> entries, boolean sort) {
         this.entries = new ArrayList<>(entries);
-        this.entries.sort(ORDER);
+        if (sort) {
+            this.entries.sort(ORDER);
+        }
     }
 
     static byte[] bytes(String s) {
