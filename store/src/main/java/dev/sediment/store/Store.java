@@ -51,6 +51,13 @@ public interface Store extends AutoCloseable {
     /** Writes every memtable to SSTables and waits until they are durable. */
     void flush();
 
+    /**
+     * Compacts every table holding keys in {@code [from, to]} (null = unbounded; both null = the whole
+     * store) down to the last level, dropping superseded versions and tombstones no snapshot needs.
+     * Flushes first; blocks until done. {@code from > to} is an empty range: nothing happens.
+     */
+    void compactRange(byte[] from, byte[] to);
+
     StoreStats stats();
 
     /**

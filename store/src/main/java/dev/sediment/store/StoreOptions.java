@@ -1,5 +1,6 @@
 package dev.sediment.store;
 
+import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.fs.DiskFileSystem;
 import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.sstable.Compression;
@@ -23,15 +24,18 @@ import java.util.Objects;
  * @param maxManifestBytes      the manifest is rotated (rewritten as one snapshot) past this size (4 MiB)
  * @param maxKeySizeBytes       largest key accepted (64 KiB)
  * @param maxValueSizeBytes     largest value accepted (64 MiB)
+ * @param compaction            leveled compaction tuning and write-stall thresholds ({@link CompactionOptions#defaults()})
  */
 public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long memtableSizeBytes,
                            int maxImmutableMemtables, int blockSizeBytes, int blockRestartInterval,
                            int bloomBitsPerKey, Compression compression, long blockCacheSizeBytes,
-                           int maxOpenFiles, long maxManifestBytes, int maxKeySizeBytes, int maxValueSizeBytes) {
+                           int maxOpenFiles, long maxManifestBytes, int maxKeySizeBytes, int maxValueSizeBytes,
+                           CompactionOptions compaction) {
 
     public StoreOptions {
         Objects.requireNonNull(fileSystem, "fileSystem");
         Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(compaction, "compaction");
         positive("memtableSizeBytes", memtableSizeBytes);
         positive("maxImmutableMemtables", maxImmutableMemtables);
         positive("blockSizeBytes", blockSizeBytes);
@@ -82,6 +86,7 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         b.maxManifestBytes = maxManifestBytes;
         b.maxKeySizeBytes = maxKeySizeBytes;
         b.maxValueSizeBytes = maxValueSizeBytes;
+        b.compaction = compaction;
         return b;
     }
 
@@ -100,6 +105,7 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         private long maxManifestBytes = 4L << 20;
         private int maxKeySizeBytes = 64 << 10;
         private int maxValueSizeBytes = 64 << 20;
+        private CompactionOptions compaction = CompactionOptions.defaults();
 
         private Builder() {
         }
@@ -169,10 +175,15 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
             return this;
         }
 
+        public Builder compaction(CompactionOptions v) {
+            compaction = v;
+            return this;
+        }
+
         public StoreOptions build() {
             return new StoreOptions(fileSystem, createIfMissing, memtableSizeBytes, maxImmutableMemtables,
                     blockSizeBytes, blockRestartInterval, bloomBitsPerKey, compression, blockCacheSizeBytes,
-                    maxOpenFiles, maxManifestBytes, maxKeySizeBytes, maxValueSizeBytes);
+                    maxOpenFiles, maxManifestBytes, maxKeySizeBytes, maxValueSizeBytes, compaction);
         }
     }
 }

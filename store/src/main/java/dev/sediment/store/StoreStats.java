@@ -20,11 +20,20 @@ import java.util.List;
  * @param blockCacheMisses      block cache misses
  * @param blockCacheBytes       bytes held by the block cache
  * @param openTables            SSTables open in the table cache
+ * @param compactions           compactions completed since open (trivial moves excluded)
+ * @param compactionBytesRead   bytes read by compactions since open
+ * @param compactionBytesWritten bytes written by compactions since open
+ * @param writeAmplification    SSTable bytes written (flushes and compactions) / bytes flushed, since open
+ * @param pendingCompactionBytes estimated bytes compaction must still rewrite to bring every level under target
+ * @param stallReason           why writers are being slowed or stopped now, or empty
+ * @param levelStatsTable       per-level table like RocksDB's "Compaction Stats"
  */
 public record StoreStats(long lastRevision, long memtableBytes, int immutableMemtables, List<Integer> levelFiles,
                          List<Long> levelBytes, long liveSstBytes, long approximateEntries, long flushes,
                          long flushedBytes, long writeStalls, long writeStallMillis, long blockCacheHits,
-                         long blockCacheMisses, long blockCacheBytes, int openTables) {
+                         long blockCacheMisses, long blockCacheBytes, int openTables, long compactions,
+                         long compactionBytesRead, long compactionBytesWritten, double writeAmplification,
+                         long pendingCompactionBytes, String stallReason, String levelStatsTable) {
     public StoreStats {
         levelFiles = List.copyOf(levelFiles);
         levelBytes = List.copyOf(levelBytes);

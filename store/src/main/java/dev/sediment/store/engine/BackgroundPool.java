@@ -1,38 +1,68 @@
 package dev.sediment.store.engine;
 
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The JVM-wide pool that runs flushes for every store, bounded by the machine's cores (at most 2
- * threads on our 2-core targets, so background work never starves the stream threads). Daemon
- * threads: a JVM exiting without closing its stores loses only unflushed writes, as a crash would.
+ * The JVM-wide pool that runs flushes and compactions for every store, bounded by the machine's cores
+ * (at most 2 threads, so background work never starves the stream threads on small machines). Queued
+ * flushes run before queued compactions: a flush frees memory writers may be waiting for, a compaction
+ * only reshapes the tree. Daemon threads: a JVM exiting without closing its stores loses only unflushed
+ * writes, as a crash would.
  */
 final class BackgroundPool {
-    private static final ScheduledThreadPoolExecutor POOL;
+    /** Queue priority; lower runs first. */
+    enum Priority { FLUSH, COMPACTION }
+
+    private static final ThreadPoolExecutor POOL;
+    private static final ScheduledExecutorService TIMER;
+    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     static {
         int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory tf = r -> {
-            Thread t = new Thread(r, "sediment-background-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        POOL = new ScheduledThreadPoolExecutor(threads, tf);
-        POOL.setRemoveOnCancelPolicy(true);
+        POOL = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new PriorityBlockingQueue<>(),
+                daemonThreads("sediment-background-"));
+        POOL.allowCoreThreadTimeOut(true);
+        TIMER = Executors.newSingleThreadScheduledExecutor(daemonThreads("sediment-retry-"));
     }
 
     private BackgroundPool() {
     }
 
-    static void submit(Runnable job) {
-        POOL.execute(job);
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
-    static void schedule(Runnable job, long delayMillis) {
-        POOL.schedule(job, delayMillis, TimeUnit.MILLISECONDS);
+    private record Task(Priority priority, long sequence, Runnable job) implements Runnable, Comparable<Task> {
+        @Override
+        public void run() {
+            job.run();
+        }
+
+        @Override
+        public int compareTo(Task o) {
+            int c = priority.compareTo(o.priority);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+
+    static void submit(Priority priority, Runnable job) {
+        POOL.execute(new Task(priority, SEQUENCE.incrementAndGet(), job));
+    }
+
+    /** Submits {@code job} after {@code delayMillis} (retries with backoff). */
+    static void schedule(Priority priority, Runnable job, long delayMillis) {
+        TIMER.schedule(() -> submit(priority, job), delayMillis, TimeUnit.MILLISECONDS);
     }
 }

@@ -12,6 +12,11 @@ import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreStats;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.store.cache.BlockCache;
+import dev.sediment.store.compaction.CompactionEnv;
+import dev.sediment.store.compaction.CompactionPicker;
+import dev.sediment.store.compaction.OutputSplitter;
+import dev.sediment.store.compaction.PickedCompaction;
+import dev.sediment.store.compaction.StallDecision;
 import dev.sediment.store.fs.FileLock;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.FileSystem;
@@ -38,6 +43,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The store: write path, read path, flushes and file lifecycle. See {@link Store} for the contract.
@@ -64,15 +72,30 @@ public final class Engine implements Store {
     private final TableCache tableCache;
     private final PointReader pointReader;
     private final FlushJob flushJob;
+    private final CompactionJob compactionJob;
+    private final CompactionPicker picker = new CompactionPicker();
+    private final CompactionStats compactionStats = new CompactionStats();
+    /** Held while a compaction runs: one at a time per store (background or manual). */
+    private final ReentrantLock compactionLock = new ReentrantLock();
+    /** Revisions of open snapshots → how many: the boundaries compaction must respect. */
+    private final ConcurrentSkipListMap<Long, Integer> snapshotRevisions = new ConcurrentSkipListMap<>();
 
     private final Object writeLock = new Object();
     private final Object stateLock = new Object();
+    /**
+     * Serializes "log an edit, then install its version": flushes and compactions both change the
+     * version, and installing in a different order than logging would put an older version back.
+     * Held across the manifest sync, so readers never wait on it (they only take stateLock).
+     */
+    private final Object installLock = new Object();
 
     /** Guarded by writeLock. */
     private long lastAssignedRevision;
     private volatile long visibleRevision;
     private volatile ReadState readState;
     private volatile boolean closed;
+    /** Set first by close(), so writers stalled while holding the write lock give way. */
+    private volatile boolean closeRequested;
     /** Set when the manifest's state is unknown: no more writes until reopened. */
     private volatile StoreException fatalError;
 
@@ -87,6 +110,14 @@ public final class Engine implements Store {
     private long flushedBytes;
     private long writeStalls;
     private long writeStallNanos;
+    private boolean compactionRunning;
+    private boolean compactionRequested;
+    private long compactionRetryDelayMillis;
+    private long compactionFailures;
+    private volatile StallDecision stallDecision = StallDecision.NONE;
+    private volatile long pendingCompactionBytes;
+    /** Tests: called after every installed compaction, on the compacting thread. */
+    private volatile Consumer<Engine> compactionListener;
 
     private final Set<AutoCloseable> openReaders = ConcurrentHashMap.newKeySet();
 
@@ -99,8 +130,10 @@ public final class Engine implements Store {
         this.blockCache = new BlockCache(options.blockCacheSizeBytes());
         this.tableCache = new TableCache(fs, dir, blockCache, options.maxOpenFiles());
         this.pointReader = new PointReader(tableCache);
-        this.flushJob = new FlushJob(fs, dir, new TableOptions(options.blockSizeBytes(),
-                options.blockRestartInterval(), options.bloomBitsPerKey(), options.compression(), 1));
+        TableOptions tableOptions = new TableOptions(options.blockSizeBytes(), options.blockRestartInterval(),
+                options.bloomBitsPerKey(), options.compression(), 1);
+        this.flushJob = new FlushJob(fs, dir, tableOptions);
+        this.compactionJob = new CompactionJob(fs, dir, tableCache, tableOptions, versions::newFileNumber);
         Version v = versions.current();
         v.ref();
         liveVersions.add(v);
@@ -112,6 +145,10 @@ public final class Engine implements Store {
         this.lastAssignedRevision = versions.lastRevision();
         this.visibleRevision = lastAssignedRevision;
         this.readState = new ReadState(new MemTable(), List.of(), v);
+        synchronized (stateLock) {
+            updateStallLocked();
+            scheduleCompactionLocked();
+        }
     }
 
     /** Opens a store; see {@link Store#open}. */
@@ -312,6 +349,7 @@ public final class Engine implements Store {
      * frozen memtables wait for flush. REQUIRES: writeLock held.
      */
     private void makeRoomForWrite(long incomingBytes) {
+        throttle();
         MemTable active = readState.active();
         if (active.isEmpty() || active.approximateBytes() + incomingBytes <= options.memtableSizeBytes()) {
             return;
@@ -319,8 +357,50 @@ public final class Engine implements Store {
         freezeActive();
     }
 
+    /**
+     * Applies the write-stall decision: at SLOWDOWN a write waits 1 ms (LevelDB's delay, spreading the
+     * cost over many writes instead of one long stop), at STOP it waits until compaction catches up.
+     * Never fails a write for being slow. REQUIRES: writeLock held.
+     */
+    private void throttle() {
+        StallDecision d = stallDecision;
+        if (d.kind() == StallDecision.Kind.NONE) {
+            return;
+        }
+        synchronized (stateLock) {
+            writeStalls++;
+            long start = System.nanoTime();
+            try {
+                if (stallDecision.kind() == StallDecision.Kind.SLOWDOWN) {
+                    stateLock.wait(1);
+                    return;
+                }
+                while (stallDecision.kind() == StallDecision.Kind.STOP) {
+                    scheduleCompactionLocked();
+                    if (fatalError != null) {
+                        throw fatalError;
+                    }
+                    if (closed || closeRequested) {
+                        throw new StoreClosedException("store " + dir);
+                    }
+                    stateLock.wait(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while writes to " + dir + " were stalled: " + d.reason());
+            } finally {
+                writeStallNanos += System.nanoTime() - start;
+            }
+        }
+    }
+
     /** Moves the active memtable to the frozen list, waiting for room. REQUIRES: writeLock held. */
     private void freezeActive() {
+        freezeActive(false);
+    }
+
+    /** {@code closing}: called by close() itself, which must wait for room rather than give way. */
+    private void freezeActive(boolean closing) {
         synchronized (stateLock) {
             if (readState.immutables().size() >= options.maxImmutableMemtables()) {
                 writeStalls++;
@@ -331,7 +411,7 @@ public final class Engine implements Store {
                         if (fatalError != null) {
                             throw fatalError;
                         }
-                        if (closed) {
+                        if (closed || (closeRequested && !closing)) {
                             throw new StoreClosedException("store " + dir);
                         }
                         try {
@@ -360,7 +440,7 @@ public final class Engine implements Store {
     private void scheduleFlushLocked() {
         if (!flushRunning && !readState.immutables().isEmpty() && fatalError == null) {
             flushRunning = true;
-            BackgroundPool.submit(this::flushLoop);
+            BackgroundPool.submit(BackgroundPool.Priority.FLUSH, this::flushLoop);
         }
     }
 
@@ -378,12 +458,15 @@ public final class Engine implements Store {
                 mem = frozen.get(frozen.size() - 1);
             }
             FileMetadata table;
+            long flushStart = System.nanoTime();
             try {
                 table = flushJob.run(mem, versions.newFileNumber());
             } catch (IOException | RuntimeException e) {
                 onFlushFailure(e);
                 return;
             }
+            List<Long> obsolete;
+            synchronized (installLock) {
             Version installed;
             try {
                 VersionEdit edit = VersionEdit.builder()
@@ -396,7 +479,6 @@ public final class Engine implements Store {
                 onManifestFailure(e);
                 return;
             }
-            List<Long> obsolete;
             synchronized (stateLock) {
                 knownTables.add(table.fileNumber());
                 ReadState s = readState;
@@ -407,8 +489,11 @@ public final class Engine implements Store {
                 flushedBytes += table.sizeBytes();
                 retryDelayMillis = 0;
                 lastFlushError = null;
+                scheduleCompactionLocked();
                 stateLock.notifyAll();
             }
+            }
+            compactionStats.recordFlush(table.sizeBytes(), System.nanoTime() - flushStart);
             deleteTables(obsolete);
             log.debug("flushed memtable of {} entries into table {} ({} bytes)", mem.entries(), table.fileNumber(), table.sizeBytes());
         }
@@ -425,7 +510,7 @@ public final class Engine implements Store {
             log.warn("flush of {} failed (will retry in {} ms; nothing is lost, the memtable stays in memory): {}",
                     dir, retryDelayMillis, e.toString());
             if (!closed) {
-                BackgroundPool.schedule(() -> {
+                BackgroundPool.schedule(BackgroundPool.Priority.FLUSH, () -> {
                     synchronized (stateLock) {
                         if (!closed) {
                             scheduleFlushLocked();
@@ -459,10 +544,224 @@ public final class Engine implements Store {
             liveVersions.add(next.version());
         }
         readState = next;
+        updateStallLocked();
         if (next.version() != prev.version()) {
             return unrefLocked(prev.version());
         }
         return List.of();
+    }
+
+    private CompactionEnv envLocked() {
+        Version v = readState.version();
+        List<List<FileMetadata>> levels = new ArrayList<>(Version.NUM_LEVELS);
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            levels.add(v.files(level));
+        }
+        return new CompactionEnv(levels, Set.of(), List.of(), Set.of(), options.compaction());
+    }
+
+    /** Recomputes the write-stall decision for the current shape. REQUIRES: stateLock held. */
+    private void updateStallLocked() {
+        CompactionEnv env = envLocked();
+        pendingCompactionBytes = picker.pendingCompactionBytes(env);
+        StallDecision d = picker.stall(env, readState.immutables().size(), options.maxImmutableMemtables() + 1);
+        if (d.kind() != stallDecision.kind()) {
+            if (d.kind() == StallDecision.Kind.NONE) {
+                log.info("writes to {} no longer stalled", dir);
+            } else {
+                log.info("writes to {} {}", dir, d);
+            }
+        }
+        stallDecision = d;
+        stateLock.notifyAll();
+    }
+
+    // ---------------------------------------------------------------- compactions
+
+    /** Asks for a compaction pass; never loses a request made while a pass runs. REQUIRES: stateLock held. */
+    private void scheduleCompactionLocked() {
+        compactionRequested = true;
+        if (!compactionRunning && !closed && fatalError == null) {
+            compactionRunning = true;
+            BackgroundPool.submit(BackgroundPool.Priority.COMPACTION, this::compactionLoop);
+        }
+    }
+
+    private void compactionLoop() {
+        while (true) {
+            synchronized (stateLock) {
+                if (!compactionRequested || closed || fatalError != null) {
+                    compactionRunning = false;
+                    stateLock.notifyAll();
+                    return;
+                }
+                compactionRequested = false;
+            }
+            compactionLock.lock();
+            try {
+                while (!closed && fatalError == null) {
+                    PickedCompaction c;
+                    synchronized (stateLock) {
+                        c = picker.pick(envLocked());
+                    }
+                    if (c == null) {
+                        break;
+                    }
+                    runCompaction(c);
+                }
+            } catch (IOException | RuntimeException e) {
+                onCompactionFailure(e);
+                return;
+            } finally {
+                compactionLock.unlock();
+            }
+        }
+    }
+
+    private void onCompactionFailure(Exception e) {
+        synchronized (stateLock) {
+            compactionRunning = false;
+            compactionFailures++;
+            stateLock.notifyAll();
+            if (fatalError != null || closed) {
+                return;
+            }
+            compactionRetryDelayMillis = compactionRetryDelayMillis == 0 ? 100
+                    : Math.min(MAX_RETRY_DELAY_MILLIS, compactionRetryDelayMillis * 2);
+            log.warn("compaction in {} failed (its outputs are deleted; retrying in {} ms): {}", dir,
+                    compactionRetryDelayMillis, e.toString());
+            BackgroundPool.schedule(BackgroundPool.Priority.COMPACTION, () -> {
+                synchronized (stateLock) {
+                    scheduleCompactionLocked();
+                }
+            }, compactionRetryDelayMillis);
+        }
+    }
+
+    /**
+     * Runs one picked compaction as a transaction: outputs written and synced, then one manifest edit
+     * swaps inputs for outputs. REQUIRES: compactionLock held.
+     */
+    private void runCompaction(PickedCompaction c) throws IOException {
+        long start = System.nanoTime();
+        VersionEdit.Builder edit = VersionEdit.builder();
+        for (FileMetadata f : c.startInputs()) {
+            edit.deleteFile(c.startLevel(), f.fileNumber());
+        }
+        for (FileMetadata f : c.outputLevelInputs()) {
+            edit.deleteFile(c.outputLevel(), f.fileNumber());
+        }
+        CompactionJob.Result result = null;
+        if (c.isTrivialMove()) {
+            edit.addFile(c.outputLevel(), c.startInputs().get(0));
+        } else {
+            Version v;
+            long[] boundaries;
+            synchronized (stateLock) {
+                v = readState.version();
+                boundaries = boundaries(v);
+            }
+            result = compactionJob.run(c, OutputSplitter.forCompaction(c, options.compaction()), boundaries,
+                    v.rolledBack());
+            for (FileMetadata f : result.outputs()) {
+                edit.addFile(c.outputLevel(), f);
+            }
+        }
+        List<Long> obsolete;
+        synchronized (installLock) {
+            Version installed;
+            try {
+                installed = versions.logAndApply(edit.build());
+            } catch (IOException | RuntimeException e) {
+                onManifestFailure(e);
+                throw e;
+            }
+            synchronized (stateLock) {
+                if (result != null) {
+                    for (FileMetadata f : result.outputs()) {
+                        knownTables.add(f.fileNumber());
+                    }
+                }
+                ReadState s = readState;
+                obsolete = installLocked(new ReadState(s.active(), s.immutables(), installed));
+                compactionRetryDelayMillis = 0;
+            }
+        }
+        deleteTables(obsolete);
+        if (result == null) {
+            compactionStats.recordTrivialMove(c.outputLevel());
+            log.debug("moved table {} from L{} to L{}", c.startInputs().get(0).fileNumber(), c.startLevel(), c.outputLevel());
+        } else {
+            long startBytes = 0;
+            for (FileMetadata f : c.startInputs()) {
+                startBytes += f.sizeBytes();
+            }
+            compactionStats.recordCompaction(c.outputLevel(), startBytes, c.inputBytes() - startBytes,
+                    result.bytesWritten(), System.nanoTime() - start);
+            log.debug("compacted {} ({} entries in, {} out, {} tombstones dropped) into {} tables at L{}", c,
+                    result.entriesIn(), result.entriesOut(), result.droppedTombstones(), result.outputs().size(),
+                    c.outputLevel());
+        }
+        Consumer<Engine> listener = compactionListener;
+        if (listener != null) {
+            listener.accept(this);
+        }
+    }
+
+    private static boolean tombstonesInRange(Version v, int level, byte[] from, byte[] to) {
+        for (FileMetadata f : v.files(level)) {
+            boolean overlaps = (from == null || java.util.Arrays.compareUnsigned(f.largestKey(), from) >= 0)
+                    && (to == null || java.util.Arrays.compareUnsigned(f.smallestKey(), to) <= 0);
+            if (overlaps && f.tombstones() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What compaction must keep readable: every open snapshot's revision and the trim horizon. */
+    private long[] boundaries(Version v) {
+        List<Long> b = new ArrayList<>(snapshotRevisions.keySet());
+        if (v.trimHorizon() > 0) {
+            b.add(v.trimHorizon());
+        }
+        long[] out = new long[b.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.get(i);
+        }
+        return out;
+    }
+
+    @Override
+    public void compactRange(byte[] from, byte[] to) {
+        checkWritable();
+        if (from != null && to != null && java.util.Arrays.compareUnsigned(from, to) > 0) {
+            return; // an empty range, as for iterators
+        }
+        flush();
+        compactionLock.lock();
+        try {
+            for (int level = 0; level < Version.NUM_LEVELS; level++) {
+                checkWritable();
+                PickedCompaction c;
+                synchronized (stateLock) {
+                    if (level == Version.NUM_LEVELS - 1 && !tombstonesInRange(readState.version(), level, from, to)) {
+                        break; // rewriting the last level only pays when it can drop tombstones
+                    }
+                    c = picker.manual(envLocked(), from, to, level);
+                }
+                if (c != null) {
+                    runCompaction(c);
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreIOException("manual compaction of " + dir + " failed (its outputs are deleted)", e);
+        } finally {
+            compactionLock.unlock();
+        }
+        synchronized (stateLock) {
+            scheduleCompactionLocked();
+        }
     }
 
     /** Drops one reference; returns tables no live version names any more. REQUIRES: stateLock held. */
@@ -647,13 +946,25 @@ public final class Engine implements Store {
     @Override
     public Snapshot snapshot() {
         checkOpen();
-        EngineSnapshot snap = new EngineSnapshot(this, visibleRevision);
+        // Read and register under stateLock, where compactions read the boundaries: a compaction either
+        // sees this snapshot, or picked its inputs before it existed, when every input revision was at or
+        // below the revision this snapshot reads (so the newest of them, which are kept, are what it sees).
+        EngineSnapshot snap;
+        synchronized (stateLock) {
+            snap = new EngineSnapshot(this, visibleRevision);
+            snapshotRevisions.merge(snap.revision(), 1, Integer::sum);
+        }
         openReaders.add(snap);
         return snap;
     }
 
     void snapshotClosed(EngineSnapshot snap) {
         openReaders.remove(snap);
+        snapshotRevisions.computeIfPresent(snap.revision(), (k, n) -> n == 1 ? null : n - 1);
+    }
+
+    void setCompactionListener(Consumer<Engine> listener) {
+        this.compactionListener = listener;
     }
 
     void checkOpenForSnapshot() {
@@ -689,9 +1000,13 @@ public final class Engine implements Store {
             live += b;
         }
         synchronized (stateLock) {
+            CompactionEnv env = envLocked();
             return new StoreStats(visibleRevision, memBytes, s.immutables().size(), files, bytes, live, entries,
                     flushes, flushedBytes, writeStalls, writeStallNanos / 1_000_000, blockCache.hits(),
-                    blockCache.misses(), blockCache.usedBytes(), tableCache.openTables());
+                    blockCache.misses(), blockCache.usedBytes(), tableCache.openTables(), compactionStats.compactions(),
+                    compactionStats.compactionBytesRead(), compactionStats.compactionBytesWritten(),
+                    compactionStats.writeAmplification(), pendingCompactionBytes, stallDecision.reason(),
+                    compactionStats.table(s.version(), picker.scores(env)));
         }
     }
 
@@ -706,16 +1021,25 @@ public final class Engine implements Store {
         return tableCache;
     }
 
+    /** Held by compactions; tests hold it to pause them. */
+    ReentrantLock compactionLock() {
+        return compactionLock;
+    }
+
     // ---------------------------------------------------------------- close
 
     @Override
     public void close() {
+        closeRequested = true;
+        synchronized (stateLock) {
+            stateLock.notifyAll(); // stalled writers re-check and give way
+        }
         synchronized (writeLock) {
             if (closed) {
                 return;
             }
             if (fatalError == null && !readState.active().isEmpty()) {
-                freezeActive();
+                freezeActive(true);
             }
             closed = true;
         }
@@ -741,7 +1065,7 @@ public final class Engine implements Store {
             }
         }
         synchronized (stateLock) {
-            while (flushRunning) {
+            while (flushRunning || compactionRunning) {
                 try {
                     stateLock.wait(100);
                 } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.sstable.Compression;
 import dev.sediment.store.testing.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * revision R — no torn batch, nothing after R, nothing before R missing — and R is at least the
  * revision of the last flush that returned. Then writing resumes and the store is checked again.
  */
+@Timeout(300)
 class EngineCrashTest {
     private static final Path DIR = Path.of("/crash/store");
 

@@ -9,6 +9,7 @@ import dev.sediment.store.fs.FaultInjectingFileSystem.Op;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.MemFileSystem;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Failed writes, syncs and full disks: a typed error, the previous state intact, nothing lost. */
+@Timeout(300)
 class EngineFaultTest {
     private static final Path DIR = Path.of("/faults/store");
 

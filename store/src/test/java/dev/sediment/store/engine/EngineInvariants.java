@@ -25,7 +25,17 @@ final class EngineInvariants {
     private EngineInvariants() {
     }
 
+    /** Runs with compactions paused, so no table of the checked version is deleted under the check. */
     static void check(Engine engine) {
+        engine.compactionLock().lock();
+        try {
+            checkPaused(engine);
+        } finally {
+            engine.compactionLock().unlock();
+        }
+    }
+
+    private static void checkPaused(Engine engine) {
         Version v = engine.currentVersion();
         LevelChecker.check(v);
         // user key -> smallest revision seen so far in upper sources

@@ -5,6 +5,7 @@ import dev.sediment.store.Snapshot;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.WriteBatch;
+import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.fs.DiskFileSystem;
 import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.fs.MemFileSystem;
@@ -12,6 +13,7 @@ import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.sstable.Compression;
 import dev.sediment.store.testing.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * gets, bounded iterators both ways, snapshots, flushes and close/reopen, with tiny memtables so data
  * moves through every layer. Checks the level invariants after every flush and reopen.
  */
+@Timeout(300)
 class EngineRandomizedTest {
     private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
 
@@ -65,6 +68,24 @@ class EngineRandomizedTest {
                 .blockCacheSizeBytes(rnd.nextBoolean() ? 0 : 1 << 20)
                 .maxOpenFiles(2 + rnd.nextInt(20))
                 .maxManifestBytes(256 + rnd.nextInt(8192))
+                .compaction(tinyCompaction(rnd))
+                .build();
+    }
+
+    /** Tiny levels and files so compactions (and trivial moves) run constantly. */
+    static CompactionOptions tinyCompaction(Random rnd) {
+        int trigger = 1 + rnd.nextInt(4);
+        long target = 512 + rnd.nextInt(8192);
+        return CompactionOptions.builder()
+                .l0CompactionTrigger(trigger)
+                .l0SlowdownTrigger(trigger + 4 + rnd.nextInt(8))
+                .l0StopTrigger(trigger + 12 + rnd.nextInt(8))
+                .baseLevelTargetBytes(2048 + rnd.nextInt(32 << 10))
+                .levelSizeMultiplier(2 + rnd.nextInt(9))
+                .dynamicLevelBytes(rnd.nextBoolean())
+                .targetFileSizeBytes(target)
+                .maxCompactionBytes(target * (5 + rnd.nextInt(25)))
+                .maxGrandparentOverlapBytes(target * (2 + rnd.nextInt(10)))
                 .build();
     }
 
@@ -93,7 +114,16 @@ class EngineRandomizedTest {
         int alphabet = 20 + rnd.nextInt(400);
         TreeMap<byte[], byte[]> model = new TreeMap<>(UNSIGNED);
         List<ModelSnapshot> snapshots = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> compactionCheck = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.Consumer<Engine> checker = e -> {
+            try {
+                EngineInvariants.check(e);
+            } catch (Throwable t) {
+                compactionCheck.compareAndSet(null, t);
+            }
+        };
         Engine store = Engine.open(dir, options);
+        store.setCompactionListener(checker);
         try {
             for (int step = 0; step < steps; step++) {
                 String where = "seed=" + seed + " step=" + step + " options=" + options;
@@ -147,12 +177,23 @@ class EngineRandomizedTest {
                     store.close(); // closes snapshots; flushes memtables
                     snapshots.clear();
                     store = Engine.open(dir, options);
+                    store.setCompactionListener(checker);
                     EngineInvariants.check(store);
                     assertEquals(model.size(), count(store), where + " entries after reopen");
+                } else if (op < 975) {
+                    byte[] a = rnd.nextInt(4) == 0 ? null : randomKey(rnd, alphabet);
+                    byte[] z = rnd.nextInt(4) == 0 ? null : randomKey(rnd, alphabet);
+                    store.compactRange(a, z);
+                    EngineInvariants.check(store);
                 } else {
                     EngineInvariants.check(store);
                 }
+                if (compactionCheck.get() != null) {
+                    throw new AssertionError(where + ": invariant broken after a compaction", compactionCheck.get());
+                }
             }
+            store.compactRange(null, null);
+            EngineInvariants.check(store);
             checkAll(store, model, "seed=" + seed + " final");
         } catch (AssertionError | RuntimeException e) {
             fail("seed=" + seed + ": " + e, e);

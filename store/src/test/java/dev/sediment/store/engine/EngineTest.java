@@ -12,6 +12,7 @@ import dev.sediment.store.WriteBatch;
 import dev.sediment.store.fs.DiskFileSystem;
 import dev.sediment.store.fs.MemFileSystem;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The public contract: bad input, lifecycle, snapshots, iterators under concurrent writes. */
+@Timeout(300)
 class EngineTest {
     @TempDir
     Path tmp;

@@ -10,6 +10,7 @@ import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.store.sstable.Compression;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Damaged files at the store level: flipped, zeroed and truncated SSTable and manifest bytes, and a
  * missing table, are reported as {@link CorruptionException}s naming the file — never as wrong data.
  */
+@Timeout(300)
 class StoreCorruptionTest {
     private static final Path DIR = Path.of("/corrupt/store");
 
