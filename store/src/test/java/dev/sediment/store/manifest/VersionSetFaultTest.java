@@ -2,7 +2,8 @@ package dev.sediment.store.manifest;
 
 import dev.sediment.store.fs.DiskFileSystem;
 import dev.sediment.store.fs.FileNames;
-import dev.sediment.store.manifest.FaultInjectingFileSystem.Op;
+import dev.sediment.store.fs.FaultInjectingFileSystem;
+import dev.sediment.store.fs.FaultInjectingFileSystem.Op;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +46,7 @@ class VersionSetFaultTest {
             long n = vs.newFileNumber();
             vs.logAndApply(VersionEdit.builder().addFile(0, file(n, "a", 5, "b", 1, 1, 5, 10))
                     .flushedRevision(5).build());
-            fs.failOn(op, prefix);
+            fs.failAlways(op, p -> p.getFileName().toString().startsWith(prefix));
             for (long revision = 6; revision < 100; revision++) {
                 before[0] = vs.current();
                 try {
@@ -53,7 +54,7 @@ class VersionSetFaultTest {
                 } catch (IOException e) {
                     assertTrue(e.getMessage().contains("injected"), e.getMessage());
                     assertSame(before[0], vs.current(), "the new version is not installed");
-                    fs.heal();
+                    fs.clearFaults();
                     IOException later = assertThrows(IOException.class, () -> vs.logAndApply(flushed(1000)));
                     assertTrue(later.getMessage().contains("unknown state"), later.getMessage());
                     assertSame(e, later.getCause());
@@ -106,9 +107,9 @@ class VersionSetFaultTest {
         try (VersionSet vs = VersionSet.open(fs, dir, 1 << 20, true)) {
             vs.logAndApply(flushed(4));
         }
-        fs.failOn(Op.SYNC, "CURRENT");
+        fs.failAlways(Op.SYNC, p -> p.getFileName().toString().startsWith("CURRENT"));
         assertThrows(IOException.class, () -> VersionSet.open(fs, dir, 1 << 20, false));
-        fs.heal();
+        fs.clearFaults();
         assertEquals(4, reopen().flushedRevision());
     }
 }
