@@ -1,0 +1,148 @@
+package dev.sediment.store.engine;
+
+import dev.sediment.store.KeyRange;
+import dev.sediment.store.StoreIOException;
+import dev.sediment.store.StoreIterator;
+import dev.sediment.store.StoreOptions;
+import dev.sediment.store.compaction.CompactionOptions;
+import dev.sediment.store.fs.FaultInjectingFileSystem;
+import dev.sediment.store.fs.FaultInjectingFileSystem.Op;
+import dev.sediment.store.fs.FileNames;
+import dev.sediment.store.fs.MemFileSystem;
+import dev.sediment.store.manifest.FileMetadata;
+import dev.sediment.store.manifest.Version;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** A compaction that fails mid-way deletes its outputs, changes nothing and loses nothing (goleveldb's transaction). */
+@Timeout(120)
+class EngineCompactionFaultTest {
+    private static final Path DIR = Path.of("/compaction-faults/store");
+
+    private static byte[] key(int i) {
+        return String.format("key%05d", i).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] value(int i, int round) {
+        return ("v" + round + "-" + i + "-".repeat(40)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isTable(Path p) {
+        return FileNames.kind(p.getFileName().toString()) == FileNames.Kind.TABLE;
+    }
+
+    @Test
+    void aFailedCompactionDeletesItsOutputsAndLosesNothing() throws IOException {
+        MemFileSystem mem = new MemFileSystem();
+        FaultInjectingFileSystem fs = new FaultInjectingFileSystem(mem);
+        StoreOptions o = StoreOptions.builder()
+                .fileSystem(fs)
+                .memtableSizeBytes(1 << 20) // only explicit flushes
+                .blockSizeBytes(512)
+                .compaction(CompactionOptions.builder().l0CompactionTrigger(8).targetFileSizeBytes(4 << 10).build())
+                .build();
+        try (Engine s = Engine.open(DIR, o)) {
+            for (int round = 0; round < 2; round++) { // two overlapping L0 tables: a real merge, not a move
+                for (int i = 0; i < 2000; i++) {
+                    s.put(key(i), value(i, round));
+                }
+                s.flush();
+            }
+            assertEquals(2, s.currentVersion().files(0).size(), s.currentVersion().toDebugString());
+            // The compaction writes 8 outputs of one append each: fail the first, the third and the sixth.
+            for (int failAfter : new int[]{0, 2, 5}) {
+                fs.failAfter(Op.APPEND, EngineCompactionFaultTest::isTable, failAfter);
+                try {
+                    assertThrows(StoreIOException.class, () -> s.compactRange(null, null));
+                } finally {
+                    fs.clearFaults();
+                }
+                assertEquals(tablesOf(s), tablesOnDisk(mem), "no orphan outputs after a failed compaction");
+                assertEquals(2, s.currentVersion().files(0).size(), "a failed compaction changes nothing");
+                for (int i = 0; i < 2000; i += 13) {
+                    assertArrayEquals(value(i, 1), s.get(key(i)));
+                }
+            }
+            s.compactRange(null, null);
+            EngineInvariants.check(s);
+            assertEquals(0, s.currentVersion().files(0).size());
+            int n = 0;
+            try (StoreIterator it = s.iterator(KeyRange.all(), false)) {
+                for (; it.valid(); it.next(), n++) {
+                    assertArrayEquals(value(n, 1), it.value());
+                }
+            }
+            assertEquals(2000, n);
+            assertEquals(tablesOf(s), tablesOnDisk(mem));
+        }
+        mem.assertNoOpenHandles();
+    }
+
+    @Test
+    void aFailedBackgroundCompactionIsRetriedUntilItSucceeds() throws Exception {
+        MemFileSystem mem = new MemFileSystem();
+        FaultInjectingFileSystem fs = new FaultInjectingFileSystem(mem);
+        StoreOptions o = StoreOptions.builder()
+                .fileSystem(fs)
+                .memtableSizeBytes(1 << 20)
+                .compaction(CompactionOptions.builder().l0CompactionTrigger(2).targetFileSizeBytes(4 << 10).build())
+                .build();
+        try (Engine s = Engine.open(DIR, o)) {
+            s.put(key(0), value(0, 0));
+            s.flush(); // one L0 table: below the trigger
+            // Flushes write one table each and no compaction runs yet, so the next table append after the
+            // second flush's is the compaction's: let the flush's append through, fail the compaction's.
+            fs.failAfter(Op.APPEND, EngineCompactionFaultTest::isTable, 1);
+            for (int i = 0; i < 2000; i++) {
+                s.put(key(i), value(i, 1));
+            }
+            s.flush(); // second table: triggers a compaction, whose first output fails
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (fs.injectedFaults() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(1, fs.injectedFaults(), "the compaction should have hit the fault");
+            fs.clearFaults();
+            while (!s.currentVersion().files(0).isEmpty() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(0, s.currentVersion().files(0).size(), "the retried compaction should drain L0");
+            EngineInvariants.check(s);
+            assertEquals(tablesOf(s), tablesOnDisk(mem), "the failed attempt left no orphan outputs");
+            for (int i = 0; i < 2000; i += 7) {
+                assertArrayEquals(value(i, 1), s.get(key(i)));
+            }
+        }
+    }
+
+    private static Set<Long> tablesOf(Engine s) {
+        Set<Long> live = new HashSet<>();
+        Version v = s.currentVersion();
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMetadata f : v.files(level)) {
+                live.add(f.fileNumber());
+            }
+        }
+        return live;
+    }
+
+    private static Set<Long> tablesOnDisk(MemFileSystem fs) throws IOException {
+        Set<Long> onDisk = new HashSet<>();
+        for (String name : fs.list(DIR)) {
+            if (FileNames.kind(name) == FileNames.Kind.TABLE) {
+                onDisk.add(FileNames.number(name));
+            }
+        }
+        return onDisk;
+    }
+}
