@@ -6,6 +6,7 @@ import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreStats;
 import dev.sediment.store.WriteBatch;
+import dev.sediment.store.sstable.Compression;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,14 +35,17 @@ public final class StoreBench {
         int valueBytes = 100;
         int overwrites = -1;
         Path dir = null;
+        StoreOptions.Builder options = StoreOptions.builder();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--keys" -> keys = Integer.parseInt(args[++i]);
                 case "--value-bytes" -> valueBytes = Integer.parseInt(args[++i]);
                 case "--overwrites" -> overwrites = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
+                case "--compression" -> options.compression(Compression.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT)));
+                case "--cache-mb" -> options.blockCacheSizeBytes(Long.parseLong(args[++i]) << 20);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --keys N --value-bytes N --overwrites N --dir PATH)");
+                        + " (use --keys N --value-bytes N --overwrites N --dir PATH --compression none|zstd --cache-mb N)");
             }
         }
         if (overwrites < 0) {
@@ -55,7 +59,10 @@ public final class StoreBench {
                 keys, valueBytes, overwrites, dir);
         Random rnd = new Random(42);
         byte[] value = new byte[valueBytes];
-        try (Store store = Store.open(dir, StoreOptions.defaults())) {
+        StoreOptions built = options.build();
+        System.out.printf("compression %s, block cache %d MiB, memtable %d MiB%n", built.compression(),
+                built.blockCacheSizeBytes() >> 20, built.memtableSizeBytes() >> 20);
+        try (Store store = Store.open(dir, built)) {
             long userBytes = 0;
             long t = System.nanoTime();
             for (int i = 0; i < keys; i++) {
@@ -114,11 +121,24 @@ public final class StoreBench {
             report("full scan (entries)", scanned, t);
 
             StoreStats s = store.stats();
-            System.out.println(s);
-            System.out.printf("write amplification (SST bytes written / user bytes): %.2f%n",
-                    (double) s.flushedBytes() / userBytes);
-            System.out.printf("space amplification (live SST bytes / %,d live keys x %d bytes): %.2f%n",
-                    keys, 16 + valueBytes, (double) s.liveSstBytes() / ((long) keys * (16 + valueBytes)));
+            System.out.println();
+            System.out.println("After the workload (" + s.flushes() + " flushes, " + s.compactions() + " compactions, "
+                    + s.writeStalls() + " write stalls, " + s.writeStallMillis() + " ms stalled):");
+            System.out.print(s.levelStatsTable());
+            System.out.printf("write amplification (SST bytes written / bytes flushed): %.2f%n", s.writeAmplification());
+            System.out.printf("write amplification (SST bytes written / user bytes put): %.2f%n",
+                    (double) (s.flushedBytes() + s.compactionBytesWritten()) / userBytes);
+            long live = (long) keys * (16 + valueBytes);
+            System.out.printf("space amplification (live SST bytes / user bytes of the %,d live keys): %.2f%n",
+                    keys, (double) s.liveSstBytes() / live);
+
+            t = System.nanoTime();
+            store.compactRange(null, null);
+            report("compactRange(all) keys", keys, t);
+            s = store.stats();
+            System.out.print(s.levelStatsTable());
+            System.out.printf("space amplification after a full compaction: %.2f%n", (double) s.liveSstBytes() / live);
+            System.out.println("(values are half zeros: zstd shrinks them, so space amplification can be below 1)");
         } finally {
             if (temp) {
                 try (Stream<Path> files = Files.walk(dir)) {
