@@ -21,12 +21,15 @@ package dev.sediment.store.compaction;
  * @param softPendingCompactionBytes estimated compaction debt at which writes are slowed down
  * @param hardPendingCompactionBytes estimated compaction debt at which writes stop
  * @param maxSubcompactions          parallel key ranges one compaction may be split into
+ * @param tombstoneDensityTrigger    a table whose tombstones are at least this fraction of its entries is
+ *                                   marked for compaction (RocksDB's CompactOnDeletionCollector idea,
+ *                                   for queue-like keyspaces); 0 disables marking
  */
 public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, int l0StopTrigger,
                                 long baseLevelTargetBytes, int levelSizeMultiplier, boolean dynamicLevelBytes,
                                 long targetFileSizeBytes, long maxCompactionBytes, long maxGrandparentOverlapBytes,
                                 long softPendingCompactionBytes, long hardPendingCompactionBytes,
-                                int maxSubcompactions) {
+                                int maxSubcompactions, double tombstoneDensityTrigger) {
     private static final long MIB = 1L << 20;
     private static final long GIB = 1L << 30;
 
@@ -60,6 +63,9 @@ public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, 
         if (maxSubcompactions < 1) {
             throw new IllegalArgumentException("maxSubcompactions " + maxSubcompactions + " < 1");
         }
+        if (!(tombstoneDensityTrigger >= 0 && tombstoneDensityTrigger <= 1)) {
+            throw new IllegalArgumentException("tombstoneDensityTrigger " + tombstoneDensityTrigger + " outside [0, 1]");
+        }
     }
 
     private static void requirePositive(String name, long value) {
@@ -91,6 +97,7 @@ public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, 
         b.softPendingCompactionBytes = softPendingCompactionBytes;
         b.hardPendingCompactionBytes = hardPendingCompactionBytes;
         b.maxSubcompactions = maxSubcompactions;
+        b.tombstoneDensityTrigger = tombstoneDensityTrigger;
         return b;
     }
 
@@ -116,6 +123,9 @@ public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, 
         private long hardPendingCompactionBytes = 64 * GIB;
         // 1: the target is 2-core machines whose pool also runs flushes; 2 is the sensible maximum there.
         private int maxSubcompactions = 1;
+        // Half the entries deleted: the table mostly hides data below it, and a queue-like keyspace
+        // (Kafka's suppression buffers, session and window stores) would otherwise keep it forever.
+        private double tombstoneDensityTrigger = 0.5;
 
         private Builder() {
         }
@@ -180,6 +190,11 @@ public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, 
             return this;
         }
 
+        public Builder tombstoneDensityTrigger(double fraction) {
+            this.tombstoneDensityTrigger = fraction;
+            return this;
+        }
+
         public CompactionOptions build() {
             long target = targetFileSizeBytes;
             long maxCompaction = maxCompactionBytes >= 0 ? maxCompactionBytes : saturatingMultiply(target, 25);
@@ -187,7 +202,8 @@ public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, 
                     ? maxGrandparentOverlapBytes : saturatingMultiply(target, 10);
             return new CompactionOptions(l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger,
                     baseLevelTargetBytes, levelSizeMultiplier, dynamicLevelBytes, target, maxCompaction,
-                    maxGrandparent, softPendingCompactionBytes, hardPendingCompactionBytes, maxSubcompactions);
+                    maxGrandparent, softPendingCompactionBytes, hardPendingCompactionBytes, maxSubcompactions,
+                    tombstoneDensityTrigger);
         }
 
         private static long saturatingMultiply(long a, long b) {

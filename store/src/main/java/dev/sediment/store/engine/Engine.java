@@ -557,7 +557,33 @@ public final class Engine implements Store {
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             levels.add(v.files(level));
         }
-        return new CompactionEnv(levels, Set.of(), List.of(), Set.of(), options.compaction());
+        return new CompactionEnv(levels, Set.of(), List.of(), markedLocked(v), options.compaction());
+    }
+
+    /**
+     * Tables dense in tombstones, which the picker compacts when no level is over its target. L0 is left
+     * to the L0 trigger. A last-level table is marked only while no snapshot is open: rewriting it in
+     * place drops its tombstones only when no snapshot can see them, and marking it otherwise would
+     * rewrite it again and again. REQUIRES: stateLock held.
+     */
+    private Set<Long> markedLocked(Version v) {
+        double trigger = options.compaction().tombstoneDensityTrigger();
+        if (trigger <= 0) {
+            return Set.of();
+        }
+        Set<Long> marked = new HashSet<>();
+        int last = Version.NUM_LEVELS - 1;
+        for (int level = 1; level <= last; level++) {
+            if (level == last && (!snapshotRevisions.isEmpty() || v.trimHorizon() > 0)) {
+                break;
+            }
+            for (FileMetadata f : v.files(level)) {
+                if (f.tombstones() > 0 && f.tombstones() >= trigger * f.entries()) {
+                    marked.add(f.fileNumber());
+                }
+            }
+        }
+        return marked;
     }
 
     /** Recomputes the write-stall decision for the current shape. REQUIRES: stateLock held. */
@@ -960,7 +986,12 @@ public final class Engine implements Store {
 
     void snapshotClosed(EngineSnapshot snap) {
         openReaders.remove(snap);
-        snapshotRevisions.computeIfPresent(snap.revision(), (k, n) -> n == 1 ? null : n - 1);
+        synchronized (stateLock) {
+            snapshotRevisions.computeIfPresent(snap.revision(), (k, n) -> n == 1 ? null : n - 1);
+            if (snapshotRevisions.isEmpty()) {
+                scheduleCompactionLocked(); // tombstones the snapshots pinned may be droppable now
+            }
+        }
     }
 
     void setCompactionListener(Consumer<Engine> listener) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Compaction in the engine: tombstones never resurrect, snapshots keep their versions. */
 @Timeout(120)
@@ -54,6 +55,20 @@ class EngineCompactionTest {
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             for (FileMetadata f : v.files(level)) {
                 n += f.tombstones();
+            }
+        }
+        return n;
+    }
+
+    /** Tables whose tombstones are at least half their entries (the default density trigger). */
+    private static int denseTables(Engine s) {
+        int n = 0;
+        Version v = s.currentVersion();
+        for (int level = 1; level < Version.NUM_LEVELS; level++) {
+            for (FileMetadata f : v.files(level)) {
+                if (f.tombstones() > 0 && 2 * f.tombstones() >= f.entries()) {
+                    n++;
+                }
             }
         }
         return n;
@@ -130,6 +145,33 @@ class EngineCompactionTest {
             assertEquals(0, tombstones(s));
             assertEquals(500, liveKeys(s));
             assertArrayEquals(value(1, "new"), s.get(key(1)));
+        }
+    }
+
+    @Test
+    void tablesDenseInTombstonesAreCompactedOnceNoSnapshotNeedsThem() throws Exception {
+        try (Engine s = Engine.open(DIR, options(new MemFileSystem()))) {
+            for (int i = 0; i < 1000; i++) {
+                s.put(key(i), value(i, "v"));
+            }
+            s.compactRange(null, null);
+            Snapshot snap = s.snapshot();
+            for (int i = 0; i < 900; i++) {
+                s.delete(key(i)); // a queue drained from the head
+            }
+            s.compactRange(null, null);
+            assertTrue(tombstones(s) > 0, "the snapshot pins the tombstones and what they hide");
+            snap.close(); // no one needs them now: the dense tables are marked and compacted in the background
+            long pinned = tombstones(s);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (denseTables(s) > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(0, denseTables(s), "every table at or over the density trigger is compacted\n"
+                    + s.currentVersion().toDebugString());
+            assertTrue(tombstones(s) < pinned / 2, pinned + " tombstones before, " + tombstones(s) + " after");
+            EngineInvariants.check(s);
+            assertEquals(100, liveKeys(s));
         }
     }
 }
