@@ -1,6 +1,7 @@
 package dev.sediment.store.engine;
 
 import dev.sediment.store.compaction.CompactionIterator;
+import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.compaction.OutputSplitter;
 import dev.sediment.store.compaction.PickedCompaction;
 import dev.sediment.store.fs.FileNames;
@@ -17,6 +18,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,7 +28,14 @@ import java.util.function.LongSupplier;
  * ({@link CompactionIterator}), and writes output tables cut by {@link OutputSplitter}, never between two
  * versions of one user key. A transaction (goleveldb): the outputs are durable (file and directory
  * synced) before the caller logs the edit that makes them live; on any failure every output written so
- * far is deleted and nothing changes. Runs once.
+ * far is deleted and nothing changes.
+ *
+ * <p>Subcompactions: given split keys (user keys), the key space is cut into ranges
+ * {@code [split[i-1], split[i])} compacted in parallel on the shared pool. Outputs of range i all sort
+ * before those of range i+1, and a user key is never split because ranges start at a user key's first
+ * version. The thread that runs the job also runs every range no pool thread has started yet, so it
+ * only ever waits for ranges that are already running: a full pool cannot deadlock on its own subtasks.
+ * Runs once.
  */
 final class CompactionJob {
     private final FileSystem fs;
@@ -46,8 +57,84 @@ final class CompactionJob {
         this.fileNumbers = fileNumbers;
     }
 
-    Result run(PickedCompaction c, OutputSplitter splitter, long[] boundaries, List<RevisionRange> rolledBack)
-            throws IOException {
+    /** One key range of a compaction and its outcome. */
+    private final class Subcompaction {
+        final byte[] from; // inclusive, null = unbounded
+        final byte[] to;   // exclusive, null = unbounded
+        final AtomicBoolean claimed = new AtomicBoolean();
+        final CompletableFuture<Result> done = new CompletableFuture<>();
+
+        Subcompaction(byte[] from, byte[] to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        void runIfUnclaimed(PickedCompaction c, CompactionOptions options, long[] boundaries,
+                            List<RevisionRange> rolledBack) {
+            if (!claimed.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                done.complete(runRange(c, options, from, to, boundaries, rolledBack));
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        }
+    }
+
+    Result run(PickedCompaction c, CompactionOptions options, List<byte[]> splitKeys, long[] boundaries,
+               List<RevisionRange> rolledBack) throws IOException {
+        if (splitKeys.isEmpty()) {
+            return runRange(c, options, null, null, boundaries, rolledBack);
+        }
+        List<Subcompaction> subs = new ArrayList<>();
+        for (int i = 0; i <= splitKeys.size(); i++) {
+            subs.add(new Subcompaction(i == 0 ? null : splitKeys.get(i - 1), i == splitKeys.size() ? null : splitKeys.get(i)));
+        }
+        for (int i = 1; i < subs.size(); i++) {
+            Subcompaction sub = subs.get(i);
+            BackgroundPool.submit(BackgroundPool.Priority.COMPACTION, () -> sub.runIfUnclaimed(c, options, boundaries, rolledBack));
+        }
+        for (Subcompaction sub : subs) {
+            sub.runIfUnclaimed(c, options, boundaries, rolledBack);
+        }
+        List<FileMetadata> outputs = new ArrayList<>();
+        long written = 0;
+        long in = 0;
+        long out = 0;
+        long tombstones = 0;
+        Throwable failure = null;
+        for (Subcompaction sub : subs) {
+            try {
+                Result r = sub.done.join();
+                outputs.addAll(r.outputs());
+                written += r.bytesWritten();
+                in += r.entriesIn();
+                out += r.entriesOut();
+                tombstones += r.droppedTombstones();
+            } catch (CompletionException e) {
+                if (failure == null) {
+                    failure = e.getCause();
+                }
+            }
+        }
+        if (failure != null) {
+            for (FileMetadata f : outputs) {
+                deleteQuietly(f.fileNumber());
+            }
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            if (failure instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("subcompaction failed", failure);
+        }
+        return new Result(outputs, c.inputBytes(), written, in, out, tombstones);
+    }
+
+    private Result runRange(PickedCompaction c, CompactionOptions options, byte[] from, byte[] to, long[] boundaries,
+                            List<RevisionRange> rolledBack) throws IOException {
         List<InternalIterator> inputs = new ArrayList<>();
         if (c.startLevel() == 0) {
             for (FileMetadata f : c.startInputs()) {
@@ -59,13 +146,14 @@ final class CompactionJob {
         if (!c.outputLevelInputs().isEmpty()) {
             inputs.add(new LevelIterator(tables, c.outputLevelInputs()));
         }
-        long bytesRead = c.inputBytes();
+        OutputSplitter splitter = OutputSplitter.forCompaction(c, options);
         List<FileMetadata> outputs = new ArrayList<>();
         TableWriter writer = null;
         long fileNumber = 0;
         boolean done = false;
         try (MergingIterator merged = new MergingIterator(inputs)) {
-            CompactionIterator it = new CompactionIterator(merged, boundaries, rolledBack, c.isBottommost());
+            InternalIterator input = from == null && to == null ? merged : new RangeIterator(merged, from, to);
+            CompactionIterator it = new CompactionIterator(input, boundaries, rolledBack, c.isBottommost());
             for (it.seekToFirst(); it.valid(); it.next()) {
                 byte[] key = it.userKey();
                 // The splitter never cuts between two versions of one user key.
@@ -90,7 +178,7 @@ final class CompactionJob {
                 written += f.sizeBytes();
             }
             done = true;
-            return new Result(outputs, bytesRead, written, it.entriesIn(), it.entriesOut(), it.droppedTombstones());
+            return new Result(outputs, c.inputBytes(), written, it.entriesIn(), it.entriesOut(), it.droppedTombstones());
         } finally {
             if (!done) {
                 if (writer != null) {

@@ -14,7 +14,6 @@ import dev.sediment.store.WriteBatch;
 import dev.sediment.store.cache.BlockCache;
 import dev.sediment.store.compaction.CompactionEnv;
 import dev.sediment.store.compaction.CompactionPicker;
-import dev.sediment.store.compaction.OutputSplitter;
 import dev.sediment.store.compaction.PickedCompaction;
 import dev.sediment.store.compaction.StallDecision;
 import dev.sediment.store.fs.FileLock;
@@ -687,7 +686,8 @@ public final class Engine implements Store {
                 v = readState.version();
                 boundaries = boundaries(v);
             }
-            result = compactionJob.run(c, OutputSplitter.forCompaction(c, options.compaction()), boundaries,
+            result = compactionJob.run(c, options.compaction(),
+                    picker.subcompactionBoundaries(c, options.compaction().maxSubcompactions()), boundaries,
                     v.rolledBack());
             for (FileMetadata f : result.outputs()) {
                 edit.addFile(c.outputLevel(), f);

@@ -86,6 +86,8 @@ class EngineRandomizedTest {
                 .targetFileSizeBytes(target)
                 .maxCompactionBytes(target * (5 + rnd.nextInt(25)))
                 .maxGrandparentOverlapBytes(target * (2 + rnd.nextInt(10)))
+                .maxSubcompactions(1 + rnd.nextInt(3))
+                .tombstoneDensityTrigger(rnd.nextBoolean() ? 0.5 : rnd.nextDouble())
                 .build();
     }
 
