@@ -27,13 +27,16 @@ import java.util.List;
  * @param pendingCompactionBytes estimated bytes compaction must still rewrite to bring every level under target
  * @param stallReason           why writers are being slowed or stopped now, or empty
  * @param levelStatsTable       per-level table like RocksDB's "Compaction Stats"
+ * @param tableReads            point lookups that read a table because its bloom filter let them through
+ * @param tableReadMisses       of those, reads that did not find the key (mostly bloom false positives)
  */
 public record StoreStats(long lastRevision, long memtableBytes, int immutableMemtables, List<Integer> levelFiles,
                          List<Long> levelBytes, long liveSstBytes, long approximateEntries, long flushes,
                          long flushedBytes, long writeStalls, long writeStallMillis, long blockCacheHits,
                          long blockCacheMisses, long blockCacheBytes, int openTables, long compactions,
                          long compactionBytesRead, long compactionBytesWritten, double writeAmplification,
-                         long pendingCompactionBytes, String stallReason, String levelStatsTable) {
+                         long pendingCompactionBytes, String stallReason, String levelStatsTable, long tableReads,
+                         long tableReadMisses) {
     public StoreStats {
         levelFiles = List.copyOf(levelFiles);
         levelBytes = List.copyOf(levelBytes);

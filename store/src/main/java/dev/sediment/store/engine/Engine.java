@@ -1037,7 +1037,8 @@ public final class Engine implements Store {
                     blockCache.misses(), blockCache.usedBytes(), tableCache.openTables(), compactionStats.compactions(),
                     compactionStats.compactionBytesRead(), compactionStats.compactionBytesWritten(),
                     compactionStats.writeAmplification(), pendingCompactionBytes, stallDecision.reason(),
-                    compactionStats.table(s.version(), picker.scores(env)));
+                    compactionStats.table(s.version(), picker.scores(env)), pointReader.tableReads(),
+                    pointReader.tableReadMisses());
         }
     }
 

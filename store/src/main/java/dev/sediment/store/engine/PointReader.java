@@ -17,6 +17,9 @@ import java.util.List;
  */
 final class PointReader {
     private final TableCache tables;
+    /** Tables read (the bloom filter let the lookup through) and those reads that did not find the key. */
+    private final java.util.concurrent.atomic.LongAdder tableReads = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder tableReadMisses = new java.util.concurrent.atomic.LongAdder();
 
     PointReader(TableCache tables) {
         this.tables = tables;
@@ -83,6 +86,18 @@ final class PointReader {
         return Arrays.compareUnsigned(key, f.smallestKey()) >= 0 ? f : null;
     }
 
+    long tableReads() {
+        return tableReads.sum();
+    }
+
+    /**
+     * Table reads that did not find the key: bloom false positives, or the key's versions there are all
+     * newer than the snapshot. These are the "seeks" LevelDB charges for seek-triggered compaction.
+     */
+    long tableReadMisses() {
+        return tableReadMisses.sum();
+    }
+
     /** A decision from one table: {@code value} is null for a tombstone. */
     private record Found(byte[] value) {
     }
@@ -93,9 +108,11 @@ final class PointReader {
             if (!h.reader().mayContain(key)) {
                 return null;
             }
+            tableReads.increment();
             try (InternalIterator it = h.reader().iterator()) {
                 it.seek(key, InternalKeys.seekTrailer(snapshot));
                 if (!it.valid() || !Arrays.equals(it.userKey(), key)) {
+                    tableReadMisses.increment();
                     return null;
                 }
                 return new Found(InternalKeys.isDelete(it.trailer()) ? null : it.value());

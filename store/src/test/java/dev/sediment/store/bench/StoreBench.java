@@ -93,6 +93,9 @@ public final class StoreBench {
                 }
             }
             report("readrandom get", n, t);
+            StoreStats afterGets = store.stats();
+            System.out.printf("  table reads per get %.3f, of which missed the key %.4f per get%n",
+                    (double) afterGets.tableReads() / n, (double) afterGets.tableReadMisses() / n);
 
             t = System.nanoTime();
             for (int i = 0; i < n; i++) {
