@@ -29,6 +29,7 @@ import java.util.List;
  * @param levelStatsTable       per-level table like RocksDB's "Compaction Stats"
  * @param tableReads            point lookups that read a table because its bloom filter let them through
  * @param tableReadMisses       of those, reads that did not find the key (mostly bloom false positives)
+ * @param stallsByCause         per stall kind and cause (e.g. "STOP L0 files"): how many stalls and how long
  */
 public record StoreStats(long lastRevision, long memtableBytes, int immutableMemtables, List<Integer> levelFiles,
                          List<Long> levelBytes, long liveSstBytes, long approximateEntries, long flushes,
@@ -36,8 +37,9 @@ public record StoreStats(long lastRevision, long memtableBytes, int immutableMem
                          long blockCacheMisses, long blockCacheBytes, int openTables, long compactions,
                          long compactionBytesRead, long compactionBytesWritten, double writeAmplification,
                          long pendingCompactionBytes, String stallReason, String levelStatsTable, long tableReads,
-                         long tableReadMisses) {
+                         long tableReadMisses, java.util.Map<String, String> stallsByCause) {
     public StoreStats {
+        stallsByCause = java.util.Map.copyOf(stallsByCause);
         levelFiles = List.copyOf(levelFiles);
         levelBytes = List.copyOf(levelBytes);
     }

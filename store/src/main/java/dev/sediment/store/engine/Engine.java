@@ -109,6 +109,8 @@ public final class Engine implements Store {
     private long flushedBytes;
     private long writeStalls;
     private long writeStallNanos;
+    /** Stall kind and cause (e.g. "STOP L0 files") → {count, nanos}. Guarded by stateLock. */
+    private final java.util.TreeMap<String, long[]> stallsByReason = new java.util.TreeMap<>();
     private boolean compactionRunning;
     private boolean compactionRequested;
     private long compactionRetryDelayMillis;
@@ -369,6 +371,7 @@ public final class Engine implements Store {
         synchronized (stateLock) {
             writeStalls++;
             long start = System.nanoTime();
+            String cause = d.kind() + " " + cause(d.reason());
             try {
                 if (stallDecision.kind() == StallDecision.Kind.SLOWDOWN) {
                     stateLock.wait(1);
@@ -388,9 +391,22 @@ public final class Engine implements Store {
                 Thread.currentThread().interrupt();
                 throw new StoreException("interrupted while writes to " + dir + " were stalled: " + d.reason());
             } finally {
-                writeStallNanos += System.nanoTime() - start;
+                recordStallLocked(cause, System.nanoTime() - start);
             }
         }
+    }
+
+    /** The cause of a stall reason without its numbers: "L0 files 4 >= stop trigger 4" → "L0 files". */
+    private static String cause(String reason) {
+        return reason.split(" [0-9]", 2)[0];
+    }
+
+    /** REQUIRES: stateLock held. */
+    private void recordStallLocked(String cause, long nanos) {
+        writeStallNanos += nanos;
+        long[] c = stallsByReason.computeIfAbsent(cause, k -> new long[2]);
+        c[0]++;
+        c[1] += nanos;
     }
 
     /** Moves the active memtable to the frozen list, waiting for room. REQUIRES: writeLock held. */
@@ -421,7 +437,7 @@ public final class Engine implements Store {
                         }
                     }
                 } finally {
-                    writeStallNanos += System.nanoTime() - start;
+                    recordStallLocked("STOP frozen memtables waiting for flush", System.nanoTime() - start);
                 }
             }
             ReadState s = readState;
@@ -1007,6 +1023,13 @@ public final class Engine implements Store {
         return visibleRevision;
     }
 
+    /** "cause: count stalls, millis ms" per stall cause. REQUIRES: stateLock held. */
+    private java.util.Map<String, String> stallSummaryLocked() {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        stallsByReason.forEach((k, v) -> m.put(k, v[0] + " stalls, " + v[1] / 1_000_000 + " ms"));
+        return m;
+    }
+
     @Override
     public StoreStats stats() {
         ReadState s = readState;
@@ -1038,7 +1061,7 @@ public final class Engine implements Store {
                     compactionStats.compactionBytesRead(), compactionStats.compactionBytesWritten(),
                     compactionStats.writeAmplification(), pendingCompactionBytes, stallDecision.reason(),
                     compactionStats.table(s.version(), picker.scores(env)), pointReader.tableReads(),
-                    pointReader.tableReadMisses());
+                    pointReader.tableReadMisses(), stallSummaryLocked());
         }
     }
 

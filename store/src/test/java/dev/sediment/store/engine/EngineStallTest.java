@@ -59,6 +59,7 @@ class EngineStallTest {
             writer.join(TimeUnit.SECONDS.toMillis(60));
             assertTrue(!writer.isAlive() && failure.get() == null, "writer did not resume: " + failure.get());
             assertTrue(s.stats().writeStalls() > 0);
+            assertTrue(s.stats().stallsByCause().containsKey("STOP L0 files"), s.stats().stallsByCause().toString());
             assertArrayEquals(new byte[40], s.get(key(2999)));
         }
     }
