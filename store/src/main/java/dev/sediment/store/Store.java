@@ -3,6 +3,7 @@ package dev.sediment.store;
 import dev.sediment.store.engine.Engine;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A Sediment store: an ordered map of byte-array keys to byte-array values (keys compared as
@@ -11,8 +12,19 @@ import java.nio.file.Path;
  * <p>Every write is assigned a <em>revision</em>, a number that only grows and is never reused. Reads
  * see the latest revision unless made through a {@link Snapshot}. There is no write-ahead log: writes
  * become durable when their memtable is flushed to an SSTable ({@link #flush()}, or in the
- * background as memtables fill); after a crash the store opens with every flushed write and none of
- * the unflushed ones. (In Kafka Streams the changelog topic is the log.)
+ * background as memtables fill). (In Kafka Streams the changelog topic is the log.)
+ *
+ * <p><b>Commit points and recovery</b> (design §5). {@link #commit} records "the state up to the
+ * current revision is what the log holds up to these offsets" — cheaply: no flush, no sync of its own
+ * (a later flush or {@link #close()} makes it durable; losing the newest commit points in a crash is
+ * safe). On open, a store that has commit points opens at its <em>recovery point</em>: the newest
+ * durable commit point whose revision is flushed. Every revision above it is rolled back (hidden at
+ * once, removed by compaction), {@link #committedOffsets()} reports that point's offsets, and the
+ * caller replays its log from there. So writes after the last commit are not kept across a reopen,
+ * even a clean one: commit before closing. A store that was never committed keeps every flushed
+ * write instead. If the recovery point is older than {@link RevisionOptions#tombstoneRetention()},
+ * the store opens empty with no offsets (the age guard). New writes always continue above the
+ * highest revision ever assigned.
  *
  * <p>Errors: null keys or values throw {@link NullPointerException}; keys or values over the limits in
  * {@link StoreOptions} throw {@link IllegalArgumentException}; use after {@link #close()} throws
@@ -41,6 +53,51 @@ public interface Store extends AutoCloseable {
 
     /** An iterator over {@code range} at the latest revision, ascending or descending. */
     StoreIterator iterator(KeyRange range, boolean reverse);
+
+    /**
+     * The value of {@code key} at {@code revision}: the newest version at or below it.
+     *
+     * @throws RevisionTrimmedException if {@code revision} is below {@link #trimHorizon()}
+     * @throws IllegalArgumentException if {@code revision} is above {@link #lastRevision()}
+     */
+    byte[] get(byte[] key, long revision);
+
+    /** An iterator over {@code range} at {@code revision}; the same checks as {@link #get(byte[], long)}. */
+    StoreIterator iterator(KeyRange range, boolean reverse, long revision);
+
+    /**
+     * The lowest revision readable with {@link #get(byte[], long)}: with no history retained, the last
+     * revision; otherwise the oldest revision the retention and {@link #trimHistory} still keep.
+     */
+    long trimHorizon();
+
+    /**
+     * Gives up history below {@code revision} (etcd's {@code compact(rev)}): reads below it fail from now
+     * on and compaction may drop what only they could see. Never passes the recovery point, which must
+     * stay reconstructable. Returns the trim horizon in effect afterwards; durable with the next flush.
+     */
+    long trimHistory(long revision);
+
+    /**
+     * Records a commit point at the current revision with {@code offsets} merged into the committed
+     * ones: a null value removes that name, an empty map removes all; any long is stored as given
+     * (negative sentinels included). Returns the commit point's revision.
+     */
+    default long commit(Map<String, Long> offsets) {
+        return commit(offsets, null);
+    }
+
+    /**
+     * As {@link #commit(Map)}, also recording {@code position} (opaque bytes, for example Kafka
+     * Streams' query position) with the commit point; null keeps the previous position.
+     */
+    long commit(Map<String, Long> offsets, byte[] position);
+
+    /** The offsets of the latest commit point (after open, the recovery point's); empty if none. Unmodifiable. */
+    Map<String, Long> committedOffsets();
+
+    /** The position of the latest commit point; an empty array if none. */
+    byte[] committedPosition();
 
     /** Pins the latest revision for reads. */
     Snapshot snapshot();

@@ -5,6 +5,7 @@ import dev.sediment.store.fs.DiskFileSystem;
 import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.sstable.Compression;
 
+import java.time.Clock;
 import java.util.Objects;
 
 /**
@@ -25,17 +26,21 @@ import java.util.Objects;
  * @param maxKeySizeBytes       largest key accepted (64 KiB)
  * @param maxValueSizeBytes     largest value accepted (64 MiB)
  * @param compaction            leveled compaction tuning and write-stall thresholds ({@link CompactionOptions#defaults()})
+ * @param revisions             history retention, the age guard and bounded replay ({@link RevisionOptions#defaults()})
+ * @param clock                 wall time of commit points and retention ages (the system clock; a fixed one in tests)
  */
 public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long memtableSizeBytes,
                            int maxImmutableMemtables, int blockSizeBytes, int blockRestartInterval,
                            int bloomBitsPerKey, Compression compression, long blockCacheSizeBytes,
                            int maxOpenFiles, long maxManifestBytes, int maxKeySizeBytes, int maxValueSizeBytes,
-                           CompactionOptions compaction) {
+                           CompactionOptions compaction, RevisionOptions revisions, Clock clock) {
 
     public StoreOptions {
         Objects.requireNonNull(fileSystem, "fileSystem");
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(compaction, "compaction");
+        Objects.requireNonNull(revisions, "revisions");
+        Objects.requireNonNull(clock, "clock");
         positive("memtableSizeBytes", memtableSizeBytes);
         positive("maxImmutableMemtables", maxImmutableMemtables);
         positive("blockSizeBytes", blockSizeBytes);
@@ -87,6 +92,8 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         b.maxKeySizeBytes = maxKeySizeBytes;
         b.maxValueSizeBytes = maxValueSizeBytes;
         b.compaction = compaction;
+        b.revisions = revisions;
+        b.clock = clock;
         return b;
     }
 
@@ -106,6 +113,8 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         private int maxKeySizeBytes = 64 << 10;
         private int maxValueSizeBytes = 64 << 20;
         private CompactionOptions compaction = CompactionOptions.defaults();
+        private RevisionOptions revisions = RevisionOptions.defaults();
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -180,10 +189,21 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
             return this;
         }
 
+        public Builder revisions(RevisionOptions v) {
+            revisions = v;
+            return this;
+        }
+
+        public Builder clock(Clock v) {
+            clock = v;
+            return this;
+        }
+
         public StoreOptions build() {
             return new StoreOptions(fileSystem, createIfMissing, memtableSizeBytes, maxImmutableMemtables,
                     blockSizeBytes, blockRestartInterval, bloomBitsPerKey, compression, blockCacheSizeBytes,
-                    maxOpenFiles, maxManifestBytes, maxKeySizeBytes, maxValueSizeBytes, compaction);
+                    maxOpenFiles, maxManifestBytes, maxKeySizeBytes, maxValueSizeBytes, compaction,
+                    revisions, clock);
         }
     }
 }

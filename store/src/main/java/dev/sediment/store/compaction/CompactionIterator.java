@@ -36,6 +36,10 @@ import java.util.List;
  *       "absent", and they still do after it is gone because its older versions in stripe 0 go with it
  *       (rule 2) and nothing older lies below. Without {@code bottommost} it is kept, since it hides
  *       versions in lower levels. A tombstone in a higher stripe is always kept.</li>
+ *   <li><b>History</b>: with a history horizon {@code h} (retained history, design §5 invariant 7),
+ *       every version above {@code h} is written: readers may ask for any revision at or above
+ *       {@code h}. The engine makes {@code h} a boundary too, so the newest version at or below it
+ *       is kept by rule 2.</li>
  *   <li>Everything else is written.</li>
  * </ol>
  * With no boundaries at all, the only stripe is stripe 0 = everything, and the latest reader is the
@@ -65,6 +69,7 @@ public final class CompactionIterator {
     private final long[] rolledBackFrom;
     private final long[] rolledBackTo;
     private final boolean bottommost;
+    private final long historyFrom;
 
     /** The user key of the current run of versions, and the stripe of its newest counted version. */
     private byte[] runKey;
@@ -88,7 +93,17 @@ public final class CompactionIterator {
      */
     public CompactionIterator(InternalIterator input, long[] boundaries, List<RevisionRange> rolledBack,
                               boolean bottommost) {
+        this(input, boundaries, rolledBack, bottommost, Long.MAX_VALUE);
+    }
+
+    /**
+     * As above, keeping every version above {@code historyFrom} ({@link Long#MAX_VALUE}: no history).
+     * REQUIRES: {@code historyFrom} is one of the boundaries unless it is {@link Long#MAX_VALUE}.
+     */
+    public CompactionIterator(InternalIterator input, long[] boundaries, List<RevisionRange> rolledBack,
+                              boolean bottommost, long historyFrom) {
         this.input = input;
+        this.historyFrom = historyFrom;
         this.boundaries = sortedUnique(boundaries);
         this.bottommost = bottommost;
         List<RevisionRange> ranges = new ArrayList<>(rolledBack);
@@ -168,6 +183,10 @@ public final class CompactionIterator {
             long revision = InternalKeys.revision(trailer);
             if (isRolledBack(revision)) {
                 droppedRolledBack++;
+            } else if (revision > historyFrom) {
+                runStripe = -1; // each retained revision is its own stripe: never equal to a real one
+                entriesOut++;
+                return;
             } else {
                 int stripe = stripeOf(revision);
                 if (stripe == runStripe) {

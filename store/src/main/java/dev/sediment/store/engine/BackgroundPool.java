@@ -3,6 +3,7 @@ package dev.sediment.store.engine;
 import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,11 @@ final class BackgroundPool {
 
     private static final ThreadPoolExecutor POOL;
     private static final ScheduledExecutorService TIMER;
+    /**
+     * Periodic checks that may block on a store's write lock (bounded replay). Separate from TIMER: a
+     * writer stalled under its write lock may be waiting for a retry that TIMER must still submit.
+     */
+    private static final ScheduledExecutorService PERIODIC;
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     static {
@@ -30,6 +36,7 @@ final class BackgroundPool {
                 daemonThreads("sediment-background-"));
         POOL.allowCoreThreadTimeOut(true);
         TIMER = Executors.newSingleThreadScheduledExecutor(daemonThreads("sediment-retry-"));
+        PERIODIC = Executors.newSingleThreadScheduledExecutor(daemonThreads("sediment-periodic-"));
     }
 
     private BackgroundPool() {
@@ -64,5 +71,10 @@ final class BackgroundPool {
     /** Submits {@code job} after {@code delayMillis} (retries with backoff). */
     static void schedule(Priority priority, Runnable job, long delayMillis) {
         TIMER.schedule(() -> submit(priority, job), delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code job} every {@code periodMillis} on the periodic thread until the returned future is cancelled. */
+    static ScheduledFuture<?> every(Runnable job, long periodMillis) {
+        return PERIODIC.scheduleWithFixedDelay(job, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 }

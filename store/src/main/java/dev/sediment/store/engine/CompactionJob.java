@@ -70,12 +70,12 @@ final class CompactionJob {
         }
 
         void runIfUnclaimed(PickedCompaction c, CompactionOptions options, long[] boundaries,
-                            List<RevisionRange> rolledBack) {
+                            List<RevisionRange> rolledBack, long historyFrom) {
             if (!claimed.compareAndSet(false, true)) {
                 return;
             }
             try {
-                done.complete(runRange(c, options, from, to, boundaries, rolledBack));
+                done.complete(runRange(c, options, from, to, boundaries, rolledBack, historyFrom));
             } catch (Throwable t) {
                 done.completeExceptionally(t);
             }
@@ -83,9 +83,9 @@ final class CompactionJob {
     }
 
     Result run(PickedCompaction c, CompactionOptions options, List<byte[]> splitKeys, long[] boundaries,
-               List<RevisionRange> rolledBack) throws IOException {
+               List<RevisionRange> rolledBack, long historyFrom) throws IOException {
         if (splitKeys.isEmpty()) {
-            return runRange(c, options, null, null, boundaries, rolledBack);
+            return runRange(c, options, null, null, boundaries, rolledBack, historyFrom);
         }
         List<Subcompaction> subs = new ArrayList<>();
         for (int i = 0; i <= splitKeys.size(); i++) {
@@ -93,10 +93,10 @@ final class CompactionJob {
         }
         for (int i = 1; i < subs.size(); i++) {
             Subcompaction sub = subs.get(i);
-            BackgroundPool.submit(BackgroundPool.Priority.COMPACTION, () -> sub.runIfUnclaimed(c, options, boundaries, rolledBack));
+            BackgroundPool.submit(BackgroundPool.Priority.COMPACTION, () -> sub.runIfUnclaimed(c, options, boundaries, rolledBack, historyFrom));
         }
         for (Subcompaction sub : subs) {
-            sub.runIfUnclaimed(c, options, boundaries, rolledBack);
+            sub.runIfUnclaimed(c, options, boundaries, rolledBack, historyFrom);
         }
         List<FileMetadata> outputs = new ArrayList<>();
         long written = 0;
@@ -134,7 +134,7 @@ final class CompactionJob {
     }
 
     private Result runRange(PickedCompaction c, CompactionOptions options, byte[] from, byte[] to, long[] boundaries,
-                            List<RevisionRange> rolledBack) throws IOException {
+                            List<RevisionRange> rolledBack, long historyFrom) throws IOException {
         List<InternalIterator> inputs = new ArrayList<>();
         if (c.startLevel() == 0) {
             for (FileMetadata f : c.startInputs()) {
@@ -153,7 +153,7 @@ final class CompactionJob {
         boolean done = false;
         try (MergingIterator merged = new MergingIterator(inputs)) {
             InternalIterator input = from == null && to == null ? merged : new RangeIterator(merged, from, to);
-            CompactionIterator it = new CompactionIterator(input, boundaries, rolledBack, c.isBottommost());
+            CompactionIterator it = new CompactionIterator(input, boundaries, rolledBack, c.isBottommost(), historyFrom);
             for (it.seekToFirst(); it.valid(); it.next()) {
                 byte[] key = it.userKey();
                 // The splitter never cuts between two versions of one user key.

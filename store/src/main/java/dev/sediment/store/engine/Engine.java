@@ -2,6 +2,8 @@ package dev.sediment.store.engine;
 
 import dev.sediment.store.CorruptionException;
 import dev.sediment.store.KeyRange;
+import dev.sediment.store.RevisionOptions;
+import dev.sediment.store.RevisionTrimmedException;
 import dev.sediment.store.Snapshot;
 import dev.sediment.store.Store;
 import dev.sediment.store.StoreClosedException;
@@ -23,6 +25,7 @@ import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.iterator.MergingIterator;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.key.KeyKind;
+import dev.sediment.store.manifest.CommitPoint;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.Version;
 import dev.sediment.store.manifest.VersionEdit;
@@ -34,11 +37,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,7 +129,18 @@ public final class Engine implements Store {
 
     private final Set<AutoCloseable> openReaders = ConcurrentHashMap.newKeySet();
 
-    private Engine(Path dir, StoreOptions options, FileLock lock, VersionSet versions) {
+    /** The latest commit point's offsets and position (the recovery point's after open). Written under writeLock. */
+    private volatile Map<String, Long> committedOffsets;
+    private volatile byte[] committedPosition;
+    /** (wall millis, revision) samples for age-based history retention, oldest first. Guarded by itself. */
+    private final ArrayDeque<long[]> revisionTimes = new ArrayDeque<>();
+    /** Guarded by writeLock. */
+    private long lastTimeSampleMillis = Long.MIN_VALUE;
+    /** Tables that existed when the store opened and may hold rolled-back revisions; compaction rewrites them. */
+    private final Set<Long> rolledBackTables;
+    private volatile java.util.concurrent.ScheduledFuture<?> replayCheck;
+
+    private Engine(Path dir, StoreOptions options, FileLock lock, VersionSet versions, Recovery.Outcome recovered) {
         this.dir = dir;
         this.options = options;
         this.fs = options.fileSystem();
@@ -146,10 +164,14 @@ public final class Engine implements Store {
         this.lastAssignedRevision = versions.lastRevision();
         this.visibleRevision = lastAssignedRevision;
         this.readState = new ReadState(new MemTable(), List.of(), v);
+        this.rolledBackTables = tablesOverlappingRolledBack(v);
+        this.committedOffsets = recovered.offsets();
+        this.committedPosition = recovered.position();
         synchronized (stateLock) {
             updateStallLocked();
             scheduleCompactionLocked();
         }
+        scheduleReplayCheck();
     }
 
     /** Opens a store; see {@link Store#open}. */
@@ -173,8 +195,10 @@ public final class Engine implements Store {
             }
             versions = VersionSet.open(fs, dir, options.maxManifestBytes(), options.createIfMissing());
             verifyTablesExist(fs, dir, versions.current());
+            Recovery.Outcome recovered = Recovery.recover(versions, dir, options.clock().millis(),
+                    options.revisions().tombstoneRetention());
             sweepOrphans(fs, dir, versions);
-            Engine engine = new Engine(dir, options, lock, versions);
+            Engine engine = new Engine(dir, options, lock, versions, recovered);
             log.info("opened store {}: revision {}, {}", dir, engine.lastAssignedRevision, summary(versions.current()));
             return engine;
         } catch (IOException e) {
@@ -296,6 +320,7 @@ public final class Engine implements Store {
             long rev = ++lastAssignedRevision;
             readState.active().add(key.clone(), InternalKeys.trailer(rev, KeyKind.PUT), value.clone());
             visibleRevision = rev;
+            sampleTime(rev);
             return rev;
         }
     }
@@ -309,6 +334,7 @@ public final class Engine implements Store {
             long rev = ++lastAssignedRevision;
             readState.active().add(key.clone(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
             visibleRevision = rev;
+            sampleTime(rev);
             return rev;
         }
     }
@@ -341,6 +367,7 @@ public final class Engine implements Store {
             }
             lastAssignedRevision = rev;
             visibleRevision = rev;
+            sampleTime(rev);
             return rev;
         }
     }
@@ -583,22 +610,42 @@ public final class Engine implements Store {
      */
     private Set<Long> markedLocked(Version v) {
         double trigger = options.compaction().tombstoneDensityTrigger();
-        if (trigger <= 0) {
-            return Set.of();
-        }
         Set<Long> marked = new HashSet<>();
         int last = Version.NUM_LEVELS - 1;
+        long lowestBoundary = Long.MAX_VALUE;
+        for (long b : boundaries(v, historyHorizon(v))) {
+            lowestBoundary = Math.min(lowestBoundary, b);
+        }
         for (int level = 1; level <= last; level++) {
-            if (level == last && (!snapshotRevisions.isEmpty() || v.trimHorizon() > 0)) {
-                break;
-            }
             for (FileMetadata f : v.files(level)) {
-                if (f.tombstones() > 0 && f.tombstones() >= trigger * f.entries()) {
+                if (rolledBackTables.contains(f.fileNumber())) {
+                    marked.add(f.fileNumber()); // rewriting it drops the rolled-back entries for good
+                    continue;
+                }
+                // In place, a last-level table loses only tombstones below every boundary: mark it only
+                // if all of them are, or it would be rewritten again and again to no effect.
+                if (trigger > 0 && f.tombstones() > 0 && f.tombstones() >= trigger * f.entries()
+                        && (level < last || f.maxRevision() <= lowestBoundary)) {
                     marked.add(f.fileNumber());
                 }
             }
         }
         return marked;
+    }
+
+    /** Tables whose revisions overlap a rolled-back range; outputs of later compactions never do. */
+    private static Set<Long> tablesOverlappingRolledBack(Version v) {
+        Set<Long> out = ConcurrentHashMap.newKeySet();
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMetadata f : v.files(level)) {
+                for (var r : v.rolledBack()) {
+                    if (f.minRevision() <= r.to() && f.maxRevision() >= r.from()) {
+                        out.add(f.fileNumber());
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Recomputes the write-stall decision for the current shape. REQUIRES: stateLock held. */
@@ -698,13 +745,19 @@ public final class Engine implements Store {
         } else {
             Version v;
             long[] boundaries;
+            long historyFrom;
             synchronized (stateLock) {
                 v = readState.version();
-                boundaries = boundaries(v);
+                historyFrom = historyHorizon(v);
+                boundaries = boundaries(v, historyFrom);
+            }
+            if (historyFrom != Long.MAX_VALUE && historyFrom > v.trimHorizon()) {
+                // Readers below the horizon this compaction trims to must fail from its install on.
+                edit.trimHorizon(historyFrom);
             }
             result = compactionJob.run(c, options.compaction(),
                     picker.subcompactionBoundaries(c, options.compaction().maxSubcompactions()), boundaries,
-                    v.rolledBack());
+                    v.rolledBack(), historyFrom);
             for (FileMetadata f : result.outputs()) {
                 edit.addFile(c.outputLevel(), f);
             }
@@ -761,11 +814,21 @@ public final class Engine implements Store {
         return false;
     }
 
-    /** What compaction must keep readable: every open snapshot's revision and the trim horizon. */
-    private long[] boundaries(Version v) {
+    /**
+     * What compaction must keep readable (design §4, §5 invariant 4): every open snapshot's revision,
+     * the recovery point, and the trim horizon. REQUIRES: stateLock held.
+     */
+    private long[] boundaries(Version v, long historyFrom) {
         List<Long> b = new ArrayList<>(snapshotRevisions.keySet());
         if (v.trimHorizon() > 0) {
             b.add(v.trimHorizon());
+        }
+        CommitPoint recovery = v.recoveryPoint();
+        if (recovery != null) {
+            b.add(recovery.revision());
+        }
+        if (historyFrom != Long.MAX_VALUE) {
+            b.add(historyFrom);
         }
         long[] out = new long[b.size()];
         for (int i = 0; i < out.length; i++) {
@@ -931,6 +994,256 @@ public final class Engine implements Store {
     }
 
     @Override
+    public byte[] get(byte[] key, long revision) {
+        checkKey(key);
+        checkOpen();
+        checkNotFuture(revision);
+        ReadState s = acquire();
+        try {
+            checkNotTrimmed(revision, s.version());
+            return pointReader.get(s, key, revision);
+        } finally {
+            release(s);
+        }
+    }
+
+    @Override
+    public StoreIterator iterator(KeyRange range, boolean reverse, long revision) {
+        Objects.requireNonNull(range, "range must not be null");
+        checkOpen();
+        checkNotFuture(revision);
+        return iteratorAt(range, reverse, revision, true);
+    }
+
+    private void checkNotFuture(long revision) {
+        long last = visibleRevision;
+        if (revision > last) {
+            throw new IllegalArgumentException("revision " + revision + " is above the last revision " + last
+                    + " of store " + dir);
+        }
+    }
+
+    /**
+     * Checked against the version the read uses: a compaction that trims past {@code revision} logs
+     * its horizon in the version it installs, so a read either fails or reads the files from before it.
+     */
+    private void checkNotTrimmed(long revision, Version v) {
+        long horizon;
+        if (options.revisions().keepsHistory()) {
+            synchronized (stateLock) {
+                horizon = historyHorizon(v);
+            }
+        } else {
+            horizon = visibleRevision;
+        }
+        if (revision < horizon) {
+            String why = options.revisions().keepsHistory()
+                    ? "below the trim horizon " + horizon + " (retention: " + options.revisions() + ")"
+                    : "in the past, and store " + dir + " keeps no history (set RevisionOptions.historyRetention "
+                            + "or historyRetentionRevisions, or read through a snapshot)";
+            throw new RevisionTrimmedException(revision, horizon, "cannot read at revision " + revision + ": " + why);
+        }
+    }
+
+    /**
+     * The history horizon: every version above it is kept and readable. {@link Long#MAX_VALUE} when no
+     * history is retained. The longer of the two retentions wins; an explicit trim raises it.
+     */
+    private long historyHorizon(Version v) {
+        RevisionOptions r = options.revisions();
+        if (!r.keepsHistory()) {
+            return Long.MAX_VALUE;
+        }
+        long h = Long.MAX_VALUE;
+        if (r.historyRetentionRevisions() > 0) {
+            h = Math.max(0, visibleRevision - r.historyRetentionRevisions());
+        }
+        if (!r.historyRetention().isZero()) {
+            h = Math.min(h, revisionAt(options.clock().millis() - r.historyRetention().toMillis()));
+        }
+        return Math.max(h, v.trimHorizon());
+    }
+
+    /**
+     * The last revision at wall time {@code millis}, from the samples the write path takes; 0 (keep
+     * everything) when no sample is that old, as right after open.
+     */
+    private long revisionAt(long millis) {
+        synchronized (revisionTimes) {
+            long rev = 0;
+            while (!revisionTimes.isEmpty() && revisionTimes.peekFirst()[0] <= millis) {
+                long[] first = revisionTimes.pollFirst();
+                rev = first[1];
+                if (revisionTimes.isEmpty() || revisionTimes.peekFirst()[0] > millis) {
+                    revisionTimes.addFirst(first); // still the answer for this and later times
+                    break;
+                }
+            }
+            return rev;
+        }
+    }
+
+    /** Records (now, revision) for age-based history, at most every ~1/20 of the retention. REQUIRES: writeLock held. */
+    private void sampleTime(long revision) {
+        Duration age = options.revisions().historyRetention();
+        if (age.isZero()) {
+            return;
+        }
+        long now = options.clock().millis();
+        if (now - lastTimeSampleMillis >= Math.max(1, Math.min(1000, age.toMillis() / 20))) {
+            lastTimeSampleMillis = now;
+            synchronized (revisionTimes) {
+                revisionTimes.addLast(new long[] {now, revision});
+            }
+        }
+    }
+
+    @Override
+    public long trimHorizon() {
+        checkOpen();
+        if (!options.revisions().keepsHistory()) {
+            return visibleRevision;
+        }
+        synchronized (stateLock) {
+            return historyHorizon(readState.version());
+        }
+    }
+
+    @Override
+    public long trimHistory(long revision) {
+        synchronized (writeLock) {
+            checkWritable();
+            Version v = readState.version();
+            CommitPoint recovery = v.recoveryPoint();
+            long cap = recovery != null ? recovery.revision() : visibleRevision;
+            long target = Math.min(revision, cap);
+            if (target > v.trimHorizon()) {
+                logUnsynced(VersionEdit.builder().trimHorizon(target).build());
+                synchronized (stateLock) {
+                    scheduleCompactionLocked();
+                }
+            }
+            return trimHorizon();
+        }
+    }
+
+    // ---------------------------------------------------------------- commit points
+
+    @Override
+    public long commit(Map<String, Long> offsets, byte[] position) {
+        Objects.requireNonNull(offsets, "offsets must not be null (an empty map clears them all)");
+        for (String name : offsets.keySet()) {
+            Objects.requireNonNull(name, "offset names must not be null");
+        }
+        synchronized (writeLock) {
+            checkWritable();
+            Map<String, Long> merged = new HashMap<>();
+            if (!offsets.isEmpty()) {
+                merged.putAll(committedOffsets);
+                offsets.forEach((name, offset) -> {
+                    if (offset == null) {
+                        merged.remove(name);
+                    } else {
+                        merged.put(name, offset);
+                    }
+                });
+            }
+            byte[] pos = position == null ? committedPosition : position.clone();
+            long rev = visibleRevision;
+            CommitPoint point = new CommitPoint(rev, merged, pos, options.clock().millis());
+            logUnsynced(VersionEdit.builder().addCommitPoint(point).build());
+            committedOffsets = point.offsets();
+            committedPosition = pos;
+            return rev;
+        }
+    }
+
+    /**
+     * Appends an edit whose loss in a crash is safe, without a sync of its own, and installs its version.
+     * REQUIRES: writeLock held (so no flush can be waiting for this thread).
+     */
+    private void logUnsynced(VersionEdit edit) {
+        List<Long> obsolete;
+        synchronized (installLock) {
+            Version installed;
+            try {
+                installed = versions.logAndApply(edit, false);
+            } catch (IOException | RuntimeException e) {
+                onManifestFailure(e);
+                throw new StoreIOException("cannot record " + edit + " in the manifest of " + dir, asIo(e));
+            }
+            synchronized (stateLock) {
+                ReadState s = readState;
+                obsolete = installLocked(new ReadState(s.active(), s.immutables(), installed));
+            }
+        }
+        deleteTables(obsolete);
+    }
+
+    private static IOException asIo(Exception e) {
+        return e instanceof IOException io ? io : new IOException(e.toString(), e);
+    }
+
+    @Override
+    public Map<String, Long> committedOffsets() {
+        checkOpen();
+        return committedOffsets;
+    }
+
+    @Override
+    public byte[] committedPosition() {
+        checkOpen();
+        return committedPosition.clone();
+    }
+
+    /** Starts the bounded-replay check (design §5): flushes once the oldest unflushed commit point is too old. */
+    private void scheduleReplayCheck() {
+        Duration age = options.revisions().maxReplayAge();
+        long period = age.isZero() ? 1000 : Math.max(10, Math.min(1000, age.toMillis() / 4));
+        replayCheck = BackgroundPool.every(this::checkReplay, period);
+    }
+
+    private void checkReplay() {
+        if (closed || closeRequested || fatalError != null) {
+            return;
+        }
+        try {
+            // Commit points are appended unsynced; make them durable within about a period.
+            versions.sync();
+        } catch (IOException | RuntimeException e) {
+            onManifestFailure(e);
+            return;
+        }
+        Duration age = options.revisions().maxReplayAge();
+        if (age.isZero()) {
+            return;
+        }
+        Version v = readState.version();
+        CommitPoint oldest = null;
+        for (CommitPoint c : v.commitPoints()) {
+            if (c.revision() > v.flushedRevision()) {
+                oldest = c;
+                break;
+            }
+        }
+        if (oldest == null || options.clock().millis() - oldest.wallTimeMillis() < age.toMillis()) {
+            return;
+        }
+        synchronized (writeLock) {
+            if (closed || closeRequested || fatalError != null) {
+                return;
+            }
+            ReadState s = readState;
+            // Never wait for room here: a full set of frozen memtables is being flushed already.
+            if (!s.active().isEmpty() && s.active().minRevision() <= oldest.revision()
+                    && s.immutables().size() < options.maxImmutableMemtables()) {
+                log.debug("flushing {}: the commit point at revision {} is older than {}", dir, oldest.revision(), age);
+                freezeActive();
+            }
+        }
+    }
+
+    @Override
     public StoreIterator iterator(KeyRange range, boolean reverse) {
         Objects.requireNonNull(range, "range must not be null");
         checkOpen();
@@ -938,9 +1251,16 @@ public final class Engine implements Store {
     }
 
     StoreIterator iteratorAt(KeyRange range, boolean reverse, long revision) {
+        return iteratorAt(range, reverse, revision, false);
+    }
+
+    private StoreIterator iteratorAt(KeyRange range, boolean reverse, long revision, boolean checkHistory) {
         ReadState s = acquire();
         InternalIterator merged;
         try {
+            if (checkHistory) {
+                checkNotTrimmed(revision, s.version());
+            }
             merged = mergedIterator(s);
         } catch (RuntimeException e) {
             release(s);
@@ -975,11 +1295,11 @@ public final class Engine implements Store {
         }
         Version v = s.version();
         for (FileMetadata f : v.files(0)) {
-            children.add(new LevelIterator(tableCache, List.of(f)));
+            children.add(RolledBackFilter.wrap(new LevelIterator(tableCache, List.of(f)), v));
         }
         for (int level = 1; level < Version.NUM_LEVELS; level++) {
             if (!v.files(level).isEmpty()) {
-                children.add(new LevelIterator(tableCache, v.files(level)));
+                children.add(RolledBackFilter.wrap(new LevelIterator(tableCache, v.files(level)), v));
             }
         }
         return new MergingIterator(children);
@@ -1061,8 +1381,15 @@ public final class Engine implements Store {
                     compactionStats.compactionBytesRead(), compactionStats.compactionBytesWritten(),
                     compactionStats.writeAmplification(), pendingCompactionBytes, stallDecision.reason(),
                     compactionStats.table(s.version(), picker.scores(env)), pointReader.tableReads(),
-                    pointReader.tableReadMisses(), stallSummaryLocked());
+                    pointReader.tableReadMisses(), stallSummaryLocked(), s.version().flushedRevision(),
+                    recoveryRevision(s.version()), options.revisions().keepsHistory() ? historyHorizon(s.version())
+                            : visibleRevision, s.version().commitPoints().size(), s.version().rolledBack().size());
         }
+    }
+
+    private static long recoveryRevision(Version v) {
+        CommitPoint p = v.recoveryPoint();
+        return p == null ? -1 : p.revision();
     }
 
     // ---------------------------------------------------------------- test access
@@ -1117,6 +1444,18 @@ public final class Engine implements Store {
                 failure = e;
                 log.error("closing {}: the last memtables could not be flushed; their writes are lost as after a crash: {}",
                         dir, e.getMessage());
+            }
+        }
+        java.util.concurrent.ScheduledFuture<?> check = replayCheck;
+        if (check != null) {
+            check.cancel(false);
+        }
+        if (fatalError == null) {
+            try {
+                versions.sync(); // commit points after the last flush: the latest one is the recovery point
+            } catch (IOException | RuntimeException e) {
+                log.error("closing {}: the manifest could not be synced; the last commit points may be lost: {}",
+                        dir, e.toString());
             }
         }
         synchronized (stateLock) {

@@ -44,7 +44,7 @@ final class PointReader {
             if (f.minRevision() > snapshot || !inRange(f, key)) {
                 continue;
             }
-            Found found = searchTable(f, key, snapshot);
+            Found found = searchTable(f, key, snapshot, v);
             if (found != null) {
                 return found.value;
             }
@@ -55,7 +55,7 @@ final class PointReader {
             if (f == null || f.minRevision() > snapshot) {
                 continue;
             }
-            Found found = searchTable(f, key, snapshot);
+            Found found = searchTable(f, key, snapshot, v);
             if (found != null) {
                 return found.value;
             }
@@ -102,7 +102,8 @@ final class PointReader {
     private record Found(byte[] value) {
     }
 
-    private Found searchTable(FileMetadata f, byte[] key, long snapshot) {
+    /** Entries in rolled-back ranges are skipped: the next older version of the key decides. */
+    private Found searchTable(FileMetadata f, byte[] key, long snapshot, Version v) {
         TableCache.Handle h = tables.acquire(f.fileNumber());
         try {
             if (!h.reader().mayContain(key)) {
@@ -111,6 +112,12 @@ final class PointReader {
             tableReads.increment();
             try (InternalIterator it = h.reader().iterator()) {
                 it.seek(key, InternalKeys.seekTrailer(snapshot));
+                if (!v.rolledBack().isEmpty()) {
+                    while (it.valid() && v.isRolledBack(InternalKeys.revision(it.trailer()))
+                            && Arrays.equals(it.userKey(), key)) {
+                        it.next();
+                    }
+                }
                 if (!it.valid() || !Arrays.equals(it.userKey(), key)) {
                     tableReadMisses.increment();
                     return null;

@@ -118,6 +118,34 @@ public final class Version {
         return commitPoints;
     }
 
+    /**
+     * The recovery point: the newest commit point whose revision is flushed, or null if there is none.
+     * "Newest" means logged last.
+     */
+    public CommitPoint recoveryPoint() {
+        for (int i = commitPoints.size() - 1; i >= 0; i--) {
+            if (commitPoints.get(i).revision() <= flushedRevision) {
+                return commitPoints.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** The newest commit point logged, or null. */
+    public CommitPoint lastCommitPoint() {
+        return commitPoints.isEmpty() ? null : commitPoints.get(commitPoints.size() - 1);
+    }
+
+    /** Whether {@code revision} lies in a rolled-back range. */
+    public boolean isRolledBack(long revision) {
+        for (RevisionRange r : rolledBack) {
+            if (r.contains(revision)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Revision ranges rolled back after crashes, whose entries readers must ignore; unmodifiable. */
     public List<RevisionRange> rolledBack() {
         return rolledBack;
@@ -132,7 +160,7 @@ public final class Version {
      * The highest revision recorded: every edit's lastRevision, flushedRevision, commit point
      * revisions, rolled-back range ends and added files' maxRevision. New writes go above it.
      */
-    long lastRevision() {
+    public long lastRevision() {
         return lastRevision;
     }
 

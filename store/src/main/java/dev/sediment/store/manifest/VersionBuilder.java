@@ -79,7 +79,18 @@ final class VersionBuilder {
         long trim = Math.max(base.trimHorizon(), edit.trimHorizon());
         lastRevision = Math.max(lastRevision, Math.max(edit.lastRevision(), flushed));
 
-        List<CommitPoint> commitPoints = new ArrayList<>(base.commitPoints());
+        // A commit point inside a newly rolled-back range describes a state that no longer exists: it
+        // must never become a recovery point (the edit's own commit points are added after this).
+        List<CommitPoint> commitPoints = new ArrayList<>();
+        for (CommitPoint c : base.commitPoints()) {
+            boolean gone = false;
+            for (RevisionRange r : edit.rolledBack()) {
+                gone |= r.contains(c.revision());
+            }
+            if (!gone) {
+                commitPoints.add(c);
+            }
+        }
         for (CommitPoint c : edit.commitPoints()) {
             commitPoints.add(c);
             lastRevision = Math.max(lastRevision, c.revision());

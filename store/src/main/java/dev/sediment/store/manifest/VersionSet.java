@@ -59,6 +59,7 @@ public final class VersionSet implements Closeable {
     private ManifestWriter manifest;
     private long snapshotBytes;
     private Throwable failure;
+    private boolean unsynced;
     private boolean closed;
 
     private VersionSet(FileSystem fs, Path dir, long maxManifestBytes, Version current, long nextFileNumber,
@@ -158,7 +159,16 @@ public final class VersionSet implements Closeable {
      *         and every later call throws IOException until the store is reopened
      * @throws StoreClosedException after {@link #close()}
      */
-    public synchronized Version logAndApply(VersionEdit edit) throws IOException {
+    public Version logAndApply(VersionEdit edit) throws IOException {
+        return logAndApply(edit, true);
+    }
+
+    /**
+     * As {@link #logAndApply(VersionEdit)}, but with {@code sync == false} the edit is only appended:
+     * it becomes durable with the next synced edit, {@link #sync()} or rotation, and a crash before
+     * that loses it. Only for edits whose loss is safe (commit points, design §5 invariant 1).
+     */
+    public synchronized Version logAndApply(VersionEdit edit, boolean sync) throws IOException {
         if (closed) {
             throw new StoreClosedException("version set of " + dir);
         }
@@ -172,7 +182,12 @@ public final class VersionSet implements Closeable {
         byte[] payload = VersionEditCodec.encode(logged, false);
         try {
             manifest.addRecord(payload);
-            manifest.sync();
+            if (sync) {
+                manifest.sync();
+                unsynced = false;
+            } else {
+                unsynced = true;
+            }
             long size = manifest.size();
             if (size > maxManifestBytes && size - snapshotBytes >= snapshotBytes) {
                 rotate(version);
@@ -185,6 +200,26 @@ public final class VersionSet implements Closeable {
         }
         current = version;
         return version;
+    }
+
+    /** Makes every appended edit durable; a no-op when nothing is pending. */
+    public synchronized void sync() throws IOException {
+        if (closed || failure != null || !unsynced) {
+            return;
+        }
+        try {
+            manifest.sync();
+            unsynced = false;
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+            LOG.error("manifest sync failed in {}; the store must be reopened: {}", dir, e.toString());
+            throw e;
+        }
+    }
+
+    /** Whether edits were appended since the last sync. */
+    public synchronized boolean hasUnsynced() {
+        return unsynced;
     }
 
     /** Closes the manifest file. Idempotent. */
@@ -223,6 +258,7 @@ public final class VersionSet implements Closeable {
         manifest = writer;
         manifestNumber = number;
         snapshotBytes = writer.size();
+        unsynced = false;
         if (old != null) {
             old.close();
         }
