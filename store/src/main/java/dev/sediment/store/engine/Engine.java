@@ -95,8 +95,17 @@ public final class Engine implements Store {
      */
     private final Object installLock = new Object();
 
+    /**
+     * Revisions are leased: the manifest durably records {@code reservedRevision} before any revision up
+     * to it is handed out, so none is reused after a crash even if its write was lost (design §5
+     * invariant 3). One synced edit per {@value #REVISION_LEASE} revisions.
+     */
+    private static final long REVISION_LEASE = 1 << 20;
+
     /** Guarded by writeLock. */
     private long lastAssignedRevision;
+    /** Guarded by writeLock. */
+    private long reservedRevision;
     private volatile long visibleRevision;
     private volatile ReadState readState;
     private volatile boolean closed;
@@ -162,7 +171,8 @@ public final class Engine implements Store {
             }
         }
         this.lastAssignedRevision = versions.lastRevision();
-        this.visibleRevision = lastAssignedRevision;
+        this.reservedRevision = lastAssignedRevision;
+        this.visibleRevision = recovered.visibleRevision();
         this.readState = new ReadState(new MemTable(), List.of(), v);
         this.rolledBackTables = tablesOverlappingRolledBack(v);
         this.committedOffsets = recovered.offsets();
@@ -317,6 +327,7 @@ public final class Engine implements Store {
         synchronized (writeLock) {
             checkWritable();
             makeRoomForWrite(key.length + value.length);
+            reserveRevisions(1);
             long rev = ++lastAssignedRevision;
             readState.active().add(key.clone(), InternalKeys.trailer(rev, KeyKind.PUT), value.clone());
             visibleRevision = rev;
@@ -331,6 +342,7 @@ public final class Engine implements Store {
         synchronized (writeLock) {
             checkWritable();
             makeRoomForWrite(key.length);
+            reserveRevisions(1);
             long rev = ++lastAssignedRevision;
             readState.active().add(key.clone(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
             visibleRevision = rev;
@@ -355,6 +367,7 @@ public final class Engine implements Store {
             }
             // The whole batch goes into one memtable, so a flush never splits it: atomic across crashes too.
             makeRoomForWrite(batch.approximateBytes());
+            reserveRevisions(batch.ops().size());
             MemTable active = readState.active();
             long rev = lastAssignedRevision;
             for (WriteBatch.Op op : batch.ops()) {
@@ -370,6 +383,30 @@ public final class Engine implements Store {
             sampleTime(rev);
             return rev;
         }
+    }
+
+    /** Makes sure the next {@code n} revisions are durably reserved. REQUIRES: writeLock held. */
+    private void reserveRevisions(int n) {
+        if (lastAssignedRevision + n <= reservedRevision) {
+            return;
+        }
+        long reserve = lastAssignedRevision + n + REVISION_LEASE;
+        List<Long> obsolete;
+        synchronized (installLock) {
+            Version installed;
+            try {
+                installed = versions.logAndApply(VersionEdit.builder().lastRevision(reserve).build());
+            } catch (IOException | RuntimeException e) {
+                onManifestFailure(e);
+                throw new StoreIOException("cannot reserve revisions in the manifest of " + dir, asIo(e));
+            }
+            synchronized (stateLock) {
+                ReadState s = readState;
+                obsolete = installLocked(new ReadState(s.active(), s.immutables(), installed));
+            }
+        }
+        deleteTables(obsolete);
+        reservedRevision = reserve;
     }
 
     /**

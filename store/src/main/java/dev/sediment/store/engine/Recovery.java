@@ -27,8 +27,11 @@ import java.util.Map;
 final class Recovery {
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
 
-    /** What the store reports after open: the recovery point (null if never committed). */
-    record Outcome(CommitPoint point) {
+    /**
+     * What the store reports after open: the recovery point (null if never committed) and the revision
+     * the store's state is at (reads see it; new writes go above the manifest's last revision).
+     */
+    record Outcome(CommitPoint point, long visibleRevision) {
         Map<String, Long> offsets() {
             return point == null ? Map.of() : point.offsets();
         }
@@ -45,7 +48,7 @@ final class Recovery {
             throws IOException {
         Version v = versions.current();
         if (v.commitPoints().isEmpty()) {
-            return new Outcome(null);
+            return new Outcome(null, v.flushedRevision());
         }
         long last = v.lastRevision();
         CommitPoint point = v.recoveryPoint();
@@ -73,9 +76,12 @@ final class Recovery {
             CommitPoint empty = new CommitPoint(last, Map.of(), new byte[0], nowMillis);
             edit.flushedRevision(last).lastRevision(last).addCommitPoint(empty);
             versions.logAndApply(edit.build());
-            return new Outcome(empty);
+            return new Outcome(empty, last);
         }
-        if (point.revision() < last) {
+        boolean newerCommits = v.commitPoints().get(v.commitPoints().size() - 1) != point;
+        if (v.flushedRevision() > point.revision() || newerCommits) {
+            // Data above the point reached SSTs, or commit points describe states past it: hide both.
+            // (Otherwise nothing above the point exists, and the revision lease alone needs no range.)
             log.info("store {}: rolling back revisions {}..{} to the recovery point at revision {} ({})", dir,
                     point.revision() + 1, last, point.revision(), point.offsets());
             versions.logAndApply(VersionEdit.builder()
@@ -84,6 +90,6 @@ final class Recovery {
                     .lastRevision(last)
                     .build());
         }
-        return new Outcome(point);
+        return new Outcome(point, point.revision());
     }
 }

@@ -48,7 +48,9 @@ class VersionSetRandomizedTest {
             e.commitPoints().forEach(c -> last = Math.max(last, c.revision()));
             e.rolledBack().forEach(r -> last = Math.max(last, r.to()));
             rolledBack.addAll(e.rolledBack());
-            List<CommitPoint> all = new ArrayList<>(commitPoints);
+            // Commit points inside a newly rolled-back range describe states that no longer exist.
+            List<CommitPoint> all = new ArrayList<>(commitPoints.stream()
+                    .filter(c -> e.rolledBack().stream().noneMatch(r -> r.contains(c.revision()))).toList());
             all.addAll(e.commitPoints());
             // The newest at or below flushed, and the newest MAX above it, in log order.
             CommitPoint candidate = null;
