@@ -1440,6 +1440,16 @@ public final class Engine implements Store {
         return tableCache;
     }
 
+    /** Makes appended commit points durable now, as the periodic check would. */
+    void syncManifest() throws IOException {
+        versions.sync();
+    }
+
+    /** Tables that may hold rolled-back revisions (all others must hold none). */
+    Set<Long> rolledBackTables() {
+        return rolledBackTables;
+    }
+
     /** Held by compactions; tests hold it to pause them. */
     ReentrantLock compactionLock() {
         return compactionLock;
