@@ -121,6 +121,8 @@ public final class Engine implements Store {
     private long flushFailures;
     private IOException lastFlushError;
     private long retryDelayMillis;
+    /** No flush attempt before this (System.nanoTime()), set by a failure. Guarded by stateLock. */
+    private long flushRetryAtNanos = Long.MIN_VALUE;
     private long flushes;
     private long flushedBytes;
     private long writeStalls;
@@ -484,11 +486,19 @@ public final class Engine implements Store {
             if (readState.immutables().size() >= options.maxImmutableMemtables()) {
                 writeStalls++;
                 long start = System.nanoTime();
+                long failuresBefore = flushFailures;
                 try {
                     while (readState.immutables().size() >= options.maxImmutableMemtables()) {
                         scheduleFlushLocked();
                         if (fatalError != null) {
                             throw fatalError;
+                        }
+                        if (flushFailures != failuresBefore) {
+                            // A failing disk fails the waiting write instead of hanging it (and close()
+                            // finishes, giving up like a crash would). Nothing is lost: the frozen
+                            // memtables stay readable and their flush is retried with backoff.
+                            throw new StoreIOException("flush of " + dir + " failed while a write waited for "
+                                    + "memtable room; retry the write later", lastFlushError);
                         }
                         if (closed || (closeRequested && !closing)) {
                             throw new StoreClosedException("store " + dir);
@@ -517,7 +527,10 @@ public final class Engine implements Store {
 
     /** REQUIRES: stateLock held. */
     private void scheduleFlushLocked() {
-        if (!flushRunning && !readState.immutables().isEmpty() && fatalError == null) {
+        // During a retry backoff only the retry timer starts the next attempt: waiters woken by the
+        // failure would otherwise retry at once, in a loop, on a disk that keeps failing.
+        if (!flushRunning && !readState.immutables().isEmpty() && fatalError == null
+                && System.nanoTime() >= flushRetryAtNanos) {
             flushRunning = true;
             BackgroundPool.submit(BackgroundPool.Priority.FLUSH, this::flushLoop);
         }
@@ -585,6 +598,7 @@ public final class Engine implements Store {
             lastFlushError = io;
             flushRunning = false;
             retryDelayMillis = retryDelayMillis == 0 ? 100 : Math.min(MAX_RETRY_DELAY_MILLIS, retryDelayMillis * 2);
+            flushRetryAtNanos = System.nanoTime() + retryDelayMillis * 1_000_000;
             stateLock.notifyAll();
             log.warn("flush of {} failed (will retry in {} ms; nothing is lost, the memtable stays in memory): {}",
                     dir, retryDelayMillis, e.toString());
@@ -592,6 +606,7 @@ public final class Engine implements Store {
                 BackgroundPool.schedule(BackgroundPool.Priority.FLUSH, () -> {
                     synchronized (stateLock) {
                         if (!closed) {
+                            flushRetryAtNanos = Long.MIN_VALUE;
                             scheduleFlushLocked();
                         }
                     }
@@ -1463,14 +1478,22 @@ public final class Engine implements Store {
         synchronized (stateLock) {
             stateLock.notifyAll(); // stalled writers re-check and give way
         }
+        StoreException failure = null;
         synchronized (writeLock) {
             if (closed) {
                 return;
             }
-            if (fatalError == null && !readState.active().isEmpty()) {
-                freezeActive(true);
+            try {
+                if (fatalError == null && !readState.active().isEmpty()) {
+                    freezeActive(true);
+                }
+            } catch (StoreException e) {
+                failure = e;
+                log.error("closing {}: the active memtable could not be flushed; its writes are lost as after a crash: {}",
+                        dir, e.getMessage());
+            } finally {
+                closed = true;
             }
-            closed = true;
         }
         for (AutoCloseable r : new ArrayList<>(openReaders)) {
             try {
@@ -1479,8 +1502,7 @@ public final class Engine implements Store {
                 log.warn("closing a reader of {}: {}", dir, e.toString());
             }
         }
-        StoreException failure = null;
-        if (fatalError == null) {
+        if (fatalError == null && failure == null) {
             try {
                 long failuresBefore;
                 synchronized (stateLock) {
@@ -1503,6 +1525,10 @@ public final class Engine implements Store {
             } catch (IOException | RuntimeException e) {
                 log.error("closing {}: the manifest could not be synced; the last commit points may be lost: {}",
                         dir, e.toString());
+                if (failure == null) {
+                    failure = new StoreIOException("closing " + dir + ": the manifest could not be synced; "
+                            + "the last commit points may be lost", asIo(e));
+                }
             }
         }
         synchronized (stateLock) {
@@ -1527,6 +1553,10 @@ public final class Engine implements Store {
             log.warn("releasing the lock of {}: {}", dir, e.toString());
         }
         log.info("closed store {} at revision {}", dir, visibleRevision);
+        if (failure == null && fatalError != null) {
+            failure = new StoreException("closed " + dir + " after a manifest failure: its last writes and commit "
+                    + "points may not be durable; reopen to recover", fatalError);
+        }
         if (failure != null) {
             throw failure;
         }

@@ -105,7 +105,9 @@ class EngineFaultTest {
         StoreException w = assertThrows(StoreException.class, () -> s.put(b("c"), b("3")));
         assertTrue(w.getMessage().contains("reopen"), w.getMessage());
         assertArrayEquals(b("2"), s.get(b("b")), "reads still work");
-        s.close();
+        StoreException c = assertThrows(StoreException.class, s::close, "close reports what may be lost");
+        assertTrue(c.getMessage().contains("may not be durable"), c.getMessage());
+        s.close(); // idempotent
         fs.clearFaults();
         try (Store again = Store.open(DIR, options(fs))) {
             assertArrayEquals(b("1"), again.get(b("a")), "the last durable state is recovered");
