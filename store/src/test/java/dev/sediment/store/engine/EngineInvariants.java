@@ -2,6 +2,7 @@ package dev.sediment.store.engine;
 
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;
+import dev.sediment.store.manifest.CommitPoint;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.LevelChecker;
 import dev.sediment.store.manifest.Version;
@@ -17,6 +18,8 @@ import java.util.Map;
  * {@link LevelChecker}, plus what only the data can show —
  * <ul>
  *   <li>each table's entries are sorted and lie within its recorded key and revision range;</li>
+ *   <li>only tables that existed when the store was rolled back hold rolled-back revisions (flushes
+ *       and compactions never write them);</li>
  *   <li>for every user key, each source (L0 files newest first, then L1, L2, …) holds only versions
  *       older than every version of the key in the sources above it.</li>
  * </ul>
@@ -74,6 +77,14 @@ final class EngineInvariants {
                         if (rev < f.minRevision() || rev > f.maxRevision()) {
                             throw new IllegalStateException("table " + f.fileNumber() + " revision " + rev
                                     + " outside its recorded range\n" + v.toDebugString());
+                        }
+                        if (v.isRolledBack(rev) && !engine.rolledBackTables().contains(f.fileNumber())) {
+                            throw new IllegalStateException("table " + f.fileNumber() + ", written after the "
+                                    + "rollback, holds rolled-back revision " + rev + "\n" + v.toDebugString());
+                        }
+                        CommitPoint rp = v.recoveryPoint();
+                        if (rp != null && rp.revision() > v.flushedRevision()) {
+                            throw new IllegalStateException("recovery point " + rp + " above the flushed revision");
                         }
                         long[] mm = inSource.computeIfAbsent(ByteBuffer.wrap(k), x -> new long[]{Long.MAX_VALUE, 0});
                         mm[0] = Math.min(mm[0], rev);
