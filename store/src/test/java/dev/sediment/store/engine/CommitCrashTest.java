@@ -42,6 +42,8 @@ class CommitCrashTest {
     private static final int RECORDS = 600;
     private static final int COMMIT_EVERY = 7;
     private static final int FLUSH_EVERY_COMMITS = 9;
+    private static final java.util.concurrent.atomic.AtomicReference<Throwable> INVARIANT_FAILURE =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /** What the writer saw: offsets it committed, and the newest one a returned flush() covered. */
     private static final class Witness {
@@ -93,6 +95,17 @@ class CommitCrashTest {
         } catch (RuntimeException crashed) {
             return;
         }
+        // The level and rolled-back invariants after every compaction (violations only: once the file
+        // system has crashed, reading tables fails with I/O errors, which are not violations).
+        store.setCompactionListener(e -> {
+            try {
+                EngineInvariants.check(e);
+            } catch (IllegalStateException violation) {
+                INVARIANT_FAILURE.compareAndSet(null, violation);
+            } catch (RuntimeException crashed) {
+                // the crash, not a violation
+            }
+        });
         try {
             if (start == 0) {
                 store.commit(Map.of(TP, -1L)); // "nothing applied yet": the store is a replica from here on
@@ -234,6 +247,9 @@ class CommitCrashTest {
                 fail(where + ": " + e, e);
             }
             checked++;
+        }
+        if (INVARIANT_FAILURE.get() != null) {
+            fail("seed=" + seed + ": invariant violated after a compaction", INVARIANT_FAILURE.get());
         }
         assertTrue(checked > points / 2, "only " + checked + " of " + points + " crash points were reached");
         assertTrue(rolledBack > checked / 2, "only " + rolledBack + " of " + checked + " crashes recovered mid-stream");
