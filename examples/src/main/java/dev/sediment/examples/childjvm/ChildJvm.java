@@ -125,7 +125,9 @@ public final class ChildJvm implements AutoCloseable {
 
     /** SIGTERM; SIGKILL if the child still runs after {@code grace}. Returns the exit code. */
     public int stop(Duration grace) throws InterruptedException {
-        process.destroy();
+        // Not process.destroy(): it also closes the child's stdin, which the orphan guard takes for
+        // this JVM's death, and it would halt the child in the middle of its shutdown hooks.
+        process.toHandle().destroy();
         if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             return process.exitValue();
         }

@@ -21,10 +21,20 @@ final class ChildMains {
         }
     }
 
-    /** Waits forever; says so in its log, and again in a shutdown hook. */
+    /**
+     * Waits forever; says so in its log, and again at the end of a shutdown hook that takes a while,
+     * as a broker's controlled shutdown does, so anything that cuts a stop short shows.
+     */
     static final class Waiter {
         public static void main(String[] args) throws InterruptedException {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(HOOK_RAN)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                System.out.println(HOOK_RAN);
+            }));
             System.out.println(WAITING);
             new CountDownLatch(1).await();
         }
