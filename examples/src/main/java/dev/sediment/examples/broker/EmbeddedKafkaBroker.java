@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The broker writes its storage and its log ({@code broker.log}) to one directory, kept after
  * {@link #close()} for inspection.
+ *
+ * <p>Thread safety: safe for use from several threads (Kafka's {@code Admin} is).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
@@ -51,7 +54,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final List<String> JVM_OPTIONS =
             List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final long POLL_MILLIS = 50;
 
     private final BrokerConfig config;
@@ -116,8 +118,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private boolean servesAllPartitions(String topic, int partitions) throws InterruptedException {
-        TopicDescription description =
-                await(admin.describeTopics(List.of(topic)).topicNameValues().get(topic), "describe topic " + topic);
+        TopicDescription description;
+        try {
+            description = await(admin.describeTopics(List.of(topic)).topicNameValues().get(topic),
+                    "describe topic " + topic);
+        } catch (UnknownTopicOrPartitionException e) {
+            return false; // the controller created it, but the broker has not applied that metadata yet
+        }
         return description.partitions().size() == partitions
                 && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
     }
@@ -137,15 +144,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Controlled shutdown (SIGTERM), then SIGKILL if the broker has not stopped after 30 s. */
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
         long start = System.nanoTime();
         admin.close(Duration.ofSeconds(5));
-        int exitCode = jvm.stop(STOP_GRACE);
-        log.info("Kafka broker on {} stopped in {} (exit code {})", bootstrapServers(), seconds(start), exitCode);
+        jvm.close();
+        log.info("Kafka broker on {} stopped in {} (exit code {})",
+                bootstrapServers(), seconds(start), jvm.exitCode().orElse(-1));
     }
 
     @Override

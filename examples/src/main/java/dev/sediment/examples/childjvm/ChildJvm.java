@@ -138,11 +138,20 @@ public final class ChildJvm implements AutoCloseable {
         return stop(DEFAULT_STOP_GRACE);
     }
 
-    /** Stops the child if it still runs. */
+    /**
+     * Stops the child if it still runs, as {@link #stop()} does; if this thread is interrupted
+     * meanwhile, SIGKILL at once, and the interrupt stays set for the caller to see.
+     */
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        try {
             stop();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 
