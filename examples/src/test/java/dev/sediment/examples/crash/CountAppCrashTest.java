@@ -86,6 +86,8 @@ class CountAppCrashTest {
             try (ChildJvm restarted = startApp(broker, stateDir, "app-2.log")) {
                 restarted.awaitLog(CountApp.STATE_LINE + "RUNNING", TIMEOUT);
                 long running = System.nanoTime();
+                // Kafka Streams 4.3's wording: the restart took its identity from the killed app's state directory.
+                assertTrue(restarted.log().contains("Reading UUID from process file"), "see " + restarted.log());
                 // More input after the restart: the app must also go on counting from the exact state.
                 produce(producer, 2 * BATCH, BATCH);
                 assertEquals(expectedCounts(3 * BATCH), awaitCommittedCounts(broker, admin, 3 * BATCH / KEYS));
