@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -111,7 +112,8 @@ final class SingleObjectCodec<T> {
     return new UnknownWriterSchemaException("Unknown Avro writer schema on topic " + topic
         + ": the payload's header names fingerprint " + SingleObjectHeader.hex(writerFingerprint)
         + " (CRC-64-AVRO, bytes 2-9 little-endian). This deserializer reads " + describe(fingerprint)
-        + " and knows the writer schemas " + writerSchemas + ". Register the schema the producer used:"
+        + (writerSchemas.size() == 0 ? " and no other writer schema" : " and the writer schemas " + writerSchemas)
+        + ". Register the schema the producer used:"
         + " add it to the AvroSchemas given to the serde (AvroSchemas.builder().addResource(\"x.avsc\")),"
         + " or list its .avsc in " + AvroSerdeConfig.WRITER_SCHEMAS_CONFIG
         + ". AvroSchemas.fingerprint(schema) tells which schema has this fingerprint.",
@@ -132,12 +134,22 @@ final class SingleObjectCodec<T> {
           + refused.getMessage() + " The serde trusts its record's own types; trust other packages with "
           + AvroSerdeConfig.TRUSTED_PACKAGES_CONFIG + ".", e);
     }
-    if (e instanceof AvroTypeException && writerFingerprint != fingerprint) {
+    if (e instanceof AvroTypeException && !readable(writerFingerprint)) {
       return new SerializationException("Cannot resolve the writer schema to the reader schema "
           + schema.getFullName() + where + ": " + e.getMessage()
           + ". Every field the reader has and the writer lacks needs a default.", e);
     }
     return new SerializationException("Corrupt Avro payload" + where + ": " + e, e);
+  }
+
+  /**
+   * Whether Avro can resolve this writer schema to ours; asked only after a failure, so that a
+   * type error is blamed on the schemas when they are at fault and on the bytes otherwise.
+   */
+  private boolean readable(long writerFingerprint) {
+    Schema writer = writerFingerprint == fingerprint ? schema : writerSchemas.findByFingerprint(writerFingerprint);
+    return writer != null && SchemaCompatibility.checkReaderWriterCompatibility(schema, writer).getType()
+        == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
   }
 
   private String describe(long someFingerprint) {
