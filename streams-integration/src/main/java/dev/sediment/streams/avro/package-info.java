@@ -17,8 +17,9 @@
  *                and nothing after it
  * </pre>
  *
- * A null record is a null payload (a Kafka tombstone), never an empty array. Example: a record of
- * three fields (two short strings and a long) takes 19 bytes, 10 of them header. The format is
+ * A null record is a null payload (a Kafka tombstone), never an empty array. Example: the record
+ * {@code {"a": "abc", "b": "xyz", "n": 1}} of schema {@code {a: string, b: string, n: long}} takes
+ * 19 bytes: 10 of header, 4 for each string (a length byte and 3 bytes), 1 for the long. The format is
  * Avro's, so any Avro library can read these payloads given the schema; it is not Confluent's
  * wire format ({@code 0x00} and a 4-byte registry id), and the two cannot be mixed on one topic.
  *
