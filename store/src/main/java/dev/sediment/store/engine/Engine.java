@@ -139,6 +139,8 @@ public final class Engine implements Store {
     /** Tables that existed when the store opened and may hold rolled-back revisions; compaction rewrites them. */
     private final Set<Long> rolledBackTables;
     private volatile java.util.concurrent.ScheduledFuture<?> replayCheck;
+    /** This store's part of the runtime's memtable budget (a no-op without a runtime). */
+    private final BudgetShare budget;
 
     private Engine(Path dir, StoreOptions options, FileLock lock, VersionSet versions, Recovery.Outcome recovered) {
         this.dir = dir;
@@ -146,7 +148,8 @@ public final class Engine implements Store {
         this.fs = options.fileSystem();
         this.lock = lock;
         this.versions = versions;
-        this.blockCache = new BlockCache(options.blockCacheSizeBytes());
+        this.blockCache = options.runtime() != null ? options.runtime().blockCache()
+                : new BlockCache(options.blockCacheSizeBytes());
         this.tableCache = new TableCache(fs, dir, blockCache, options.maxOpenFiles());
         this.pointReader = new PointReader(tableCache);
         TableOptions tableOptions = new TableOptions(options.blockSizeBytes(), options.blockRestartInterval(),
@@ -171,6 +174,9 @@ public final class Engine implements Store {
             updateStallLocked();
             scheduleCompactionLocked();
         }
+        // Last: once joined, the budget may call back into this store from other threads.
+        this.budget = BudgetShare.join(options.runtime() == null ? null : options.runtime().writeBufferBudget(),
+                () -> readState.active().approximateBytes(), this::freezeForBudget);
         scheduleReplayCheck();
     }
 
@@ -314,11 +320,15 @@ public final class Engine implements Store {
     public long put(byte[] key, byte[] value) {
         checkKey(key);
         checkValue(value);
+        budget.awaitRoom();
         synchronized (writeLock) {
             checkWritable();
             makeRoomForWrite(key.length + value.length);
             long rev = ++lastAssignedRevision;
-            readState.active().add(key.clone(), InternalKeys.trailer(rev, KeyKind.PUT), value.clone());
+            MemTable active = readState.active();
+            long before = active.approximateBytes();
+            active.add(key.clone(), InternalKeys.trailer(rev, KeyKind.PUT), value.clone());
+            budget.charge(active.approximateBytes() - before);
             visibleRevision = rev;
             sampleTime(rev);
             return rev;
@@ -328,11 +338,15 @@ public final class Engine implements Store {
     @Override
     public long delete(byte[] key) {
         checkKey(key);
+        budget.awaitRoom();
         synchronized (writeLock) {
             checkWritable();
             makeRoomForWrite(key.length);
             long rev = ++lastAssignedRevision;
-            readState.active().add(key.clone(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
+            MemTable active = readState.active();
+            long before = active.approximateBytes();
+            active.add(key.clone(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
+            budget.charge(active.approximateBytes() - before);
             visibleRevision = rev;
             sampleTime(rev);
             return rev;
@@ -348,6 +362,7 @@ public final class Engine implements Store {
                 checkValue(op.value());
             }
         }
+        budget.awaitRoom();
         synchronized (writeLock) {
             checkWritable();
             if (batch.isEmpty()) {
@@ -356,6 +371,7 @@ public final class Engine implements Store {
             // The whole batch goes into one memtable, so a flush never splits it: atomic across crashes too.
             makeRoomForWrite(batch.approximateBytes());
             MemTable active = readState.active();
+            long before = active.approximateBytes();
             long rev = lastAssignedRevision;
             for (WriteBatch.Op op : batch.ops()) {
                 rev++;
@@ -365,10 +381,25 @@ public final class Engine implements Store {
                     active.add(op.key().clone(), InternalKeys.trailer(rev, KeyKind.PUT), op.value().clone());
                 }
             }
+            budget.charge(active.approximateBytes() - before);
             lastAssignedRevision = rev;
             visibleRevision = rev;
             sampleTime(rev);
             return rev;
+        }
+    }
+
+    /** The runtime's budget asks this store to flush its active memtable. Takes the write lock. */
+    private void freezeForBudget() {
+        synchronized (writeLock) {
+            if (closed || closeRequested || fatalError != null || readState.active().isEmpty()) {
+                return;
+            }
+            try {
+                freezeActive();
+            } catch (StoreException e) {
+                log.debug("{}: no freeze for the memtable budget: {}", dir, e.toString());
+            }
         }
     }
 
@@ -535,6 +566,7 @@ public final class Engine implements Store {
                 stateLock.notifyAll();
             }
             }
+            budget.release(mem.approximateBytes());
             compactionStats.recordFlush(table.sizeBytes(), System.nanoTime() - flushStart);
             deleteTables(obsolete);
             log.debug("flushed memtable of {} entries into table {} ({} bytes)", mem.entries(), table.fileNumber(), table.sizeBytes());
@@ -1474,6 +1506,7 @@ public final class Engine implements Store {
             log.warn("closing the manifest of {}: {}", dir, e.toString());
         }
         tableCache.close();
+        budget.leave();
         try {
             lock.close();
         } catch (IOException e) {
