@@ -135,6 +135,32 @@ class TopologyTestDriverTest {
     }
 
     @Test
+    void engineGaugesAppearInKafkaStreamsStateStoreMetricsUnderRocksDbNames() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
+                .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+                .count(Materialized.as(SedimentStores.keyValueStore("counts")));
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props())) {
+            pipeWords(driver);
+            java.util.Map<String, Object> gauges = new java.util.TreeMap<>();
+            driver.metrics().forEach((name, metric) -> {
+                if (name.group().equals("stream-state-metrics") && "counts".equals(name.tags().get("sediment-state-id"))) {
+                    gauges.put(name.name(), metric.metricValue());
+                }
+            });
+            for (String expected : List.of("cur-size-all-mem-tables", "size-all-mem-tables", "num-immutable-mem-table",
+                    "estimate-num-keys", "total-sst-files-size", "live-sst-files-size", "estimate-pending-compaction-bytes",
+                    "number-open-files", "memtable-bytes-flushed-total", "bytes-read-compaction-total",
+                    "bytes-written-compaction-total", "write-stall-duration-total", "block-cache-data-hit-ratio",
+                    "block-cache-usage", "block-cache-capacity")) {
+                assertTrue(gauges.containsKey(expected), expected + " in " + gauges.keySet());
+            }
+            assertTrue((Double) gauges.get("estimate-num-keys") >= 4, gauges::toString);
+            assertTrue((Double) gauges.get("cur-size-all-mem-tables") > 0, gauges::toString);
+        }
+    }
+
+    @Test
     void storeBuilderWithPlainKeyValueStore() {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(SedimentStores.keyValueStore("plain"), Serdes.String(), Serdes.String()));
