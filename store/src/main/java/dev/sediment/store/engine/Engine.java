@@ -150,7 +150,8 @@ public final class Engine implements Store {
         this.versions = versions;
         this.blockCache = options.runtime() != null ? options.runtime().blockCache()
                 : new BlockCache(options.blockCacheSizeBytes());
-        this.tableCache = new TableCache(fs, dir, blockCache, options.maxOpenFiles());
+        this.tableCache = new TableCache(fs, dir, blockCache, options.maxOpenFiles(),
+                options.runtime() == null ? null : options.runtime().openTableBudget());
         this.pointReader = new PointReader(tableCache);
         TableOptions tableOptions = new TableOptions(options.blockSizeBytes(), options.blockRestartInterval(),
                 options.bloomBitsPerKey(), options.compression(), 1);

@@ -118,4 +118,33 @@ class StoreRuntimeTest {
             assertEquals(runtime.blockCache().usedBytes(), a.stats().blockCacheBytes());
         }
     }
+
+    @Test
+    void openTablesAreBoundedAcrossStores() {
+        StoreRuntime runtime = new StoreRuntime(1 << 20, 8 << 20, 6);
+        MemFileSystem fs = new MemFileSystem();
+        StoreOptions options = StoreOptions.builder().fileSystem(fs).runtime(runtime).build();
+        List<Store> stores = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Store s = Store.open(Path.of("/t" + i), options);
+            for (int t = 0; t < 3; t++) { // three L0 tables per store
+                s.put(b("k" + t), b("v" + t));
+                s.flush();
+            }
+            stores.add(s);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (Store s : stores) {
+                for (int t = 0; t < 3; t++) {
+                    assertArrayEquals(b("v" + t), s.get(b("k" + t)));
+                    assertTrue(runtime.openTableBudget().openTables() <= 6, runtime::toString);
+                }
+            }
+        }
+        assertEquals(6, runtime.openTableBudget().openTables(), "15 tables were read, 6 stay open");
+        for (Store s : stores) {
+            s.close();
+        }
+        assertEquals(0, runtime.openTableBudget().openTables());
+    }
 }
