@@ -22,7 +22,8 @@ import java.util.Map;
  *     bounds memtables (writers wait and the largest memtable is flushed when it is exceeded)</td></tr>
  * <tr><td>{@value #MEMTABLE_BYTES}</td><td>8388608 (8 MiB)</td><td>per store: a memtable is flushed to an SSTable at
  *     this size</td></tr>
- * <tr><td>{@value #MAX_OPEN_FILES}</td><td>64</td><td>per store: SSTables kept open</td></tr>
+ * <tr><td>{@value #MAX_OPEN_FILES}</td><td>1000</td><td>SSTables kept open by all Sediment stores of the JVM
+ *     together (one table-cache bound; the fullest store closes its least recently used table)</td></tr>
  * <tr><td>{@value #COMPRESSION}</td><td>zstd</td><td>SSTable block compression: zstd or none</td></tr>
  * <tr><td>{@value #TOMBSTONE_RETENTION_MS}</td><td>43200000 (12 h)</td><td>age guard: a recovery point older than this
  *     reports no offset, so Kafka Streams restores from scratch; keep it below the changelog's
@@ -31,7 +32,7 @@ import java.util.Map;
  *     yet covered by SSTables is this old, bounding the changelog replayed after a crash</td></tr>
  * </table>
  *
- * <p>The memory keys are read by the first store opened in a JVM, which creates the shared runtime; stores
+ * <p>The memory and open-file keys are read by the first store opened in a JVM, which creates the shared runtime; stores
  * opened while it lives share it (a different setting then is logged and ignored). Per-store keys apply to
  * each store as it opens.
  */
@@ -52,8 +53,8 @@ public final class SedimentConfig extends AbstractConfig {
                     "Share of " + MEMORY_BYTES + " given to the shared block cache; the rest bounds memtables.")
             .define(MEMTABLE_BYTES, Type.LONG, 8L << 20, Range.atLeast(4096L), Importance.MEDIUM,
                     "Per store: a memtable is flushed to an SSTable once it holds this many bytes.")
-            .define(MAX_OPEN_FILES, Type.INT, 64, Range.atLeast(2), Importance.LOW,
-                    "Per store: SSTables kept open at once.")
+            .define(MAX_OPEN_FILES, Type.INT, 1000, Range.atLeast(2), Importance.LOW,
+                    "SSTables kept open by all Sediment stores of the JVM together.")
             .define(COMPRESSION, Type.STRING, "zstd", ValidString.in("zstd", "none"), Importance.LOW,
                     "SSTable block compression.")
             .define(TOMBSTONE_RETENTION_MS, Type.LONG, 12L * 3600 * 1000, Range.atLeast(0L), Importance.MEDIUM,

@@ -19,7 +19,7 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
  * All stores of a JVM share one runtime (memory budget, block cache, background pool), configured by the
  * {@code sediment.} keys listed in {@link SedimentConfig}:
  * {@value SedimentConfig#MEMORY_BYTES} (256 MiB), {@value SedimentConfig#BLOCK_CACHE_FRACTION} (0.5),
- * {@value SedimentConfig#MEMTABLE_BYTES} (8 MiB), {@value SedimentConfig#MAX_OPEN_FILES} (64),
+ * {@value SedimentConfig#MEMTABLE_BYTES} (8 MiB), {@value SedimentConfig#MAX_OPEN_FILES} (1000),
  * {@value SedimentConfig#COMPRESSION} (zstd), {@value SedimentConfig#TOMBSTONE_RETENTION_MS} (12 h),
  * {@value SedimentConfig#MAX_REPLAY_AGE_MS} (30 s).
  */

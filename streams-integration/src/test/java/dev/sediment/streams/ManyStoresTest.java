@@ -37,6 +37,7 @@ class ManyStoresTest {
         Properties props = new Properties();
         props.put(SedimentConfig.MEMORY_BYTES, MEMORY);
         props.put(SedimentConfig.MEMTABLE_BYTES, 1L << 20); // alone, 200 stores could hold 200 MiB of memtables
+        props.put(SedimentConfig.MAX_OPEN_FILES, 50);
         List<SedimentKeyValueStore> stores = new ArrayList<>();
         for (int i = 0; i < STORES; i++) {
             CapturingStateStoreContext ctx = new CapturingStateStoreContext(tmp.resolve("task-" + i).toFile(), props);
@@ -58,9 +59,10 @@ class ManyStoresTest {
                 assertTrue(runtime.writeBufferBudget().usedBytes() <= budget + 2048, runtime::toString);
             }
         }
-        for (int i = 0; i < STORES; i += 7) {
+        for (int i = 0; i < STORES; i++) {
             SedimentKeyValueStore s = stores.get(i);
-            assertArrayEquals(value, s.get(Bytes.wrap("key-0".getBytes(StandardCharsets.UTF_8))));
+            assertArrayEquals(value, s.get(Bytes.wrap("key-0".getBytes(StandardCharsets.UTF_8))), "flushed, read from a table");
+            assertTrue(runtime.openTableBudget().openTables() <= 50, runtime::toString);
             s.commit(Map.of(new TopicPartition("c", i), 49L));
         }
         // About 10 MiB were written: only the budget kept memtables to 2 MiB.

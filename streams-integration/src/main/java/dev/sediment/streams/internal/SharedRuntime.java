@@ -23,7 +23,8 @@ public final class SharedRuntime {
     /** The runtime, created from {@code config} if none lives. Pair with {@link #release()}. */
     static synchronized StoreRuntime acquire(SedimentConfig config) {
         if (runtime == null) {
-            runtime = new StoreRuntime(config.blockCacheBytes(), config.memtableBudgetBytes());
+            runtime = new StoreRuntime(config.blockCacheBytes(), config.memtableBudgetBytes(),
+                    config.getInt(SedimentConfig.MAX_OPEN_FILES));
             memoryBytes = config.memoryBytes();
             log.info("Sediment runtime created: {} bytes ({} block cache, {} memtables)", memoryBytes,
                     config.blockCacheBytes(), config.memtableBudgetBytes());
