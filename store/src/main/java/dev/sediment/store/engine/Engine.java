@@ -78,6 +78,7 @@ public final class Engine implements Store {
     private final TableCache tableCache;
     private final PointReader pointReader;
     private final FlushJob flushJob;
+    private final IngestJob ingestJob;
     private final CompactionJob compactionJob;
     private final CompactionPicker picker = new CompactionPicker();
     private final CompactionStats compactionStats = new CompactionStats();
@@ -156,6 +157,7 @@ public final class Engine implements Store {
         TableOptions tableOptions = new TableOptions(options.blockSizeBytes(), options.blockRestartInterval(),
                 options.bloomBitsPerKey(), options.compression(), 1);
         this.flushJob = new FlushJob(fs, dir, tableOptions);
+        this.ingestJob = new IngestJob(fs, dir, tableOptions);
         this.compactionJob = new CompactionJob(fs, dir, tableCache, tableOptions, versions::newFileNumber);
         Version v = versions.current();
         v.ref();
@@ -388,6 +390,77 @@ public final class Engine implements Store {
             sampleTime(rev);
             return rev;
         }
+    }
+
+    /**
+     * Below this size a batch goes through the memtable: a table per small batch would only feed L0 and
+     * compaction, while the memtable gathers many batches into one table.
+     */
+    private long minIngestBytes() {
+        return options.memtableSizeBytes() / 4;
+    }
+
+    @Override
+    public long ingest(WriteBatch batch) {
+        Objects.requireNonNull(batch, "batch must not be null");
+        if (batch.isEmpty() || batch.approximateBytes() < minIngestBytes()) {
+            return write(batch);
+        }
+        for (WriteBatch.Op op : batch.ops()) {
+            checkKey(op.key());
+            if (!op.isDelete()) {
+                checkValue(op.value());
+            }
+        }
+        // With no memtable data, the new table holds the newest revisions and every older one is flushed:
+        // the flushed revision can move to the table's last revision, as a flush would.
+        flush();
+        List<Long> obsolete;
+        long last;
+        synchronized (writeLock) {
+            checkWritable();
+            ReadState s = readState;
+            if (!s.active().isEmpty() || !s.immutables().isEmpty()) {
+                obsolete = null; // a writer got in since the flush: the memtable path keeps revisions in order
+                last = -1;
+            } else {
+                throttle();
+                long first = lastAssignedRevision + 1;
+                last = lastAssignedRevision + batch.size();
+                FileMetadata table;
+                try {
+                    table = ingestJob.run(batch.ops(), first, versions.newFileNumber());
+                } catch (IOException e) {
+                    throw new StoreIOException("cannot write an ingested table in " + dir, e);
+                }
+                synchronized (installLock) {
+                    Version installed;
+                    try {
+                        installed = versions.logAndApply(VersionEdit.builder().addFile(0, table)
+                                .flushedRevision(last).lastRevision(last).build());
+                    } catch (IOException | RuntimeException e) {
+                        onManifestFailure(e);
+                        throw new StoreIOException("cannot record an ingested table in the manifest of " + dir, asIo(e));
+                    }
+                    synchronized (stateLock) {
+                        knownTables.add(table.fileNumber());
+                        ReadState now = readState;
+                        obsolete = installLocked(new ReadState(now.active(), now.immutables(), installed));
+                        scheduleCompactionLocked();
+                        stateLock.notifyAll();
+                    }
+                }
+                // Visible only now: readers filter by revision, so the installed table was invisible until here.
+                lastAssignedRevision = last;
+                visibleRevision = last;
+                sampleTime(last);
+            }
+        }
+        if (obsolete == null) {
+            return write(batch);
+        }
+        deleteTables(obsolete);
+        return last;
     }
 
     /** The runtime's budget asks this store to flush its active memtable. Takes the write lock. */
