@@ -154,16 +154,30 @@ class SedimentKeyValueStoreTest {
 
     @Test
     void restoreAppliesChangelogBatchesAndOffsetsCommittedDuringRestoreBecomeCommitPoints() {
-        CapturingStateStoreContext ctx = context();
-        SedimentKeyValueStore store = open(ctx);
+        restore(new Properties(), 500, 10);
+    }
+
+    @Test
+    void restoreGathersBatchesIntoRunsWrittenStraightToTables() {
+        Properties small = new Properties();
+        small.put(SedimentConfig.MEMTABLE_BYTES, 32L << 10); // runs of 32 KiB: many go through Store.ingest
+        restore(small, 1_000, 100);
+    }
+
+    private void restore(Properties props, int batchSize, int valueBytes) {
+        CapturingStateStoreContext ctx = new CapturingStateStoreContext(tmp.toFile(), props);
+        SedimentKeyValueStore store = new SedimentKeyValueStore("store");
+        store.init(ctx, store);
         RecordBatchingStateRestoreCallback restore = (RecordBatchingStateRestoreCallback) ctx.restoreCallback;
         long offset = 0;
         Map<String, String> model = new HashMap<>();
+        String padding = "x".repeat(valueBytes);
         for (int batch = 0; batch < 20; batch++) {
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            for (int i = 0; i < 500; i++, offset++) {
+            String lastKey = null;
+            for (int i = 0; i < batchSize; i++, offset++) {
                 String key = "k" + (offset * 31 % 1000);
-                String value = offset % 7 == 0 ? null : "v" + offset;
+                String value = offset % 7 == 0 ? null : "v" + offset + padding;
                 records.add(new ConsumerRecord<>(CHANGELOG.topic(), 0, offset, key.getBytes(StandardCharsets.UTF_8),
                         value == null ? null : value.getBytes(StandardCharsets.UTF_8)));
                 if (value == null) {
@@ -171,10 +185,17 @@ class SedimentKeyValueStoreTest {
                 } else {
                     model.put(key, value);
                 }
+                lastKey = key;
             }
             restore.restoreBatch(records);
-            store.commit(Map.of(CHANGELOG, offset - 1)); // as DefaultStateUpdater checkpoints restoring tasks
+            String expected = model.get(lastKey);
+            byte[] got = store.get(k(lastKey)); // reads see every restored record, gathered or not
+            assertEquals(expected, got == null ? null : new String(got, StandardCharsets.UTF_8));
+            if (batch % 3 == 2) {
+                store.commit(Map.of(CHANGELOG, offset - 1)); // as DefaultStateUpdater checkpoints restoring tasks
+            }
         }
+        store.commit(Map.of(CHANGELOG, offset - 1));
         assertEquals(model, contents(store));
         store.close();
 

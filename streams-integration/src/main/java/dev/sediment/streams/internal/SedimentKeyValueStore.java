@@ -65,6 +65,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     private final Set<SedimentKeyValueIterator> openIterators = ConcurrentHashMap.newKeySet();
     private final AtomicLong uncommittedBytes = new AtomicLong();
     private volatile Store store;
+    private RestoreBuffer restoreBuffer;
     private StateStoreContext context;
     private Position position = Position.emptyPosition();
     private StoreGauges gauges;
@@ -117,6 +118,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
             throw new ProcessorStateException("cannot open Sediment store " + name + " in " + dir, e);
         }
         holdsRuntime = true;
+        restoreBuffer = new RestoreBuffer(store, runtime.writeBufferBudget(), config.getLong(SedimentConfig.MEMTABLE_BYTES));
         position = PositionCodec.decode(store.committedPosition());
         uncommittedBytes.set(0);
         String taskId = context.taskId() == null ? "unknown" : context.taskId().toString();
@@ -140,6 +142,11 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         if (s == null) {
             return;
         }
+        try {
+            restoreBuffer.close();
+        } catch (RuntimeException e) {
+            log.error("store {}: restored records not yet applied are dropped at close: {}", name, e.toString());
+        }
         store = null;
         for (SedimentKeyValueIterator it : List.copyOf(openIterators)) {
             it.close();
@@ -158,10 +165,15 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         }
     }
 
+    /** The engine store, after applying any restored records still gathered (so no operation runs past them). */
     private Store open() {
         Store s = store;
         if (s == null) {
             throw new InvalidStateStoreException("Store " + name + " is currently closed.");
+        }
+        RestoreBuffer buffer = restoreBuffer;
+        if (!buffer.isEmpty()) {
+            buffer.drain();
         }
         return s;
     }
@@ -267,10 +279,10 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         return old;
     }
 
-    /** Applies a restore batch as one engine write. */
-    void restoreBatch(WriteBatch batch) {
-        open().write(batch);
-        uncommittedBytes.addAndGet(batch.approximateBytes());
+    /** Gathers a restore batch into runs applied with the engine's bulk path. */
+    void restoreBatch(java.util.Collection<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records) {
+        open();
+        uncommittedBytes.addAndGet(restoreBuffer.add(records));
     }
 
     Position position() {
