@@ -164,6 +164,42 @@ class SedimentKeyValueStoreTest {
         restore(small, 1_000, 100);
     }
 
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void restoreUnderATightBudgetWhileAnotherStoreWritesNeitherDeadlocksNorLosesRecords() throws Exception {
+        Properties tight = new Properties();
+        tight.put(SedimentConfig.MEMORY_BYTES, 1L << 20);       // 512 KiB of memtables for both stores
+        tight.put(SedimentConfig.MEMTABLE_BYTES, 4L << 20);     // runs larger than the budget: memory decides
+        CapturingStateStoreContext restoringCtx = new CapturingStateStoreContext(tmp.resolve("a").toFile(), tight);
+        SedimentKeyValueStore restoring = new SedimentKeyValueStore("store");
+        restoring.init(restoringCtx, restoring);
+        SedimentKeyValueStore writing = new SedimentKeyValueStore("store");
+        writing.init(new CapturingStateStoreContext(tmp.resolve("b").toFile(), tight), writing);
+        Thread writer = new Thread(() -> {
+            for (int i = 0; i < 5_000; i++) {
+                writing.put(k("w" + i), new byte[200]);
+            }
+        });
+        writer.start();
+        RecordBatchingStateRestoreCallback restore = (RecordBatchingStateRestoreCallback) restoringCtx.restoreCallback;
+        long offset = 0;
+        for (int batch = 0; batch < 30; batch++) {
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            for (int i = 0; i < 500; i++, offset++) {
+                records.add(new ConsumerRecord<>(CHANGELOG.topic(), 0, offset, ("r" + offset).getBytes(StandardCharsets.UTF_8),
+                        new byte[200]));
+            }
+            restore.restoreBatch(records);
+        }
+        writer.join();
+        restoring.commit(Map.of(CHANGELOG, offset - 1));
+        assertEquals(15_000, contents(restoring).size());
+        assertEquals(5_000, contents(writing).size());
+        assertTrue(dev.sediment.streams.internal.SharedRuntime.current().writeBufferBudget().peakBytes() < 2L << 20);
+        restoring.close();
+        writing.close();
+    }
+
     private void restore(Properties props, int batchSize, int valueBytes) {
         CapturingStateStoreContext ctx = new CapturingStateStoreContext(tmp.toFile(), props);
         SedimentKeyValueStore store = new SedimentKeyValueStore("store");

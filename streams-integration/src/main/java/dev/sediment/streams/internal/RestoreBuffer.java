@@ -28,7 +28,10 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
     private final WriteBufferBudget budget;
     private final long runBytes;
     private WriteBatch pending = new WriteBatch();
+    private volatile boolean hasPending;
     private volatile long chargedBytes;
+    /** Set while this buffer's run is being applied: the budget may call back into it from the same thread. */
+    private boolean draining;
 
     RestoreBuffer(Store store, WriteBufferBudget budget, long runBytes) {
         this.store = store;
@@ -48,6 +51,7 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
             }
         }
         long added = pending.approximateBytes() - before;
+        hasPending = !pending.isEmpty();
         chargedBytes += added;
         budget.charge(added);
         if (pending.approximateBytes() >= runBytes || budget.usedBytes() > budget.limitBytes()) {
@@ -57,19 +61,33 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
     }
 
     boolean isEmpty() {
-        return chargedBytes == 0;
+        return !hasPending;
     }
 
-    /** Applies what is gathered; on failure keeps it and throws. */
+    /**
+     * Applies what is gathered; on failure keeps it and throws. The bytes leave the budget before the run is
+     * applied: applying may wait for memtable room (small runs go through the memtable), and this buffer must
+     * not be what it waits for.
+     */
     synchronized void drain() {
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() || draining) {
             return;
         }
-        store.ingest(pending);
-        pending = new WriteBatch();
         long charged = chargedBytes;
         chargedBytes = 0;
         budget.release(charged);
+        draining = true;
+        try {
+            store.ingest(pending);
+            pending = new WriteBatch();
+            hasPending = false;
+        } catch (RuntimeException e) {
+            chargedBytes = charged;
+            budget.charge(charged);
+            throw e;
+        } finally {
+            draining = false;
+        }
     }
 
     /** Drains, then leaves the budget. */
