@@ -135,6 +135,26 @@ class TopologyTestDriverTest {
     }
 
     @Test
+    void windowStoresFallBackToKafkasBuiltInStoresUnderTheDslConfig() {
+        Properties props = props();
+        props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, SedimentDslStoreSuppliers.class);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
+                .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+                .windowedBy(org.apache.kafka.streams.kstream.TimeWindows.ofSizeWithNoGrace(java.time.Duration.ofMinutes(1)))
+                .count(Materialized.as("windowed"));
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(props), props)) {
+            pipeWords(driver);
+            StateStore inner = innermost(driver.getAllStateStores().get("windowed"));
+            assertTrue(inner.getClass().getName().contains("RocksDB"), inner.getClass().getName());
+            try (var it = driver.<String, Long>getTimestampedWindowStore("windowed")
+                    .fetch("a", java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(3600))) {
+                assertEquals(3L, it.next().value.value());
+            }
+        }
+    }
+
+    @Test
     void engineGaugesAppearInKafkaStreamsStateStoreMetricsUnderRocksDbNames() {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
