@@ -9,6 +9,7 @@ import dev.sediment.store.WriteBatch;
 import dev.sediment.store.sstable.Compression;
 import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentStores;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -280,7 +282,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     }
 
     /** Gathers a restore batch into runs applied with the engine's bulk path. */
-    void restoreBatch(java.util.Collection<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records) {
+    void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
         open();
         uncommittedBytes.addAndGet(restoreBuffer.add(records));
     }
