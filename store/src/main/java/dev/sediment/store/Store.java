@@ -48,6 +48,16 @@ public interface Store extends AutoCloseable {
     /** Applies the batch atomically; returns the revision of its last operation (or the current revision if empty). */
     long write(WriteBatch batch);
 
+    /**
+     * Applies the batch atomically like {@link #write}, but may write it straight to a new SSTable instead of
+     * the memtable: the bulk path for restoring large batches (a store with a big batch and no unflushed
+     * writes). Of several operations on one key only the last is kept. Returns the revision of its last
+     * operation. Waits like a writer while compaction is behind, so a long restore is paced by compaction.
+     */
+    default long ingest(WriteBatch batch) {
+        return write(batch);
+    }
+
     /** The latest value of {@code key}, or null. */
     byte[] get(byte[] key);
 

@@ -28,12 +28,16 @@ import java.util.Objects;
  * @param compaction            leveled compaction tuning and write-stall thresholds ({@link CompactionOptions#defaults()})
  * @param revisions             history retention, the age guard and bounded replay ({@link RevisionOptions#defaults()})
  * @param clock                 wall time of commit points and retention ages (the system clock; a fixed one in tests)
+ * @param runtime               resources shared with other stores, or null (the default) for a store of its own:
+ *                              with one, its block cache replaces {@code blockCacheSizeBytes} and its memtable
+ *                              budget bounds this store's memtables together with the others'
  */
 public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long memtableSizeBytes,
                            int maxImmutableMemtables, int blockSizeBytes, int blockRestartInterval,
                            int bloomBitsPerKey, Compression compression, long blockCacheSizeBytes,
                            int maxOpenFiles, long maxManifestBytes, int maxKeySizeBytes, int maxValueSizeBytes,
-                           CompactionOptions compaction, RevisionOptions revisions, Clock clock) {
+                           CompactionOptions compaction, RevisionOptions revisions, Clock clock,
+                           StoreRuntime runtime) {
 
     public StoreOptions {
         Objects.requireNonNull(fileSystem, "fileSystem");
@@ -94,6 +98,7 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         b.compaction = compaction;
         b.revisions = revisions;
         b.clock = clock;
+        b.runtime = runtime;
         return b;
     }
 
@@ -115,6 +120,7 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         private CompactionOptions compaction = CompactionOptions.defaults();
         private RevisionOptions revisions = RevisionOptions.defaults();
         private Clock clock = Clock.systemUTC();
+        private StoreRuntime runtime;
 
         private Builder() {
         }
@@ -199,11 +205,17 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
             return this;
         }
 
+        /** Shares {@code v}'s block cache and memtable budget with other stores; null for none. */
+        public Builder runtime(StoreRuntime v) {
+            runtime = v;
+            return this;
+        }
+
         public StoreOptions build() {
             return new StoreOptions(fileSystem, createIfMissing, memtableSizeBytes, maxImmutableMemtables,
                     blockSizeBytes, blockRestartInterval, bloomBitsPerKey, compression, blockCacheSizeBytes,
                     maxOpenFiles, maxManifestBytes, maxKeySizeBytes, maxValueSizeBytes, compaction,
-                    revisions, clock);
+                    revisions, clock, runtime);
         }
     }
 }

@@ -78,6 +78,7 @@ public final class Engine implements Store {
     private final TableCache tableCache;
     private final PointReader pointReader;
     private final FlushJob flushJob;
+    private final IngestJob ingestJob;
     private final CompactionJob compactionJob;
     private final CompactionPicker picker = new CompactionPicker();
     private final CompactionStats compactionStats = new CompactionStats();
@@ -150,6 +151,8 @@ public final class Engine implements Store {
     /** Tables that existed when the store opened and may hold rolled-back revisions; compaction rewrites them. */
     private final Set<Long> rolledBackTables;
     private volatile java.util.concurrent.ScheduledFuture<?> replayCheck;
+    /** This store's part of the runtime's memtable budget (a no-op without a runtime). */
+    private final BudgetShare budget;
 
     private Engine(Path dir, StoreOptions options, FileLock lock, VersionSet versions, Recovery.Outcome recovered) {
         this.dir = dir;
@@ -157,12 +160,15 @@ public final class Engine implements Store {
         this.fs = options.fileSystem();
         this.lock = lock;
         this.versions = versions;
-        this.blockCache = new BlockCache(options.blockCacheSizeBytes());
-        this.tableCache = new TableCache(fs, dir, blockCache, options.maxOpenFiles());
+        this.blockCache = options.runtime() != null ? options.runtime().blockCache()
+                : new BlockCache(options.blockCacheSizeBytes());
+        this.tableCache = new TableCache(fs, dir, blockCache, options.maxOpenFiles(),
+                options.runtime() == null ? null : options.runtime().openTableBudget());
         this.pointReader = new PointReader(tableCache);
         TableOptions tableOptions = new TableOptions(options.blockSizeBytes(), options.blockRestartInterval(),
                 options.bloomBitsPerKey(), options.compression(), 1);
         this.flushJob = new FlushJob(fs, dir, tableOptions);
+        this.ingestJob = new IngestJob(fs, dir, tableOptions);
         this.compactionJob = new CompactionJob(fs, dir, tableCache, tableOptions, versions::newFileNumber);
         Version v = versions.current();
         v.ref();
@@ -183,6 +189,9 @@ public final class Engine implements Store {
             updateStallLocked();
             scheduleCompactionLocked();
         }
+        // Last: once joined, the budget may call back into this store from other threads.
+        this.budget = BudgetShare.join(options.runtime() == null ? null : options.runtime().writeBufferBudget(),
+                () -> readState.active().approximateBytes(), this::freezeForBudget);
         scheduleReplayCheck();
     }
 
@@ -326,12 +335,16 @@ public final class Engine implements Store {
     public long put(byte[] key, byte[] value) {
         checkKey(key);
         checkValue(value);
+        budget.awaitRoom();
         synchronized (writeLock) {
             checkWritable();
             makeRoomForWrite(key.length + value.length);
             reserveRevisions(1);
             long rev = ++lastAssignedRevision;
-            readState.active().add(key.clone(), InternalKeys.trailer(rev, KeyKind.PUT), value.clone());
+            MemTable active = readState.active();
+            long before = active.approximateBytes();
+            active.add(key.clone(), InternalKeys.trailer(rev, KeyKind.PUT), value.clone());
+            budget.charge(active.approximateBytes() - before);
             visibleRevision = rev;
             sampleTime(rev);
             return rev;
@@ -341,12 +354,16 @@ public final class Engine implements Store {
     @Override
     public long delete(byte[] key) {
         checkKey(key);
+        budget.awaitRoom();
         synchronized (writeLock) {
             checkWritable();
             makeRoomForWrite(key.length);
             reserveRevisions(1);
             long rev = ++lastAssignedRevision;
-            readState.active().add(key.clone(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
+            MemTable active = readState.active();
+            long before = active.approximateBytes();
+            active.add(key.clone(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
+            budget.charge(active.approximateBytes() - before);
             visibleRevision = rev;
             sampleTime(rev);
             return rev;
@@ -362,6 +379,7 @@ public final class Engine implements Store {
                 checkValue(op.value());
             }
         }
+        budget.awaitRoom();
         synchronized (writeLock) {
             checkWritable();
             if (batch.isEmpty()) {
@@ -371,6 +389,7 @@ public final class Engine implements Store {
             makeRoomForWrite(batch.approximateBytes());
             reserveRevisions(batch.ops().size());
             MemTable active = readState.active();
+            long before = active.approximateBytes();
             long rev = lastAssignedRevision;
             for (WriteBatch.Op op : batch.ops()) {
                 rev++;
@@ -380,6 +399,7 @@ public final class Engine implements Store {
                     active.add(op.key().clone(), InternalKeys.trailer(rev, KeyKind.PUT), op.value().clone());
                 }
             }
+            budget.charge(active.approximateBytes() - before);
             lastAssignedRevision = rev;
             visibleRevision = rev;
             sampleTime(rev);
@@ -409,6 +429,91 @@ public final class Engine implements Store {
         }
         deleteTables(obsolete);
         reservedRevision = reserve;
+    }
+
+    /**
+     * Below this size a batch goes through the memtable: a table per small batch would only feed L0 and
+     * compaction, while the memtable gathers many batches into one table.
+     */
+    private long minIngestBytes() {
+        return options.memtableSizeBytes() / 4;
+    }
+
+    @Override
+    public long ingest(WriteBatch batch) {
+        Objects.requireNonNull(batch, "batch must not be null");
+        if (batch.isEmpty() || batch.approximateBytes() < minIngestBytes()) {
+            return write(batch);
+        }
+        for (WriteBatch.Op op : batch.ops()) {
+            checkKey(op.key());
+            if (!op.isDelete()) {
+                checkValue(op.value());
+            }
+        }
+        // With no memtable data, the new table holds the newest revisions and every older one is flushed:
+        // the flushed revision can move to the table's last revision, as a flush would.
+        flush();
+        List<Long> obsolete;
+        long last;
+        synchronized (writeLock) {
+            checkWritable();
+            ReadState s = readState;
+            if (!s.active().isEmpty() || !s.immutables().isEmpty()) {
+                obsolete = null; // a writer got in since the flush: the memtable path keeps revisions in order
+                last = -1;
+            } else {
+                throttle();
+                long first = lastAssignedRevision + 1;
+                last = lastAssignedRevision + batch.size();
+                FileMetadata table;
+                try {
+                    table = ingestJob.run(batch.ops(), first, versions.newFileNumber());
+                } catch (IOException e) {
+                    throw new StoreIOException("cannot write an ingested table in " + dir, e);
+                }
+                synchronized (installLock) {
+                    Version installed;
+                    try {
+                        installed = versions.logAndApply(VersionEdit.builder().addFile(0, table)
+                                .flushedRevision(last).lastRevision(last).build());
+                    } catch (IOException | RuntimeException e) {
+                        onManifestFailure(e);
+                        throw new StoreIOException("cannot record an ingested table in the manifest of " + dir, asIo(e));
+                    }
+                    synchronized (stateLock) {
+                        knownTables.add(table.fileNumber());
+                        ReadState now = readState;
+                        obsolete = installLocked(new ReadState(now.active(), now.immutables(), installed));
+                        scheduleCompactionLocked();
+                        stateLock.notifyAll();
+                    }
+                }
+                // Visible only now: readers filter by revision, so the installed table was invisible until here.
+                lastAssignedRevision = last;
+                visibleRevision = last;
+                sampleTime(last);
+            }
+        }
+        if (obsolete == null) {
+            return write(batch);
+        }
+        deleteTables(obsolete);
+        return last;
+    }
+
+    /** The runtime's budget asks this store to flush its active memtable. Takes the write lock. */
+    private void freezeForBudget() {
+        synchronized (writeLock) {
+            if (closed || closeRequested || fatalError != null || readState.active().isEmpty()) {
+                return;
+            }
+            try {
+                freezeActive();
+            } catch (StoreException e) {
+                log.debug("{}: no freeze for the memtable budget: {}", dir, e.toString());
+            }
+        }
     }
 
     /**
@@ -585,6 +690,7 @@ public final class Engine implements Store {
                 stateLock.notifyAll();
             }
             }
+            budget.release(mem.approximateBytes());
             compactionStats.recordFlush(table.sizeBytes(), System.nanoTime() - flushStart);
             deleteTables(obsolete);
             log.debug("flushed memtable of {} entries into table {} ({} bytes)", mem.entries(), table.fileNumber(), table.sizeBytes());
@@ -1547,6 +1653,7 @@ public final class Engine implements Store {
             log.warn("closing the manifest of {}: {}", dir, e.toString());
         }
         tableCache.close();
+        budget.leave();
         try {
             lock.close();
         } catch (IOException e) {

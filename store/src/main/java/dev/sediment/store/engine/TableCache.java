@@ -2,6 +2,7 @@ package dev.sediment.store.engine;
 
 import dev.sediment.store.StoreIOException;
 import dev.sediment.store.cache.BlockCache;
+import dev.sediment.store.cache.OpenTableBudget;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.fs.ReadableFile;
@@ -18,19 +19,29 @@ import java.util.Map;
  * each {@link Handle} holds a reference, and an evicted reader closes when its last handle is released.
  * Thread-safe.
  */
-final class TableCache implements AutoCloseable {
+final class TableCache implements AutoCloseable, OpenTableBudget.Member {
     private final FileSystem fs;
     private final Path dir;
     private final BlockCache blockCache;
     private final int capacity;
     private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
     private boolean closed;
+    /** The runtime's JVM-wide bound on open tables, or null. */
+    private final OpenTableBudget budget;
 
     TableCache(FileSystem fs, Path dir, BlockCache blockCache, int capacity) {
+        this(fs, dir, blockCache, capacity, null);
+    }
+
+    TableCache(FileSystem fs, Path dir, BlockCache blockCache, int capacity, OpenTableBudget budget) {
         this.fs = fs;
         this.dir = dir;
         this.blockCache = blockCache;
         this.capacity = capacity;
+        this.budget = budget;
+        if (budget != null) {
+            budget.register(this);
+        }
     }
 
     /** A reference to an open table; release it exactly once. */
@@ -82,6 +93,7 @@ final class TableCache implements AutoCloseable {
         }
         // Open outside the lock: it reads the footer, index and filter.
         Path path = FileNames.table(dir, fileNumber);
+        Handle handle;
         TableReader reader;
         ReadableFile file = null;
         try {
@@ -106,10 +118,29 @@ final class TableCache implements AutoCloseable {
             }
             Entry e = new Entry(fileNumber, reader);
             entries.put(fileNumber, e);
+            if (budget != null) {
+                budget.opened();
+            }
             e.refs++;
             evictOverCapacity();
-            return new Handle(this, e);
+            handle = new Handle(this, e);
         }
+        if (budget != null) {
+            budget.enforce(); // outside our lock: it may evict from other stores' caches
+        }
+        return handle;
+    }
+
+    @Override
+    public synchronized boolean evictLeastRecentlyUsed() {
+        Iterator<Map.Entry<Long, Entry>> it = entries.entrySet().iterator();
+        if (!it.hasNext()) {
+            return false;
+        }
+        Entry e = it.next().getValue();
+        it.remove();
+        uncache(e);
+        return true;
     }
 
     private static void closeQuietly(ReadableFile f) {
@@ -133,6 +164,9 @@ final class TableCache implements AutoCloseable {
 
     private void uncache(Entry e) {
         e.cached = false;
+        if (budget != null) {
+            budget.closed();
+        }
         if (--e.refs == 0) {
             e.reader.close();
         }
@@ -152,7 +186,8 @@ final class TableCache implements AutoCloseable {
         }
     }
 
-    synchronized int openTables() {
+    @Override
+    public synchronized int openTables() {
         return entries.size();
     }
 
@@ -166,5 +201,8 @@ final class TableCache implements AutoCloseable {
             uncache(e);
         }
         entries.clear();
+        if (budget != null) {
+            budget.unregister(this);
+        }
     }
 }

@@ -1,0 +1,33 @@
+package dev.sediment.streams.internal;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.processor.internals.ChangelogRecordDeserializationHelper;
+import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
+
+import java.util.Collection;
+
+/**
+ * Restores a store from its changelog through its {@link RestoreBuffer} (runs written straight to SSTables). Uses Kafka's internal
+ * record-level callback (as Kafka's own stores do) because only the records carry the position headers
+ * that IQ consistency needs. Offsets reached during restoration arrive through the store's commit.
+ */
+final class ChangelogRestorer implements RecordBatchingStateRestoreCallback {
+    private final SedimentKeyValueStore store;
+    private final boolean consistencyEnabled;
+
+    ChangelogRestorer(SedimentKeyValueStore store, boolean consistencyEnabled) {
+        this.store = store;
+        this.consistencyEnabled = consistencyEnabled;
+    }
+
+    @Override
+    public void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
+        store.restoreBatch(records);
+        var position = store.position();
+        synchronized (position) {
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(r, consistencyEnabled, position);
+            }
+        }
+    }
+}
