@@ -464,6 +464,7 @@ public final class Engine implements Store {
                 last = -1;
             } else {
                 throttle();
+                reserveRevisions(batch.size());
                 long first = lastAssignedRevision + 1;
                 last = lastAssignedRevision + batch.size();
                 FileMetadata table;
