@@ -10,7 +10,10 @@ import dev.sediment.store.sstable.Compression;
 import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentStores;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import dev.sediment.streams.eos.ChangelogOwners;
+import dev.sediment.streams.eos.TransactionCommitListener;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.internals.ProcessorContextUtils;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -55,7 +58,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: Kafka Streams drives a store from its stream thread; interactive queries read concurrently,
  * which the engine's snapshot reads allow.
  */
-public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, TimestampedBytesStore {
+public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, TimestampedBytesStore,
+        TransactionCommitListener {
     private static final Logger log = LoggerFactory.getLogger(SedimentKeyValueStore.class);
     /** Kafka's wording, kept exactly: AbstractKeyValueStoreTest and users' log alerts look for it. */
     static final String INVALID_RANGE_WARNING = "Returning empty iterator for fetch with invalid key range: from > to. "
@@ -72,6 +76,8 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     private Position position = Position.emptyPosition();
     private StoreGauges gauges;
     private boolean holdsRuntime;
+    /** This task's changelog partition, claimed on processing writes for per-transaction commit points; may be null. */
+    private volatile TopicPartition changelog;
 
     public SedimentKeyValueStore(String name) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
@@ -97,6 +103,32 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         boolean consistency = StreamsConfig.InternalConfig.getBoolean(context.appConfigs(),
                 StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
         context.register(root, new ChangelogRestorer(this, consistency));
+        changelog = changelogOf(context);
+    }
+
+    /** The changelog partition Kafka Streams writes this store's records to, or null if unknown (test contexts). */
+    private TopicPartition changelogOf(StateStoreContext context) {
+        try {
+            if (context.taskId() == null) {
+                return null;
+            }
+            String topic = ProcessorContextUtils.changelogFor(context, name, Boolean.FALSE);
+            return topic == null ? null : new TopicPartition(topic, context.taskId().partition());
+        } catch (RuntimeException e) {
+            log.debug("store {}: no changelog partition known ({}); per-transaction commit points are off", name, e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * A Kafka transaction carrying this store's changelog records up to {@code lastOffset} committed
+     * ({@link dev.sediment.streams.eos.SedimentClientSupplier}): record a commit point there.
+     */
+    @Override
+    public void onTransactionCommitted(TopicPartition changelog, long lastOffset) {
+        if (store != null) {
+            commit(Map.of(changelog, lastOffset));
+        }
     }
 
     private void open(StateStoreContext context) {
@@ -150,6 +182,10 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
             log.error("store {}: restored records not yet applied are dropped at close: {}", name, e.toString());
         }
         store = null;
+        TopicPartition tp = changelog;
+        if (tp != null) {
+            ChangelogOwners.release(tp, this);
+        }
         for (SedimentKeyValueIterator it : List.copyOf(openIterators)) {
             it.close();
         }
@@ -240,6 +276,10 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
 
     private void written(long bytes) {
         uncommittedBytes.addAndGet(bytes);
+        TopicPartition tp = changelog;
+        if (tp != null) {
+            ChangelogOwners.claim(tp, this); // a processing write: this instance is the partition's active store
+        }
         synchronized (position) {
             StoreQueryUtils.updatePosition(position, context);
         }
