@@ -21,12 +21,12 @@ import java.util.TreeMap;
  * emitted per key, in order. Under exactly-once and read_committed a key that got n input records
  * shows exactly 1, 2, ..., n; a lost or repeated record shows as a gap, a repeat or a larger count.
  */
-final class CountOutput implements AutoCloseable {
+public final class CountOutput implements AutoCloseable {
     private final KafkaConsumer<String, Long> consumer;
     private final Set<TopicPartition> partitions;
     private final Map<String, List<Long>> countsByKey = new TreeMap<>();
 
-    CountOutput(String bootstrapServers, String topic, IsolationLevel isolation) {
+    public CountOutput(String bootstrapServers, String topic, IsolationLevel isolation) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString().toLowerCase(Locale.ROOT),
@@ -40,25 +40,25 @@ final class CountOutput implements AutoCloseable {
     }
 
     /** Reads what is there now, waiting at most {@code timeout} for the first records. */
-    void poll(Duration timeout) {
+    public void poll(Duration timeout) {
         for (ConsumerRecord<String, Long> record : consumer.poll(timeout)) {
             countsByKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
         }
     }
 
     /** Whether this reader is at the end: the high watermark, or under read_committed the last stable offset. */
-    boolean atEnd() {
+    public boolean atEnd() {
         return consumer.endOffsets(partitions).entrySet().stream()
                 .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     /** Every count read so far, per key, in the order emitted. */
-    Map<String, List<Long>> countsByKey() {
+    public Map<String, List<Long>> countsByKey() {
         return countsByKey;
     }
 
     /** The highest count read for any key. */
-    long maxCount() {
+    public long maxCount() {
         return countsByKey.values().stream().flatMap(List::stream).mapToLong(Long::longValue).max().orElse(0);
     }
 
