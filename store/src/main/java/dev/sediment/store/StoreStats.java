@@ -38,7 +38,8 @@ public record StoreStats(long lastRevision, long memtableBytes, int immutableMem
                          long compactionBytesRead, long compactionBytesWritten, double writeAmplification,
                          long pendingCompactionBytes, String stallReason, String levelStatsTable, long tableReads,
                          long tableReadMisses, java.util.Map<String, String> stallsByCause, long flushedRevision,
-                         long recoveryRevision, long trimHorizon, int commitPoints, int rolledBackRanges) {
+                         long recoveryRevision, long trimHorizon, int commitPoints, int rolledBackRanges,
+                         long flushMillis, long compactionMillis) {
     public StoreStats {
         stallsByCause = java.util.Map.copyOf(stallsByCause);
         levelFiles = List.copyOf(levelFiles);

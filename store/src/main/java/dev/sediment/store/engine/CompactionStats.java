@@ -34,6 +34,20 @@ final class CompactionStats {
         nanos[outputLevel] += elapsedNanos;
     }
 
+    /** Milliseconds spent in flushes since open. */
+    synchronized long flushMillis() {
+        return nanos[0] / 1_000_000;
+    }
+
+    /** Milliseconds spent in compactions (trivial moves excluded) since open. */
+    synchronized long compactionMillis() {
+        long n = 0;
+        for (int l = 1; l < nanos.length; l++) {
+            n += nanos[l];
+        }
+        return n / 1_000_000;
+    }
+
     synchronized void recordTrivialMove(int outputLevel) {
         trivialMoves[outputLevel]++;
     }

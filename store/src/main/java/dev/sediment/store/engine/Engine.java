@@ -1542,7 +1542,8 @@ public final class Engine implements Store {
                     compactionStats.table(s.version(), picker.scores(env)), pointReader.tableReads(),
                     pointReader.tableReadMisses(), stallSummaryLocked(), s.version().flushedRevision(),
                     recoveryRevision(s.version()), options.revisions().keepsHistory() ? historyHorizon(s.version())
-                            : visibleRevision, s.version().commitPoints().size(), s.version().rolledBack().size());
+                            : visibleRevision, s.version().commitPoints().size(), s.version().rolledBack().size(),
+                    compactionStats.flushMillis(), compactionStats.compactionMillis());
         }
     }
 

@@ -56,6 +56,14 @@ final class StoreGauges implements AutoCloseable {
             g.add(taskId, scope, storeName, "memtable-bytes-flushed-total", "SSTable bytes written by flushes since open", StoreStats::flushedBytes);
             g.add(taskId, scope, storeName, "bytes-read-compaction-total", "bytes read by compactions since open", StoreStats::compactionBytesRead);
             g.add(taskId, scope, storeName, "bytes-written-compaction-total", "bytes written by compactions since open", StoreStats::compactionBytesWritten);
+            g.add(taskId, scope, storeName, "memtable-flush-time-avg", "milliseconds per flush, on average since open",
+                    st -> st.flushes() == 0 ? 0 : (double) st.flushMillis() / st.flushes());
+            g.add(taskId, scope, storeName, "memtable-flush-time-total", "milliseconds spent flushing since open",
+                    StoreStats::flushMillis);
+            g.add(taskId, scope, storeName, "compaction-time-avg", "milliseconds per compaction, on average since open",
+                    st -> st.compactions() == 0 ? 0 : (double) st.compactionMillis() / st.compactions());
+            g.add(taskId, scope, storeName, "compaction-time-total", "milliseconds spent compacting since open",
+                    StoreStats::compactionMillis);
             g.add(taskId, scope, storeName, "write-stall-duration-total", "milliseconds writers waited since open", StoreStats::writeStallMillis);
             g.add(taskId, scope, storeName, "block-cache-data-hit-ratio", "hit ratio of the shared block cache",
                     s -> s.blockCacheHits() + s.blockCacheMisses() == 0 ? 0.0
