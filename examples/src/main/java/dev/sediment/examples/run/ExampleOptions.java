@@ -52,6 +52,12 @@ public record ExampleOptions(Optional<String> bootstrapServers, Duration runTime
      */
     public Path freshStateDir(String applicationId) throws IOException {
         Path dir = stateDir(applicationId);
+        delete(dir);
+        return dir;
+    }
+
+    /** Deletes a directory and everything in it; nothing if it does not exist. */
+    public static void delete(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> paths = Files.walk(dir)) {
                 for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
@@ -59,7 +65,6 @@ public record ExampleOptions(Optional<String> bootstrapServers, Duration runTime
                 }
             }
         }
-        return dir;
     }
 
     /** {@code example.seconds} is read as {@code EXAMPLE_SECONDS} from the environment. */
