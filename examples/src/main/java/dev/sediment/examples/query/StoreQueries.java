@@ -2,6 +2,7 @@ package dev.sediment.examples.query;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
@@ -45,6 +46,9 @@ public final class StoreQueries {
         }
         V value = null;
         for (Map.Entry<Integer, QueryResult<V>> e : result.getPartitionResults().entrySet()) {
+            if (isStandby(e.getValue())) {
+                continue;
+            }
             if (e.getValue().isFailure()) {
                 throw new StoreUnavailableException(store, e.getKey(), e.getValue());
             }
@@ -65,6 +69,9 @@ public final class StoreQueries {
         }
         SortedMap<String, V> entries = new TreeMap<>();
         for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, V>>> e : result.getPartitionResults().entrySet()) {
+            if (isStandby(e.getValue())) {
+                continue;
+            }
             if (e.getValue().isFailure()) {
                 throw new StoreUnavailableException(store, e.getKey(), e.getValue());
             }
@@ -76,6 +83,14 @@ public final class StoreQueries {
             }
         }
         return entries;
+    }
+
+    /**
+     * Without partitions named, a query goes to every local copy, standbys included, and under
+     * {@code requireActive()} those answer NOT_ACTIVE: not an error, just not theirs to answer.
+     */
+    private static boolean isStandby(QueryResult<?> result) {
+        return result.isFailure() && result.getFailureReason() == FailureReason.NOT_ACTIVE;
     }
 
     /** The whole store. */
