@@ -67,11 +67,15 @@ public record ExampleOptions(Optional<String> bootstrapServers, Duration runTime
         }
     }
 
-    /** {@code example.seconds} is read as {@code EXAMPLE_SECONDS} from the environment. */
+    /** The environment variable read when the system property is not set: {@code example.seconds} → {@code EXAMPLE_SECONDS}. */
+    public static String environmentVariable(String property) {
+        return property.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
     static Optional<String> setting(String property) {
         String value = System.getProperty(property);
         if (value == null) {
-            value = System.getenv(property.toUpperCase(Locale.ROOT).replace('.', '_'));
+            value = System.getenv(environmentVariable(property));
         }
         return Optional.ofNullable(value);
     }
