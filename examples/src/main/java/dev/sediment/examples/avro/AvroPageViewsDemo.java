@@ -92,7 +92,7 @@ public final class AvroPageViewsDemo {
         // Range queries read below the record cache, which is flushed on commit: commit every second
         // (at-least-once commits every 30 s by default) so the live summary moves.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-        p.put("processing.exception.handler.global.enabled", true);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return p;
     }
 

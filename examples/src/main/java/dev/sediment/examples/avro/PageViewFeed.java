@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Avro example's input, as two generations of producers write it: every other view in version 1
@@ -32,6 +33,7 @@ public final class PageViewFeed implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Serializer<GenericRecord> v1 = PageViewSerdes.pageViewsV1().serializer();
     private final Serializer<PageView> v2 = PageViewSerdes.pageViews().serializer();
+    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final Random random = new Random(7);
     private final SortedMap<String, PageStats> expected = new TreeMap<>();
     private long sentV1;
@@ -69,9 +71,20 @@ public final class PageViewFeed implements AutoCloseable {
             }
             expected.merge(page, PageViewsTopology.add(new PageStats(0L, 0L, 0L), asRead),
                     (a, b) -> PageViewsTopology.add(a, asRead));
-            producer.send(new ProducerRecord<>(topics.pageViews(), user, payload));
+            producer.send(new ProducerRecord<>(topics.pageViews(), user, payload),
+                    (metadata, e) -> recordFailure(e));
         }
         producer.flush();
+        Exception failure = sendFailure.get();
+        if (failure != null) {
+            throw new IllegalStateException("the broker refused a record: " + failure, failure);
+        }
+    }
+
+    private void recordFailure(Exception e) {
+        if (e != null) {
+            sendFailure.compareAndSet(null, e);
+        }
     }
 
     public long sentV1() {

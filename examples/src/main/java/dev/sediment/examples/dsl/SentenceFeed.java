@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Random sentences from a small vocabulary, and the word counts and longest words they should give.
@@ -23,6 +24,7 @@ public final class SentenceFeed implements AutoCloseable {
 
     private final String topic;
     private final KafkaProducer<String, String> producer;
+    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final Random random = new Random(11);
     private final SortedMap<String, Long> counts = new TreeMap<>();
     private final SortedMap<String, String> longest = new TreeMap<>();
@@ -48,9 +50,20 @@ public final class SentenceFeed implements AutoCloseable {
                 counts.merge(word, 1L, Long::sum);
                 longest.merge(word.substring(0, 1), word, WordStatsTopology::longer);
             }
-            producer.send(new ProducerRecord<>(topic, "sentence-" + sentences++, sentence + "."));
+            producer.send(new ProducerRecord<>(topic, "sentence-" + sentences++, sentence + "."),
+                    (metadata, e) -> recordFailure(e));
         }
         producer.flush();
+        Exception failure = sendFailure.get();
+        if (failure != null) {
+            throw new IllegalStateException("the broker refused a record: " + failure, failure);
+        }
+    }
+
+    private void recordFailure(Exception e) {
+        if (e != null) {
+            sendFailure.compareAndSet(null, e);
+        }
     }
 
     public long sentences() {

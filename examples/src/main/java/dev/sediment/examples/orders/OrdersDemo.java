@@ -96,8 +96,8 @@ public final class OrdersDemo {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        // Silences Kafka Streams 4.3's deprecation warning about the default of this setting.
-        p.put("processing.exception.handler.global.enabled", true);
+        // Kafka 5.0's default; Kafka Streams 4.3 warns while it is off.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return p;
     }
 
