@@ -1,0 +1,2 @@
+/** Example: a whole topology on Sediment through {@code dsl.store.suppliers.class}, without code changes. */
+package dev.sediment.examples.dsl;
