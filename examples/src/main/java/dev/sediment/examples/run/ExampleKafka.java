@@ -50,7 +50,12 @@ public final class ExampleKafka implements AutoCloseable {
             String servers = options.bootstrapServers().get();
             System.out.printf("Using the Kafka at %s%n", servers);
             ExampleKafka kafka = new ExampleKafka(servers, null, "-" + Long.toString(System.currentTimeMillis(), 36));
-            kafka.awaitAnswer();
+            try {
+                kafka.awaitAnswer();
+            } catch (RuntimeException | InterruptedException e) {
+                kafka.close();
+                throw e;
+            }
             return kafka;
         }
         System.out.println("No bootstrap.servers given: starting an embedded Kafka broker (about 10 s)...");
