@@ -115,6 +115,14 @@ public final class BenchMain {
     }
 
     private static long copyNew(Path log, long offset) throws IOException {
+        List<String> lines = new ArrayList<>();
+        long next = readNew(log, offset, lines);
+        lines.forEach(line -> System.out.println("  " + line));
+        return next;
+    }
+
+    /** Adds the complete lines after {@code offset} (child JVM headers left out); returns the new offset. */
+    static long readNew(Path log, long offset, List<String> lines) throws IOException {
         if (!Files.exists(log)) {
             return offset;
         }
@@ -126,17 +134,20 @@ public final class BenchMain {
             byte[] bytes = new byte[(int) Math.min(length - offset, 1 << 20)];
             file.seek(offset);
             file.readFully(bytes);
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            int end = text.lastIndexOf('\n');
+            int end = bytes.length - 1;
+            while (end >= 0 && bytes[end] != '\n') {
+                end--;
+            }
             if (end < 0) {
                 return offset;
             }
-            for (String line : text.substring(0, end).split("\n")) {
+            String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
+            for (String line : text.split("\n")) {
                 if (!line.startsWith("=== ")) {
-                    System.out.println("  " + line);
+                    lines.add(line);
                 }
             }
-            return offset + text.substring(0, end + 1).getBytes(StandardCharsets.UTF_8).length;
+            return offset + end + 1;
         }
     }
 }

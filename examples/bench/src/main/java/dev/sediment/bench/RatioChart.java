@@ -28,7 +28,9 @@ final class RatioChart {
         List<StoreKind> stores = report.stores().stream().filter(s -> s != StoreKind.ROCKSDB).toList();
         List<String[]> labels = new ArrayList<>(); // part, workload
         report.workloads("store").forEach(w -> labels.add(new String[] {"store", w}));
-        report.workloads("e2e").forEach(w -> labels.add(new String[] {"e2e", w}));
+        report.workloads("e2e").stream() // rates only: times and counts are lower-is-better
+                .filter(w -> report.find("e2e", StoreKind.ROCKSDB, w).map(m -> m.unit().endsWith("/s")).orElse(false))
+                .forEach(w -> labels.add(new String[] {"e2e", w}));
         int barHeight = 12;
         int groupHeight = barHeight * stores.size() + 10;
         int left = 230;

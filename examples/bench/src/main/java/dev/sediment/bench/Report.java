@@ -132,7 +132,8 @@ final class Report {
         }
         List<String> e2e = workloads("e2e");
         if (!e2e.isEmpty()) {
-            md.append(String.format(Locale.ROOT, "%n## End to end on the embedded broker (%,d input records, exactly_once_v2, 1 stream thread)%n%n",
+            md.append(String.format(Locale.ROOT, "%n## End to end on the embedded broker (%,d input records, exactly_once_v2, 1 stream thread; "
+                    + "records/s higher is better, s and records lower)%n%n",
                     options.endToEndRecords()));
             md.append("| figure | unit |");
             stores.forEach(s -> md.append(' ').append(s.label()).append(" |"));
