@@ -45,7 +45,17 @@ public final class BenchMain {
         List<Measurement> rows = new ArrayList<>();
         List<String> profiles = new ArrayList<>();
         for (StoreKind store : options.selectedStores()) {
-            rows.addAll(runStoreChild(options, store, dir, profiles));
+            try {
+                rows.addAll(runStoreChild(options, store, dir, profiles));
+            } catch (IllegalStateException e) {
+                System.out.println("!! " + store.label() + " store-layer part failed: " + e.getMessage());
+                Path partial = dir.resolve(store.label() + "-store.csv");
+                if (Files.exists(partial)) {
+                    for (String line : Files.readAllLines(partial)) {
+                        rows.add(Measurement.parseCsv(line));
+                    }
+                }
+            }
         }
         if (options.jfrWorkload() == null && options.endToEndRecords() > 0) {
             rows.addAll(new EndToEndBench(options, dir).run());

@@ -44,7 +44,7 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
               --kill-fraction F   end to end: SIGKILL after this fraction of the input, default 0.5
               --jfr WORKLOAD      run only this workload, under JFR, and print the hottest methods
               --child-heap SIZE   -Xmx of each store's JVM, default 1g (2g from 4M keys, 8g from 20M)
-              --out DIR           default target/bench-results
+              --out DIR           default examples/bench/target/bench-results
               --quick             --keys 200K --runs 2 --run-seconds 0.5 --e2e-records 200K
             """;
 
@@ -85,7 +85,7 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
                 Double.parseDouble(values.getOrDefault("kill-fraction", "0.5")),
                 values.containsKey("jfr") ? Workload.parse(values.remove("jfr")) : null,
                 heap != null ? heap : keys >= 20_000_000 ? "8g" : keys >= 4_000_000 ? "2g" : "1g",
-                Path.of(values.getOrDefault("out", "target/bench-results")),
+                Path.of(values.getOrDefault("out", System.getProperty("bench.out", "target/bench-results"))),
                 List.of(args));
         values.remove("run-seconds");
         values.remove("kill-fraction");

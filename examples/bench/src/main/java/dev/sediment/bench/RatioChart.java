@@ -75,7 +75,7 @@ final class RatioChart {
                 g.setColor(COLORS[s % COLORS.length]);
                 g.fillRect(Math.min(x1, x2), y + s * barHeight, Math.max(1, Math.abs(x2 - x1)), barHeight - 2);
                 g.setColor(Color.DARK_GRAY);
-                String text = String.format(Locale.ROOT, "%.2f×", ratio);
+                String text = Report.ratio(ratio);
                 g.drawString(text, Math.max(x1, x2) + 3, y + s * barHeight + barHeight - 3);
             }
         }

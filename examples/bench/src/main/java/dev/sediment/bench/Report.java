@@ -213,7 +213,12 @@ final class Report {
     }
 
     private static String ratioText(double ratio) {
-        return Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f×", ratio);
+        return Double.isNaN(ratio) ? "–" : ratio(ratio);
+    }
+
+    /** Two decimals, or two significant digits below 0.01. */
+    static String ratio(double ratio) {
+        return String.format(Locale.ROOT, ratio < 0.01 ? "%.2g×" : "%.2f×", ratio);
     }
 
     private String machine() {
