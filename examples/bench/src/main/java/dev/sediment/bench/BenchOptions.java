@@ -113,9 +113,11 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
 
     /** The options as child JVM arguments (the store-layer part only). */
     List<String> childArgs() {
+        // Under JFR the runs are 4 times longer, for enough samples.
         List<String> args = new ArrayList<>(List.of("--keys", Long.toString(keys), "--key-bytes", Integer.toString(keyBytes),
                 "--value-bytes", Integer.toString(valueBytes), "--warmup", Integer.toString(warmup),
-                "--runs", Integer.toString(runs), "--run-seconds", Double.toString(runSeconds)));
+                "--runs", Integer.toString(runs),
+                "--run-seconds", Double.toString(jfrWorkload == null ? runSeconds : runSeconds * 4)));
         List<String> names = selectedWorkloads().stream().map(Workload::label).toList();
         args.addAll(List.of("--workloads", String.join(",", names)));
         return args;

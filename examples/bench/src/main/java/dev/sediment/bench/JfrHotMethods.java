@@ -20,6 +20,7 @@ final class JfrHotMethods {
     static String summarize(Path jfr, int top) throws IOException {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
+        Map<String, Integer> threads = new HashMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
             if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
@@ -30,6 +31,8 @@ final class JfrHotMethods {
                 continue;
             }
             samples++;
+            var thread = event.getThread("sampledThread");
+            threads.merge(thread == null ? "?" : String.valueOf(thread.getJavaName()).replaceAll("-\\d+$", "-N"), 1, Integer::sum);
             List<RecordedFrame> frames = stack.getFrames();
             self.merge(name(frames.get(0)), 1, Integer::sum);
             Set<String> seen = new HashSet<>();
@@ -42,11 +45,16 @@ final class JfrHotMethods {
         }
         StringBuilder out = new StringBuilder();
         out.append(String.format("%,d execution samples in %s%n", samples, jfr));
+        out.append(String.format("by thread:%n"));
+        append(out, threads, samples, 6);
         out.append(String.format("self time (top frame):%n"));
         append(out, self, samples, top);
         out.append(String.format("including callees (bench and thread frames left out):%n"));
         Map<String, Integer> inclusive = new HashMap<>(total);
-        inclusive.keySet().removeIf(n -> n.startsWith("dev.sediment.bench.") || n.startsWith("java.lang.Thread."));
+        inclusive.keySet().removeIf(n -> n.startsWith("dev.sediment.bench.") || n.startsWith("java.lang.Thread.")
+                || n.startsWith("dev.sediment.examples.childjvm.") || n.startsWith("jdk.internal.reflect.")
+                || n.startsWith("java.lang.reflect.") || n.startsWith("java.util.concurrent.ThreadPoolExecutor")
+                || n.contains("$$Lambda$"));
         append(out, inclusive, samples, top);
         return out.toString();
     }

@@ -99,6 +99,7 @@ public final class StoreBenchChild {
             Recording recording = null;
             if (workload == profiled) {
                 recording = new Recording(Configuration.getConfiguration("profile"));
+                recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(2));
                 recording.start();
             }
             long start = System.nanoTime();
