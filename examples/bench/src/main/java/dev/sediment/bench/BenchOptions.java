@@ -42,7 +42,8 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
               --stores a,b        default all: %s
               --e2e-records N     end-to-end input records, default 2M; 0 skips the end-to-end part
               --kill-fraction F   end to end: SIGKILL after this fraction of the input, default 0.5
-              --jfr WORKLOAD      run only this workload, under JFR, and print the hottest methods
+              --jfr WORKLOAD      run only this workload (after fill, or after --workloads), under JFR,
+                                  and print the hottest methods
               --child-heap SIZE   -Xmx of each store's JVM, default 1g (2g from 4M keys, 8g from 20M)
               --out DIR           default examples/bench/target/bench-results
               --quick             --keys 200K --runs 2 --run-seconds 0.5 --e2e-records 200K
@@ -102,7 +103,13 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
     /** The workloads to run, in their declared order. */
     public List<Workload> selectedWorkloads() {
         if (jfrWorkload != null) {
-            return List.of(jfrWorkload);
+            // The profiled workload alone (the child fills the store first), or after the given ones, to
+            // profile it in the state they leave (e.g. compaction debt after overwrites).
+            List<Workload> list = new ArrayList<>(workloads);
+            if (!list.contains(jfrWorkload)) {
+                list.add(jfrWorkload);
+            }
+            return list;
         }
         return workloads.isEmpty() ? List.of(Workload.values()) : workloads;
     }
@@ -120,6 +127,9 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
                 "--run-seconds", Double.toString(jfrWorkload == null ? runSeconds : runSeconds * 4)));
         List<String> names = selectedWorkloads().stream().map(Workload::label).toList();
         args.addAll(List.of("--workloads", String.join(",", names)));
+        if (jfrWorkload != null) {
+            args.addAll(List.of("--jfr", jfrWorkload.label()));
+        }
         return args;
     }
 

@@ -87,8 +87,8 @@ public final class StoreBenchChild {
 
     private void run() throws Exception {
         List<Workload> workloads = new ArrayList<>(options.selectedWorkloads());
-        Workload profiled = jfrFile == null ? null : workloads.get(0);
-        if (profiled != null && profiled != Workload.FILL) {
+        Workload profiled = jfrFile == null ? null : options.jfrWorkload();
+        if (profiled != null && !workloads.contains(Workload.FILL)) {
             workloads.add(0, Workload.FILL); // every other workload reads or changes a filled store
         }
         Opened main = open("bench");

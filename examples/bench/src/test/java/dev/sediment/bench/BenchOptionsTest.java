@@ -29,7 +29,8 @@ class BenchOptionsTest {
         assertEquals(10_000_000, options.keys());
         assertEquals("2g", options.childHeap());
         assertEquals(List.of(StoreKind.SEDIMENT, StoreKind.ROCKSDB), options.selectedStores());
-        assertEquals(List.of(Workload.SEEK_FORWARD), options.selectedWorkloads());
+        assertEquals(List.of(Workload.GET, Workload.MISSING_GET, Workload.SEEK_FORWARD), options.selectedWorkloads());
+        assertEquals(List.of(Workload.SEEK_FORWARD), BenchOptions.parse("--jfr", "seek-forward").selectedWorkloads());
         assertEquals(0, options.endToEndRecords());
         assertEquals(200_000, BenchOptions.parse("--quick").keys());
     }
