@@ -119,7 +119,7 @@ final class Report {
             resourceRow(md, "bytes written during fill", s -> find("store", s, "fill").map(Measurement::writtenBytes));
             resourceRow(md, "bytes written, all workloads", s -> totalWritten(s));
             resourceRow(md, "peak heap in use", s -> last(s).map(Measurement::peakHeapBytes));
-            resourceRow(md, "peak heap live after GC", s -> last(s).map(Measurement::peakLiveHeapBytes));
+            resourceRow(md, "max heap after a GC (upper bound of live data)", s -> last(s).map(Measurement::peakLiveHeapBytes));
             resourceRow(md, "peak RSS (VmHWM)", s -> last(s).map(Measurement::peakRssBytes));
             md.append("\nWrite amplification (bytes written to storage / key+value bytes handed to the store):");
             for (StoreKind s : stores) {
