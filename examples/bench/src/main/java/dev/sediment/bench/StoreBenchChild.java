@@ -1,0 +1,447 @@
+package dev.sediment.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
+import org.apache.kafka.streams.processor.internals.StateRestoreCallbackAdapter;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The store-layer workloads on one store, run in a JVM of its own so that its heap, RSS and disk
+ * writes are the store's alone. Arguments: store, state directory, results file, [--jfr file], then the
+ * {@link BenchOptions} of the store-layer part. Appends one {@link Measurement} CSV line per workload to
+ * the results file and prints progress.
+ */
+public final class StoreBenchChild {
+    private static final int BATCH = 1000;
+    private static final int SCAN_NEXTS = 100;
+    private static final int SAMPLE_MASK = 7; // latency of every 8th op
+    private static final TopicPartition CHANGELOG = new TopicPartition("bench-restore-changelog", 0);
+
+    private final StoreKind kind;
+    private final Path stateDir;
+    private final Path resultsFile;
+    private final Path jfrFile;
+    private final BenchOptions options;
+    private final BenchData data;
+    private final ProcessMeter meter = new ProcessMeter();
+    private final SplittableRandom random = new SplittableRandom(42);
+    private long commitOffset;
+    private long sampleMask = SAMPLE_MASK;
+    private long deleted;
+
+    private StoreBenchChild(StoreKind kind, Path stateDir, Path resultsFile, Path jfrFile, BenchOptions options) {
+        this.kind = kind;
+        this.stateDir = stateDir;
+        this.resultsFile = resultsFile;
+        this.jfrFile = jfrFile;
+        this.options = options;
+        this.data = new BenchData(options.keyBytes(), options.valueBytes());
+    }
+
+    public static void main(String[] args) throws Exception {
+        StoreKind kind = StoreKind.valueOf(args[0]);
+        Path stateDir = Path.of(args[1]);
+        Path results = Path.of(args[2]);
+        int rest = 3;
+        Path jfr = null;
+        if (args.length > 4 && args[3].equals("--jfr-file")) {
+            jfr = Path.of(args[4]);
+            rest = 5;
+        }
+        BenchOptions options = BenchOptions.parse(Arrays.copyOfRange(args, rest, args.length));
+        new StoreBenchChild(kind, stateDir, results, jfr, options).run();
+        System.out.println("STORE BENCH DONE");
+        System.exit(0); // stores' background threads must not keep the JVM
+    }
+
+    /** A store and the context it was initialized with. */
+    private record Opened(KeyValueStore<Bytes, byte[]> store, BenchStoreContext context) {
+    }
+
+    private Opened open(String name) {
+        BenchStoreContext context = new BenchStoreContext(stateDir.toFile(), new Properties());
+        KeyValueStore<Bytes, byte[]> store = kind.supplier(name).get();
+        store.init(context, store);
+        return new Opened(store, context);
+    }
+
+    private void run() throws Exception {
+        List<Workload> workloads = new ArrayList<>(options.selectedWorkloads());
+        Workload profiled = jfrFile == null ? null : options.jfrWorkload();
+        if (profiled != null && !workloads.contains(Workload.FILL)) {
+            workloads.add(0, Workload.FILL); // every other workload reads or changes a filled store
+        }
+        Opened main = open("bench");
+        for (Workload workload : workloads) {
+            if (workload == Workload.MIX_WRITE && workloads.contains(Workload.MIX_READ)) {
+                continue;
+            }
+            Recording recording = null;
+            if (workload == profiled) {
+                recording = new Recording(Configuration.getConfiguration("profile"));
+                recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(2));
+                recording.start();
+            }
+            long start = System.nanoTime();
+            System.out.printf("[%s] %s ...%n", kind.label(), workload.label());
+            List<Measurement> rows;
+            try {
+                rows = runWorkload(workload, main.store());
+            } catch (RuntimeException e) {
+                // One failing workload (a store's bug) must not cost the other figures.
+                System.out.printf("[%s] %s FAILED: %s%n", kind.label(), workload.label(), e);
+                e.printStackTrace(System.out);
+                written = -1;
+                continue;
+            }
+            for (Measurement row : rows) {
+                System.out.printf("[%s] %-13s %,14.0f %-9s p50 %,8d ns  p99 %,9d ns  disk %,d MB  (%.1f s)%n",
+                        kind.label(), row.workload(), row.throughput(), row.unit(), row.p50Nanos(), row.p99Nanos(),
+                        row.diskBytes() >> 20, (System.nanoTime() - start) / 1e9);
+                append(row);
+            }
+            if (recording != null) {
+                recording.stop();
+                recording.dump(jfrFile);
+                recording.close();
+                System.out.println("JFR " + jfrFile);
+            }
+        }
+        main.store().close();
+        meter.close();
+    }
+
+    private List<Measurement> runWorkload(Workload workload, KeyValueStore<Bytes, byte[]> store) throws Exception {
+        long n = options.keys();
+        long userBytesBefore = userBytes;
+        long writtenBefore = ProcessMeter.writeBytes();
+        List<Run> runs = new ArrayList<>();
+        List<Run> second = new ArrayList<>();
+        switch (workload) {
+            case FILL -> runs = slices(n, (from, to, hist) -> {
+                for (long i = from; i < to; i++) {
+                    boolean sample = (i & SAMPLE_MASK) == 0;
+                    long t0 = sample ? System.nanoTime() : 0;
+                    store.put(Bytes.wrap(data.key(i)), data.value(random));
+                    if (sample) {
+                        hist.record(System.nanoTime() - t0);
+                    }
+                }
+                userBytes += (to - from) * data.recordBytes();
+                return to - from;
+            });
+            case PUT_ALL -> {
+                Opened other = open("bench-putall");
+                runs = slices(n, (from, to, hist) -> {
+                    for (long i = from; i < to; i += BATCH) {
+                        List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(BATCH);
+                        for (long j = i; j < Math.min(to, i + BATCH); j++) {
+                            batch.add(KeyValue.pair(Bytes.wrap(data.key(j)), data.value(random)));
+                        }
+                        long t0 = System.nanoTime();
+                        other.store().putAll(batch);
+                        hist.record((System.nanoTime() - t0) / batch.size()); // per record, as throughput
+                    }
+                    userBytes += (to - from) * data.recordBytes();
+                    return to - from;
+                });
+                commit(other.store());
+                written = ProcessMeter.writeBytes();
+                other.store().close();
+                deleteStoreFiles("bench-putall");
+            }
+            case OVERWRITE -> runs = timed(Long.MAX_VALUE, i -> {
+                store.put(Bytes.wrap(data.key(random.nextLong(n))), data.value(random));
+                userBytes += data.recordBytes();
+                return 1;
+            });
+            case GET -> runs = timed(Long.MAX_VALUE, i -> {
+                if (store.get(Bytes.wrap(data.key(random.nextLong(deleted, n)))) == null) {
+                    throw new IllegalStateException("a key put is missing");
+                }
+                return 1;
+            });
+            case MISSING_GET -> runs = timed(Long.MAX_VALUE, i -> {
+                if (store.get(Bytes.wrap(data.missingKey(random.nextLong(n)))) != null) {
+                    throw new IllegalStateException("a key never put is present");
+                }
+                return 1;
+            });
+            case SEEK_FORWARD -> runs = timedEveryOp(i -> {
+                try (KeyValueIterator<Bytes, byte[]> it = store.range(Bytes.wrap(data.key(random.nextLong(n))), null)) {
+                    for (int k = 0; k < SCAN_NEXTS && it.hasNext(); k++) {
+                        it.next();
+                    }
+                }
+                return 1;
+            });
+            case SEEK_REVERSE -> runs = timedEveryOp(i -> {
+                try (KeyValueIterator<Bytes, byte[]> it = store.reverseRange(null, Bytes.wrap(data.key(random.nextLong(n))))) {
+                    for (int k = 0; k < SCAN_NEXTS && it.hasNext(); k++) {
+                        it.next();
+                    }
+                }
+                return 1;
+            });
+            case PREFIX_SCAN -> {
+                BytesSerializer serializer = new BytesSerializer();
+                runs = timedEveryOp(i -> {
+                    byte[] prefix = Arrays.copyOf(data.key(random.nextLong(n)), 2);
+                    if (prefix[0] == (byte) 0xFF && prefix[1] == (byte) 0xFF) {
+                        prefix[1] = (byte) 0xFE; // Kafka's in-memory store throws on an all-0xFF prefix
+                    }
+                    try (KeyValueIterator<Bytes, byte[]> it = store.prefixScan(Bytes.wrap(prefix), serializer)) {
+                        while (it.hasNext()) {
+                            it.next();
+                        }
+                    }
+                    return 1;
+                });
+            }
+            case FULL_SCAN -> runs = timedWith(options.warmup() + options.runs(), 1, i -> {
+                long entries = 0;
+                try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+                    while (it.hasNext()) {
+                        it.next();
+                        entries++;
+                    }
+                }
+                return entries;
+            });
+            case MIX_READ, MIX_WRITE -> {
+                for (int r = 0; r < options.warmup() + options.runs(); r++) {
+                    Run[] pair = mixRun(store);
+                    if (r >= options.warmup()) {
+                        runs.add(pair[0]);
+                        second.add(pair[1]);
+                    }
+                }
+            }
+            case RESTORE -> {
+                Opened target = open("bench-restore");
+                RecordBatchingStateRestoreCallback callback =
+                        StateRestoreCallbackAdapter.adapt(target.context().restoreCallback());
+                // Each slice ends with a commit, as Kafka Streams commits a restored store; it is timed.
+                runs = slices(n, (from, to, hist) -> {
+                    for (long i = from; i < to; i += BATCH) {
+                        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(BATCH);
+                        for (long j = i; j < Math.min(to, i + BATCH); j++) {
+                            batch.add(new ConsumerRecord<>(CHANGELOG.topic(), 0, j, data.key(j), data.value(random)));
+                        }
+                        long t0 = System.nanoTime();
+                        callback.restoreBatch(batch);
+                        hist.record((System.nanoTime() - t0) / batch.size());
+                    }
+                    target.store().commit(Map.of(CHANGELOG, to - 1));
+                    userBytes += (to - from) * data.recordBytes();
+                    return to - from;
+                });
+                if (target.store().get(Bytes.wrap(data.key(n - 1))) == null) {
+                    throw new IllegalStateException("the last restored key is missing");
+                }
+                written = ProcessMeter.writeBytes();
+                target.store().close();
+                deleteStoreFiles("bench-restore");
+            }
+            case DELETE -> runs = timedWith(options.warmup() + options.runs(), n / (options.warmup() + options.runs()), i -> {
+                store.delete(Bytes.wrap(data.key(deleted++)));
+                userBytes += options.keyBytes();
+                return 1;
+            });
+        }
+        if (written < 0) {
+            commit(store);
+            written = ProcessMeter.writeBytes();
+        }
+        long writtenBytes = writtenBefore < 0 ? -1 : written - writtenBefore;
+        written = -1;
+        long disk = ProcessMeter.diskBytes(stateDir);
+        long user = userBytes - userBytesBefore;
+        List<Measurement> rows = new ArrayList<>();
+        rows.add(row(workload == Workload.MIX_WRITE ? Workload.MIX_READ : workload, runs, disk, writtenBytes, user));
+        if (!second.isEmpty()) {
+            rows.add(row(Workload.MIX_WRITE, second, disk, writtenBytes, user));
+        }
+        return rows;
+    }
+
+    private long userBytes;
+    private long written = -1;
+
+    private Measurement row(Workload workload, List<Run> runs, long disk, long writtenBytes, long user) {
+        double[] rates = runs.stream().mapToDouble(Run::rate).sorted().toArray();
+        LatencyHistogram hist = new LatencyHistogram();
+        runs.forEach(r -> hist.add(r.histogram()));
+        double median = rates.length % 2 == 1 ? rates[rates.length / 2]
+                : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
+        boolean latencies = hist.count() >= 10;
+        return new Measurement("store", kind, workload.label(), workload.unit(), median, rates[0],
+                rates[rates.length - 1], latencies ? hist.percentile(0.5) : -1, latencies ? hist.percentile(0.99) : -1,
+                latencies ? hist.percentile(0.999) : -1, disk, writtenBytes, user, meter.peakHeapUsedBytes(),
+                meter.peakHeapAfterGcBytes(), ProcessMeter.peakRssBytes());
+    }
+
+    private void commit(KeyValueStore<Bytes, byte[]> store) {
+        store.commit(Map.of(CHANGELOG, commitOffset++));
+    }
+
+    private void deleteStoreFiles(String name) throws IOException {
+        for (Path dir : List.of(stateDir.resolve(name), stateDir.resolve("rocksdb").resolve(name))) {
+            if (Files.exists(dir)) {
+                try (var files = Files.walk(dir)) {
+                    for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One measured run: units (ops, entries, records) per second, and the sampled latencies. */
+    private record Run(double rate, LatencyHistogram histogram) {
+    }
+
+    private interface Slice {
+        /** Does keys {@code from..to-1}, recording latencies, and returns the units done. */
+        long run(long from, long to, LatencyHistogram histogram) throws Exception;
+    }
+
+    private interface Step {
+        /** One op; returns the units done. */
+        long run(long index) throws Exception;
+    }
+
+    /** Keys 0..n-1 in warmup + runs consecutive slices; the first {@code warmup} slices are not reported. */
+    private List<Run> slices(long n, Slice slice) throws Exception {
+        int count = options.warmup() + options.runs();
+        List<Run> runs = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            long from = n * s / count;
+            long to = n * (s + 1) / count;
+            LatencyHistogram hist = new LatencyHistogram();
+            long start = System.nanoTime();
+            long units = slice.run(from, to, hist);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (s >= options.warmup()) {
+                runs.add(new Run(units / seconds, hist));
+            }
+        }
+        return runs;
+    }
+
+    /** Warmup + runs runs of {@code runSeconds} each. */
+    private List<Run> timed(long maxOps, Step step) throws Exception {
+        return timedWith(options.warmup() + options.runs(), maxOps, step);
+    }
+
+    /** As {@link #timed} with the latency of every op: for ops of many microseconds (scans). */
+    private List<Run> timedEveryOp(Step step) throws Exception {
+        sampleMask = 0;
+        try {
+            return timed(Long.MAX_VALUE, step);
+        } finally {
+            sampleMask = SAMPLE_MASK;
+        }
+    }
+
+    /** {@code count} runs of up to runSeconds and {@code maxOps} ops each (1: the op is the whole run). */
+    private List<Run> timedWith(int count, long maxOps, Step step) throws Exception {
+        List<Run> runs = new ArrayList<>();
+        for (int r = 0; r < count; r++) {
+            LatencyHistogram hist = new LatencyHistogram();
+            long start = System.nanoTime();
+            long deadline = start + (long) (options.runSeconds() * 1e9);
+            long units = 0;
+            for (long i = 0; i < maxOps; i++) {
+                boolean sample = (i & sampleMask) == 0;
+                long t0 = sample ? System.nanoTime() : 0;
+                units += step.run(i);
+                if (sample) {
+                    long t1 = System.nanoTime();
+                    hist.record(t1 - t0);
+                    if (t1 > deadline && maxOps != 1) {
+                        break;
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (r >= options.warmup()) {
+                runs.add(new Run(units / seconds, hist));
+            }
+        }
+        return runs;
+    }
+
+    /** A reader thread (interactive queries) doing gets while this thread overwrites, for runSeconds. */
+    private Run[] mixRun(KeyValueStore<Bytes, byte[]> store) throws Exception {
+        long n = options.keys();
+        AtomicBoolean stop = new AtomicBoolean();
+        LatencyHistogram readHist = new LatencyHistogram();
+        long[] reads = new long[1];
+        long lowest = deleted;
+        Thread reader = new Thread(() -> {
+            SplittableRandom r = new SplittableRandom(7);
+            long i = 0;
+            while (!stop.get()) {
+                boolean sample = (i & SAMPLE_MASK) == 0;
+                long t0 = sample ? System.nanoTime() : 0;
+                store.get(Bytes.wrap(data.key(r.nextLong(lowest, n))));
+                if (sample) {
+                    readHist.record(System.nanoTime() - t0);
+                }
+                i++;
+            }
+            reads[0] = i;
+        }, "bench-iq-reader");
+        LatencyHistogram writeHist = new LatencyHistogram();
+        long start = System.nanoTime();
+        reader.start();
+        long deadline = start + (long) (options.runSeconds() * 1e9);
+        long writes = 0;
+        while (true) {
+            boolean sample = (writes & SAMPLE_MASK) == 0;
+            long t0 = sample ? System.nanoTime() : 0;
+            store.put(Bytes.wrap(data.key(random.nextLong(n))), data.value(random));
+            writes++;
+            if (sample) {
+                long t1 = System.nanoTime();
+                writeHist.record(t1 - t0);
+                if (t1 > deadline) {
+                    break;
+                }
+            }
+        }
+        stop.set(true);
+        reader.join();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        userBytes += writes * data.recordBytes();
+        return new Run[] {new Run(reads[0] / seconds, readHist), new Run(writes / seconds, writeHist)};
+    }
+
+    private void append(Measurement row) throws IOException {
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(resultsFile, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
+            out.println(row.toCsv());
+        }
+    }
+}

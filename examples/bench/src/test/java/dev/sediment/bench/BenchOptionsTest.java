@@ -1,0 +1,56 @@
+package dev.sediment.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Argument parsing and the histogram only: the benchmark itself never runs in the test suite. */
+class BenchOptionsTest {
+    @Test
+    void defaultsAreTheDocumentedComparison() {
+        BenchOptions options = BenchOptions.parse();
+        assertEquals(1_000_000, options.keys());
+        assertEquals(16, options.keyBytes());
+        assertEquals(100, options.valueBytes());
+        assertEquals(3, options.runs());
+        assertEquals(2_000_000, options.endToEndRecords());
+        assertEquals(List.of(Workload.values()), options.selectedWorkloads());
+        assertEquals(List.of(StoreKind.values()), options.selectedStores());
+        assertNull(options.jfrWorkload());
+    }
+
+    @Test
+    void parsesSizesFiltersAndJfr() {
+        BenchOptions options = BenchOptions.parse("--keys", "10M", "--stores", "sediment,rocksdb",
+                "--workloads=get,missing-get", "--jfr", "seek-forward", "--e2e-records", "0");
+        assertEquals(10_000_000, options.keys());
+        assertEquals("2g", options.childHeap());
+        assertEquals(List.of(StoreKind.SEDIMENT, StoreKind.ROCKSDB), options.selectedStores());
+        assertEquals(List.of(Workload.GET, Workload.MISSING_GET, Workload.SEEK_FORWARD), options.selectedWorkloads());
+        assertEquals(List.of(Workload.SEEK_FORWARD), BenchOptions.parse("--jfr", "seek-forward").selectedWorkloads());
+        assertEquals(0, options.endToEndRecords());
+        assertEquals(200_000, BenchOptions.parse("--quick").keys());
+    }
+
+    @Test
+    void rejectsUnknownOptions() {
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--key", "5"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--workloads", "nope"));
+    }
+
+    @Test
+    void histogramPercentilesAreWithinABucket() {
+        LatencyHistogram histogram = new LatencyHistogram();
+        for (long v = 1; v <= 10_000; v++) {
+            histogram.record(v * 100);
+        }
+        assertEquals(500_000, histogram.percentile(0.5), 500_000 * 0.07);
+        assertEquals(990_000, histogram.percentile(0.99), 990_000 * 0.07);
+        for (int i = 0; i < 900; i++) {
+            assertEquals(i, LatencyHistogram.index(LatencyHistogram.upperBound(i)));
+        }
+    }
+}
