@@ -11,7 +11,6 @@ import dev.sediment.store.iterator.MergingIterator;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.RevisionRange;
 import dev.sediment.store.sstable.TableOptions;
-import dev.sediment.store.sstable.TableProperties;
 import dev.sediment.store.sstable.TableWriter;
 
 import java.io.IOException;
@@ -193,9 +192,7 @@ final class CompactionJob {
     }
 
     private FileMetadata finish(TableWriter writer, long fileNumber) throws IOException {
-        TableProperties p = writer.finish();
-        return new FileMetadata(fileNumber, p.fileSizeBytes(), p.smallestKey(), p.smallestTrailer(), p.largestKey(),
-                p.largestTrailer(), p.minRevision(), p.maxRevision(), p.entries(), p.tombstones());
+        return TableFileWriter.metadata(fileNumber, writer.finish());
     }
 
     private void deleteQuietly(long fileNumber) {

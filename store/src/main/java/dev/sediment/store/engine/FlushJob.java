@@ -1,13 +1,10 @@
 package dev.sediment.store.engine;
 
-import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.memtable.MemTable;
 import dev.sediment.store.sstable.TableOptions;
-import dev.sediment.store.sstable.TableProperties;
-import dev.sediment.store.sstable.TableWriter;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,32 +27,12 @@ final class FlushJob {
 
     /** Writes {@code mem} as table {@code fileNumber}. REQUIRES: {@code mem} is frozen and not empty. */
     FileMetadata run(MemTable mem, long fileNumber) throws IOException {
-        Path path = FileNames.table(dir, fileNumber);
-        TableWriter writer = null;
-        boolean done = false;
-        try {
-            writer = new TableWriter(path, fs.create(path), tableOptions);
+        return TableFileWriter.write(fs, dir, fileNumber, tableOptions, writer -> {
             try (InternalIterator it = mem.iterator()) {
                 for (it.seekToFirst(); it.valid(); it.next()) {
                     writer.add(it.userKey(), it.trailer(), it.value());
                 }
             }
-            TableProperties p = writer.finish();
-            fs.syncDirectory(dir);
-            done = true;
-            return new FileMetadata(fileNumber, p.fileSizeBytes(), p.smallestKey(), p.smallestTrailer(),
-                    p.largestKey(), p.largestTrailer(), p.minRevision(), p.maxRevision(), p.entries(), p.tombstones());
-        } finally {
-            if (!done) {
-                if (writer != null) {
-                    writer.abandon();
-                }
-                try {
-                    fs.delete(path);
-                } catch (IOException ignored) {
-                    // swept as an orphan on the next open
-                }
-            }
-        }
+        });
     }
 }

@@ -1,14 +1,11 @@
 package dev.sediment.store.engine;
 
 import dev.sediment.store.WriteBatch;
-import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.key.KeyKind;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.sstable.TableOptions;
-import dev.sediment.store.sstable.TableProperties;
-import dev.sediment.store.sstable.TableWriter;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,11 +40,7 @@ final class IngestJob {
             int c = InternalKeys.compareUserKeys(ops.get(a).key(), ops.get(b).key());
             return c != 0 ? c : Integer.compare(b, a);
         });
-        Path path = FileNames.table(dir, fileNumber);
-        TableWriter writer = null;
-        boolean done = false;
-        try {
-            writer = new TableWriter(path, fs.create(path), tableOptions);
+        return TableFileWriter.write(fs, dir, fileNumber, tableOptions, writer -> {
             byte[] previous = null;
             for (int i : order) {
                 WriteBatch.Op op = ops.get(i);
@@ -62,22 +55,6 @@ final class IngestJob {
                     writer.add(op.key(), InternalKeys.trailer(revision, KeyKind.PUT), op.value());
                 }
             }
-            TableProperties p = writer.finish();
-            fs.syncDirectory(dir);
-            done = true;
-            return new FileMetadata(fileNumber, p.fileSizeBytes(), p.smallestKey(), p.smallestTrailer(),
-                    p.largestKey(), p.largestTrailer(), p.minRevision(), p.maxRevision(), p.entries(), p.tombstones());
-        } finally {
-            if (!done) {
-                if (writer != null) {
-                    writer.abandon();
-                }
-                try {
-                    fs.delete(path);
-                } catch (IOException ignored) {
-                    // swept as an orphan on the next open
-                }
-            }
-        }
+        });
     }
 }
