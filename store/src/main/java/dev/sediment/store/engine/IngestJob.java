@@ -9,7 +9,6 @@ import dev.sediment.store.sstable.TableOptions;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,6 +18,8 @@ import java.util.List;
  * {@link dev.sediment.store.Store#write} would assign it. The file is synced like a flush's. Runs once.
  */
 final class IngestJob {
+    private static final byte[] EMPTY = new byte[0];
+
     private final FileSystem fs;
     private final Path dir;
     private final TableOptions tableOptions;
@@ -31,26 +32,17 @@ final class IngestJob {
 
     /** REQUIRES: {@code ops} not empty. */
     FileMetadata run(List<WriteBatch.Op> ops, long firstRevision, long fileNumber) throws IOException {
-        Integer[] order = new Integer[ops.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        byte[][] keys = new byte[ops.size()][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = ops.get(i).key();
         }
-        // By key, and for one key the latest operation first (a stable order is not enough: we keep the last).
-        Arrays.sort(order, (a, b) -> {
-            int c = InternalKeys.compareUserKeys(ops.get(a).key(), ops.get(b).key());
-            return c != 0 ? c : Integer.compare(b, a);
-        });
+        int[] order = IngestOrder.of(keys);
         return TableFileWriter.write(fs, dir, fileNumber, tableOptions, writer -> {
-            byte[] previous = null;
             for (int i : order) {
                 WriteBatch.Op op = ops.get(i);
-                if (previous != null && InternalKeys.compareUserKeys(previous, op.key()) == 0) {
-                    continue; // superseded within the batch
-                }
-                previous = op.key();
                 long revision = firstRevision + i;
                 if (op.isDelete()) {
-                    writer.add(op.key(), InternalKeys.trailer(revision, KeyKind.DELETE), new byte[0]);
+                    writer.add(op.key(), InternalKeys.trailer(revision, KeyKind.DELETE), EMPTY);
                 } else {
                     writer.add(op.key(), InternalKeys.trailer(revision, KeyKind.PUT), op.value());
                 }

@@ -2,6 +2,7 @@ package dev.sediment.store.bench;
 
 import dev.sediment.store.Store;
 import dev.sediment.store.StoreOptions;
+import dev.sediment.store.StoreStats;
 import dev.sediment.store.WriteBatch;
 
 import java.lang.management.ManagementFactory;
@@ -10,56 +11,100 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * Restore-shaped loading, the two engine paths side by side: N records in batches through
- * {@code write} (memtable, background flushes) versus gathered runs through {@code ingest} (straight to
- * tables). Prints wall time and process CPU time per path. Arguments: records (default 2,000,000).
+ * Restore-shaped loading, the two engine paths side by side: N random records in batches of 1,000
+ * through {@code write} (memtable, background flushes), as a changelog's puts arrive, versus gathered runs
+ * through {@code ingest} (straight to tables). The records are made before the clock starts. Prints, per
+ * path, the time until the last call returns and the time and whole-process CPU until compaction has
+ * settled (nothing pending, L0 below its trigger, no compaction for 300 ms), so background work counts.
+ * Arguments: records (default 2,000,000), run MiB for ingest (default 32).
  */
 public final class IngestBench {
+    private static final int KEY_BYTES = 16;
+    private static final int VALUE_BYTES = 100;
+
     private IngestBench() {
     }
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
+        long runBytes = (args.length > 1 ? Long.parseLong(args[1]) : 32) << 20;
+        byte[][] keys = new byte[n][];
+        byte[][] values = new byte[n][];
+        Random rnd = new Random(42);
+        for (int i = 0; i < n; i++) {
+            keys[i] = new byte[KEY_BYTES];
+            rnd.nextBytes(keys[i]);
+            values[i] = new byte[VALUE_BYTES];
+            for (int b = 0; b < VALUE_BYTES / 2; b++) { // half compressible, like the side-by-side bench
+                values[i][b] = (byte) rnd.nextInt();
+            }
+        }
         for (int round = 0; round < 3; round++) {
-            run("write ", n, false);
-            run("ingest", n, true);
+            run("write ", keys, values, -1);
+            run("ingest", keys, values, runBytes);
         }
     }
 
-    private static void run(String name, int n, boolean ingest) throws Exception {
+    private static void run(String name, byte[][] keys, byte[][] values, long runBytes) throws Exception {
         Path dir = Files.createTempDirectory("ingest-bench");
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        Random rnd = new Random(42);
+        int n = keys.length;
         StoreOptions options = StoreOptions.builder().memtableSizeBytes(8 << 20).build();
+        System.gc();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
+        long foreground;
+        StoreStats settled;
         try (Store store = Store.open(dir, options)) {
-            int runRecords = ingest ? 60_000 : 1_000; // a memtable-sized run vs. a changelog poll batch
             WriteBatch batch = new WriteBatch();
             for (int i = 0; i < n; i++) {
-                byte[] key = new byte[16];
-                rnd.nextBytes(key);
-                byte[] value = new byte[100];
-                rnd.nextBytes(value);
-                batch.put(key, value);
-                if (batch.size() == runRecords) {
-                    if (ingest) {
-                        store.ingest(batch);
-                    } else {
+                batch.put(keys[i], values[i]);
+                boolean full = runBytes < 0 ? batch.size() == 1_000 : batch.approximateBytes() >= runBytes;
+                if (full) {
+                    if (runBytes < 0) {
                         store.write(batch);
+                    } else {
+                        store.ingest(batch);
                     }
                     batch = new WriteBatch();
                 }
             }
-            if (!batch.isEmpty()) {
-                store.write(batch);
-            }
+            store.ingest(batch);
             store.flush();
+            foreground = System.nanoTime() - t0;
+            System.out.println("  after the last call: levels " + store.stats().levelFiles() + " compactions " + store.stats().compactions() + " flushes " + store.stats().flushes());
+            settled = awaitSettled(store);
+            System.out.println(settled.levelStatsTable());
         }
         long wall = System.nanoTime() - t0;
         long cpu = os.getProcessCpuTime() - cpu0;
-        System.out.printf("%s %,d records: %.2f s wall (%,.0f records/s), %.2f s CPU (%.2f µs CPU per record)%n",
-                name, n, wall / 1e9, n / (wall / 1e9), cpu / 1e9, cpu / 1e3 / n);
+        System.out.printf("%s %,d records: %,.0f records/s until the last call returned; settled after %.2f s "
+                        + "wall, %.2f s CPU (%.2f µs CPU per record); %d compactions, %,d MB compacted, levels %s%n",
+                name, n, n / (foreground / 1e9), wall / 1e9, cpu / 1e9, cpu / 1e3 / n, settled.compactions(),
+                settled.compactionBytesWritten() >> 20, settled.levelFiles());
+        deleteTree(dir);
+    }
+
+    private static StoreStats awaitSettled(Store store) throws InterruptedException {
+        long lastCompactions = -1;
+        long quietSince = System.nanoTime();
+        while (true) {
+            StoreStats s = store.stats();
+            if (s.compactions() != lastCompactions) {
+                lastCompactions = s.compactions();
+                quietSince = System.nanoTime();
+            } else if (s.pendingCompactionBytes() == 0 && s.levelFiles().get(0) < 4
+                    && System.nanoTime() - quietSince > 300_000_000L) {
+                return s;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 }

@@ -1,0 +1,65 @@
+package dev.sediment.store.engine;
+
+import dev.sediment.store.testing.Seeds;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/** The ingest order against a model: a TreeMap keyed by unsigned key order, where later puts win. */
+class IngestOrderTest {
+    @Test
+    void sortsByKeyAndKeepsTheLastOperationOfEachKey() {
+        long seed = Seeds.seed("IngestOrderTest");
+        Random random = new Random(seed);
+        for (int round = 0; round < 300 * Seeds.multiplier(); round++) {
+            int n = round % 10 == 0 ? random.nextInt(5_000) : random.nextInt(100);
+            byte[][] keys = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                keys[i] = key(random, round);
+            }
+            TreeMap<byte[], Integer> model = new TreeMap<>(Arrays::compareUnsigned);
+            for (int i = 0; i < n; i++) {
+                model.put(keys[i], i);
+            }
+            int[] expected = model.values().stream().mapToInt(Integer::intValue).toArray();
+            assertArrayEquals(expected, IngestOrder.of(keys), "seed " + seed + " round " + round);
+        }
+    }
+
+    /** Short keys, keys sharing long prefixes, 0xFF bytes and empty keys: where a prefix compare can tie. */
+    private static byte[] key(Random random, int round) {
+        switch (round % 4) {
+            case 0 -> {
+                byte[] k = new byte[random.nextInt(10)];
+                for (int i = 0; i < k.length; i++) {
+                    k[i] = (byte) (random.nextBoolean() ? 0 : random.nextBoolean() ? 0xFF : random.nextInt(3));
+                }
+                return k;
+            }
+            case 1 -> {
+                List<Byte> bytes = new ArrayList<>();
+                "customer-000".chars().forEach(c -> bytes.add((byte) c));
+                int suffix = random.nextInt(300);
+                byte[] k = new byte[bytes.size() + 3];
+                for (int i = 0; i < bytes.size(); i++) {
+                    k[i] = bytes.get(i);
+                }
+                k[bytes.size()] = (byte) ('0' + suffix / 100);
+                k[bytes.size() + 1] = (byte) ('0' + suffix / 10 % 10);
+                k[bytes.size() + 2] = (byte) ('0' + suffix % 10);
+                return random.nextInt(20) == 0 ? Arrays.copyOf(k, random.nextInt(k.length)) : k;
+            }
+            default -> {
+                byte[] k = new byte[1 + random.nextInt(24)];
+                random.nextBytes(k);
+                return k;
+            }
+        }
+    }
+}
