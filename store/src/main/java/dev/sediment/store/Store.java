@@ -52,7 +52,10 @@ public interface Store extends AutoCloseable {
      * Applies the batch atomically like {@link #write}, but may write it straight to a new SSTable instead of
      * the memtable: the bulk path for restoring large batches (a store with a big batch and no unflushed
      * writes). Of several operations on one key only the last is kept. Returns the revision of its last
-     * operation. Waits like a writer while compaction is behind, so a long restore is paced by compaction.
+     * operation. Waits like a writer while compaction is behind, so a long restore is paced by compaction. A
+     * batch of less than a quarter of the memtable size goes through the memtable, waiting for room in the
+     * runtime's memtable budget like {@link #write}; a larger one never waits for that room: its caller
+     * holds it in memory already and may be what such a wait would wait for.
      */
     default long ingest(WriteBatch batch) {
         return write(batch);

@@ -15,6 +15,7 @@ import dev.sediment.store.StoreStats;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.store.cache.BlockCache;
 import dev.sediment.store.compaction.CompactionEnv;
+import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.compaction.CompactionPicker;
 import dev.sediment.store.compaction.PickedCompaction;
 import dev.sediment.store.compaction.StallDecision;
@@ -136,6 +137,13 @@ public final class Engine implements Store {
     private long compactionFailures;
     private volatile StallDecision stallDecision = StallDecision.NONE;
     private volatile long pendingCompactionBytes;
+    /**
+     * Set by an ingest, cleared by the next write: while a store is bulk loaded (restored), L0 is compacted
+     * only at {@link #bulkLoadCompaction}'s higher trigger, so runs are merged in fewer, larger compactions
+     * instead of each being merged with the whole base level again and again. Written under stateLock.
+     */
+    private volatile boolean bulkLoading;
+    private final CompactionOptions bulkLoadCompaction;
     /** Tests: called after every installed compaction, on the compacting thread. */
     private volatile Consumer<Engine> compactionListener;
 
@@ -169,6 +177,9 @@ public final class Engine implements Store {
                 options.bloomBitsPerKey(), options.compression(), 1);
         this.flushJob = new FlushJob(fs, dir, tableOptions);
         this.ingestJob = new IngestJob(fs, dir, tableOptions);
+        CompactionOptions compaction = options.compaction();
+        this.bulkLoadCompaction = compaction.toBuilder().l0CompactionTrigger(
+                Math.max(compaction.l0CompactionTrigger(), compaction.l0SlowdownTrigger() / 2)).build();
         this.compactionJob = new CompactionJob(fs, dir, tableCache, tableOptions, versions::newFileNumber);
         Version v = versions.current();
         v.ref();
@@ -335,6 +346,7 @@ public final class Engine implements Store {
     public long put(byte[] key, byte[] value) {
         checkKey(key);
         checkValue(value);
+        endBulkLoad();
         budget.awaitRoom();
         synchronized (writeLock) {
             checkWritable();
@@ -354,6 +366,7 @@ public final class Engine implements Store {
     @Override
     public long delete(byte[] key) {
         checkKey(key);
+        endBulkLoad();
         budget.awaitRoom();
         synchronized (writeLock) {
             checkWritable();
@@ -373,13 +386,25 @@ public final class Engine implements Store {
     @Override
     public long write(WriteBatch batch) {
         Objects.requireNonNull(batch, "batch must not be null");
+        checkBatch(batch);
+        if (!batch.isEmpty()) {
+            endBulkLoad();
+        }
+        budget.awaitRoom();
+        return writeToMemtable(batch);
+    }
+
+    private void checkBatch(WriteBatch batch) {
         for (WriteBatch.Op op : batch.ops()) {
             checkKey(op.key());
             if (!op.isDelete()) {
                 checkValue(op.value());
             }
         }
-        budget.awaitRoom();
+    }
+
+    /** The memtable path of {@link #write}, without waiting for budget room. */
+    private long writeToMemtable(WriteBatch batch) {
         synchronized (writeLock) {
             checkWritable();
             if (batch.isEmpty()) {
@@ -445,12 +470,7 @@ public final class Engine implements Store {
         if (batch.isEmpty() || batch.approximateBytes() < minIngestBytes()) {
             return write(batch);
         }
-        for (WriteBatch.Op op : batch.ops()) {
-            checkKey(op.key());
-            if (!op.isDelete()) {
-                checkValue(op.value());
-            }
-        }
+        checkBatch(batch);
         // With no memtable data, the new table holds the newest revisions and every older one is flushed:
         // the flushed revision can move to the table's last revision, as a flush would.
         flush();
@@ -483,6 +503,7 @@ public final class Engine implements Store {
                         throw new StoreIOException("cannot record an ingested table in the manifest of " + dir, asIo(e));
                     }
                     synchronized (stateLock) {
+                        bulkLoading = true;
                         knownTables.add(table.fileNumber());
                         ReadState now = readState;
                         obsolete = installLocked(new ReadState(now.active(), now.immutables(), installed));
@@ -497,7 +518,9 @@ public final class Engine implements Store {
             }
         }
         if (obsolete == null) {
-            return write(batch);
+            // Without waiting for budget room, as a large ingest never waits for it: its caller holds the
+            // batch in memory already and may be what a wait would wait for.
+            return writeToMemtable(batch);
         }
         deleteTables(obsolete);
         return last;
@@ -758,7 +781,24 @@ public final class Engine implements Store {
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             levels.add(v.files(level));
         }
-        return new CompactionEnv(levels, Set.of(), List.of(), markedLocked(v), options.compaction());
+        return new CompactionEnv(levels, Set.of(), List.of(), markedLocked(v),
+                bulkLoading ? bulkLoadCompaction : options.compaction());
+    }
+
+    /**
+     * The first write after ingests ends the bulk load: L0 is compacted at the usual trigger again. The
+     * raised trigger stays below the slowdown trigger, so the writer does not start into a stall.
+     */
+    private void endBulkLoad() {
+        if (bulkLoading) {
+            synchronized (stateLock) {
+                if (bulkLoading) {
+                    bulkLoading = false;
+                    updateStallLocked();
+                    scheduleCompactionLocked();
+                }
+            }
+        }
     }
 
     /**

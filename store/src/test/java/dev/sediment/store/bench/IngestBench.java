@@ -73,9 +73,7 @@ public final class IngestBench {
             store.ingest(batch);
             store.flush();
             foreground = System.nanoTime() - t0;
-            System.out.println("  after the last call: levels " + store.stats().levelFiles() + " compactions " + store.stats().compactions() + " flushes " + store.stats().flushes());
             settled = awaitSettled(store);
-            System.out.println(settled.levelStatsTable());
         }
         long wall = System.nanoTime() - t0;
         long cpu = os.getProcessCpuTime() - cpu0;

@@ -100,6 +100,34 @@ class IngestTest {
     }
 
     @Test
+    void ingestedRunsWaitForAHigherL0TriggerUntilTheFirstWriteAfterThem() throws InterruptedException {
+        MemFileSystem fs = new MemFileSystem();
+        try (Engine store = Engine.open(DIR, options(fs))) {
+            // Default triggers: compact L0 at 4 files, slow writers at 20; while bulk loading, at 10.
+            for (int run = 0; run < 6; run++) {
+                WriteBatch batch = new WriteBatch();
+                for (int i = 0; i < 2_000; i++) {
+                    batch.put(b("k" + (i * 7 + run) % 5_000), b("run" + run));
+                }
+                store.ingest(batch);
+            }
+            assertEquals(6, store.stats().levelFiles().get(0), "each run is one L0 table, none compacted yet");
+            assertEquals(0, store.stats().compactions());
+            assertEquals(0, store.stats().pendingCompactionBytes());
+            assertEquals("", store.stats().stallReason(), "writers are not held back");
+
+            store.put(b("processing"), b("starts")); // the restore is over: L0 is compacted at 4 files again
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (store.stats().levelFiles().get(0) >= 4 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(store.stats().levelFiles().get(0) < 4, "L0 was not compacted: " + store.stats().levelFiles());
+            assertTrue(store.stats().compactions() > 0);
+            EngineInvariants.check(store);
+        }
+    }
+
+    @Test
     void theLastOperationOnAKeyWinsAndAnIngestIsDurableAtOnce() {
         MemFileSystem fs = new MemFileSystem();
         Store store = Store.open(DIR, options(fs));
