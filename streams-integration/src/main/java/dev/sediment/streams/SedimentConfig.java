@@ -22,6 +22,9 @@ import java.util.Map;
  *     bounds memtables (writers wait and the largest memtable is flushed when it is exceeded)</td></tr>
  * <tr><td>{@value #MEMTABLE_BYTES}</td><td>8388608 (8 MiB)</td><td>per store: a memtable is flushed to an SSTable at
  *     this size</td></tr>
+ * <tr><td>{@value #RESTORE_RUN_BYTES}</td><td>33554432 (32 MiB)</td><td>per store: restored records are gathered into
+ *     sorted runs of this size, each written straight to an SSTable (at most a quarter of the memtable budget);
+ *     larger runs mean fewer tables for compaction to merge</td></tr>
  * <tr><td>{@value #MAX_OPEN_FILES}</td><td>1000</td><td>SSTables kept open by all Sediment stores of the JVM
  *     together (one table-cache bound; the fullest store closes its least recently used table)</td></tr>
  * <tr><td>{@value #COMPRESSION}</td><td>zstd</td><td>SSTable block compression: zstd or none</td></tr>
@@ -41,6 +44,7 @@ public final class SedimentConfig extends AbstractConfig {
     public static final String MEMORY_BYTES = PREFIX + "memory.bytes";
     public static final String BLOCK_CACHE_FRACTION = PREFIX + "block.cache.fraction";
     public static final String MEMTABLE_BYTES = PREFIX + "memtable.bytes";
+    public static final String RESTORE_RUN_BYTES = PREFIX + "restore.run.bytes";
     public static final String MAX_OPEN_FILES = PREFIX + "max.open.files";
     public static final String COMPRESSION = PREFIX + "compression";
     public static final String TOMBSTONE_RETENTION_MS = PREFIX + "tombstone.retention.ms";
@@ -53,6 +57,9 @@ public final class SedimentConfig extends AbstractConfig {
                     "Share of " + MEMORY_BYTES + " given to the shared block cache; the rest bounds memtables.")
             .define(MEMTABLE_BYTES, Type.LONG, 8L << 20, Range.atLeast(4096L), Importance.MEDIUM,
                     "Per store: a memtable is flushed to an SSTable once it holds this many bytes.")
+            .define(RESTORE_RUN_BYTES, Type.LONG, 32L << 20, Range.atLeast(4096L), Importance.LOW,
+                    "Per store: restored records are written to SSTables in sorted runs of this many bytes "
+                            + "(at most a quarter of the memtable budget).")
             .define(MAX_OPEN_FILES, Type.INT, 1000, Range.atLeast(2), Importance.LOW,
                     "SSTables kept open by all Sediment stores of the JVM together.")
             .define(COMPRESSION, Type.STRING, "zstd", ValidString.in("zstd", "none"), Importance.LOW,
@@ -81,5 +88,13 @@ public final class SedimentConfig extends AbstractConfig {
 
     public long memtableBudgetBytes() {
         return memoryBytes() - blockCacheBytes();
+    }
+
+    /**
+     * The size of a restored run: the setting, capped at a quarter of the memtable budget, which holds the
+     * run being gathered and the one being written.
+     */
+    public long restoreRunBytes() {
+        return Math.max(4096L, Math.min(getLong(RESTORE_RUN_BYTES), memtableBudgetBytes() / 4));
     }
 }

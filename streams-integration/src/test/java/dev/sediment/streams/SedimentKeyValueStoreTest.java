@@ -165,6 +165,40 @@ class SedimentKeyValueStoreTest {
     }
 
     @Test
+    void restoreBatchesAreGatheredIntoRunsNotAppliedOneByOneThroughTheMemtable() {
+        Properties props = new Properties();
+        props.put(SedimentConfig.MEMTABLE_BYTES, 256L << 10);
+        props.put(SedimentConfig.RESTORE_RUN_BYTES, 256L << 10);
+        CapturingStateStoreContext ctx = new CapturingStateStoreContext(tmp.toFile(), props);
+        SedimentKeyValueStore store = new SedimentKeyValueStore("store");
+        store.init(ctx, store);
+        RecordBatchingStateRestoreCallback restore = (RecordBatchingStateRestoreCallback) ctx.restoreCallback;
+        Map<String, String> model = new HashMap<>();
+        long offset = 0;
+        for (int batch = 0; batch < 100; batch++) {
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            for (int i = 0; i < 100; i++, offset++) {
+                String key = "k" + (offset * 7919 % 3000);
+                String value = "v" + offset + "x".repeat(100);
+                records.add(new ConsumerRecord<>(CHANGELOG.topic(), 0, offset, key.getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8)));
+                model.put(key, value);
+            }
+            restore.restoreBatch(records);
+            if (batch % 10 == 9) {
+                store.commit(Map.of(CHANGELOG, offset - 1)); // every ~120 KB, as the state updater checkpoints
+            }
+        }
+        assertEquals(model, contents(store));
+        assertEquals(offset - 1, store.committedOffset(CHANGELOG));
+        Object flushed = ctx.metrics().metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("memtable-bytes-flushed-total"))
+                .map(e -> e.getValue().metricValue()).findFirst().orElseThrow();
+        assertEquals(0L, ((Number) flushed).longValue(), "restored records went through the memtable");
+        store.close();
+    }
+
+    @Test
     @org.junit.jupiter.api.Timeout(60)
     void restoreUnderATightBudgetWhileAnotherStoreWritesNeitherDeadlocksNorLosesRecords() throws Exception {
         Properties tight = new Properties();

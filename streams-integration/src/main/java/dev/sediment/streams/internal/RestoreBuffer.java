@@ -1,6 +1,7 @@
 package dev.sediment.streams.internal;
 
 import dev.sediment.store.Store;
+import dev.sediment.store.StoreException;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.store.memtable.WriteBufferBudget;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -8,16 +9,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Gathers changelog records across restore batches (Kafka delivers about {@code max.poll.records} at a
- * time) into runs of about a memtable's size, each applied with {@link Store#ingest}: written straight to
- * an SSTable instead of record by record into a memtable.
+ * time) into runs of {@code runBytes}, each applied with {@link Store#ingest}: sorted and written straight
+ * to an SSTable instead of record by record into a memtable.
  *
- * <p>Gathered bytes count against the runtime's memtable budget like a memtable: when the budget is
- * exceeded, the largest holder is drained, whether a memtable or this buffer. The store drains the buffer
- * before any other operation (reads, writes, commit, close), so nothing is ever read or committed past it.
- * A failed drain keeps the records, so a later commit fails too instead of recording offsets past lost data.
+ * <p>A full run is written on {@code writer} while the restore thread gathers the next one, so polling
+ * the changelog and writing tables overlap; at most one run per store is in flight, which keeps runs in
+ * order. The store drains the buffer (waits for the run in flight, then applies what is gathered) before
+ * any other operation (reads, writes, commit, close), so nothing is ever read or committed past it. A run
+ * that fails goes back in front of the gathered records and the failure is thrown by the next call, so a
+ * later commit fails too instead of recording offsets past lost data. A commit during restore does not
+ * wait: it ends the run and is recorded right after it ({@link #commitAfterGathered}).
+ *
+ * <p>Gathered and in-flight bytes count against the runtime's memtable budget like a memtable: when the
+ * budget is exceeded, the largest holder is drained, whether a memtable or this buffer.
  *
  * <p>Thread-safe: the restore thread adds, and any writer's thread may drain through the budget.
  */
@@ -27,20 +39,43 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
     private final Store store;
     private final WriteBufferBudget budget;
     private final long runBytes;
+    private final long minAsyncBytes;
+    private final Executor writer;
     private WriteBatch pending = new WriteBatch();
+    private long pendingCharged;
+    private InFlight inFlight;
     private volatile boolean hasPending;
     private volatile long chargedBytes;
     /** Set while this buffer's run is being applied: the budget may call back into it from the same thread. */
     private boolean draining;
 
-    RestoreBuffer(Store store, WriteBufferBudget budget, long runBytes) {
+    private record Commit(Map<String, Long> offsets, byte[] position) {
+    }
+
+    /** A run being written; {@code applied} is set once its records are in the store (before its commit). */
+    private record InFlight(WriteBatch run, long charged, FutureTask<Void> task, AtomicBoolean applied) {
+    }
+
+    /**
+     * @param runBytes      a run is handed to the writer once it holds this many bytes
+     * @param minAsyncBytes smaller runs (cut short by a commit or by the budget) are applied on the calling
+     *                      thread: {@link Store#ingest} sends them through the memtable, where they may wait
+     *                      for budget room, which only the calling thread may do (it can drain this buffer)
+     * @param writer        where runs are written
+     */
+    RestoreBuffer(Store store, WriteBufferBudget budget, long runBytes, long minAsyncBytes, Executor writer) {
         this.store = store;
         this.budget = budget;
-        this.runBytes = runBytes;
+        this.runBytes = Math.max(runBytes, minAsyncBytes);
+        this.minAsyncBytes = minAsyncBytes;
+        this.writer = writer;
         budget.register(this);
     }
 
-    /** Adds a batch; applies the run once it is large enough or memory is short. Returns the bytes added. */
+    /**
+     * Adds a batch; hands the run to the writer once it is large enough, applies it here when memory is
+     * short. Returns the bytes added. Throws the failure of an earlier run (its records are kept).
+     */
     synchronized long add(Collection<ConsumerRecord<byte[], byte[]>> records) {
         long before = pending.approximateBytes();
         for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -51,13 +86,56 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
             }
         }
         long added = pending.approximateBytes() - before;
-        hasPending = !pending.isEmpty();
-        chargedBytes += added;
-        budget.charge(added);
-        if (pending.approximateBytes() >= runBytes || budget.usedBytes() > budget.limitBytes()) {
+        charge(added);
+        pendingCharged += added;
+        hasPending = !pending.isEmpty() || inFlight != null;
+        if (pending.approximateBytes() >= runBytes) {
+            submit(null);
+        } else if (budget.usedBytes() > budget.limitBytes()) {
             drain();
         }
         return added;
+    }
+
+    /**
+     * A commit during restore: records it right after the records gathered so far are applied, without
+     * waiting for that here (Kafka Streams commits restoring stores every commit interval, 100 ms under
+     * exactly-once). The gathered records become a run of their own, so the commit point falls exactly
+     * between them and the records that follow. Returns false if too little is gathered for a run of its
+     * own: then this applies it here, and the caller commits at once.
+     */
+    synchronized boolean commitAfterGathered(Map<String, Long> offsets, byte[] position) {
+        if (pending.approximateBytes() < minAsyncBytes) {
+            drain();
+            return false;
+        }
+        submit(new Commit(offsets, position));
+        return true;
+    }
+
+    /**
+     * Hands what is gathered to the writer, after the run in flight; then a commit, if given. REQUIRES: at
+     * least {@code minAsyncBytes} gathered, so the writer never waits for budget room.
+     */
+    private void submit(Commit commit) {
+        awaitInFlight();
+        WriteBatch run = pending;
+        AtomicBoolean applied = new AtomicBoolean();
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            if (!run.isEmpty()) {
+                store.ingest(run);
+            }
+            applied.set(true);
+            if (commit != null) {
+                store.commit(commit.offsets(), commit.position());
+            }
+            return null;
+        });
+        writer.execute(task); // first: if it is rejected, the records stay gathered
+        inFlight = new InFlight(run, pendingCharged, task, applied);
+        pending = new WriteBatch();
+        pendingCharged = 0;
+        hasPending = true; // the run in flight is not applied yet
     }
 
     boolean isEmpty() {
@@ -65,29 +143,96 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
     }
 
     /**
-     * Applies what is gathered; on failure keeps it and throws. The bytes leave the budget before the run is
-     * applied: applying may wait for memtable room (small runs go through the memtable), and this buffer must
-     * not be what it waits for.
+     * Waits for the run in flight, then applies what is gathered; on failure keeps the records and throws.
+     * The gathered bytes leave the budget before they are applied: applying may wait for memtable room
+     * (small runs go through the memtable), and this buffer must not be what it waits for.
      */
     synchronized void drain() {
-        if (pending.isEmpty() || draining) {
+        if (draining) {
             return;
         }
-        long charged = chargedBytes;
-        chargedBytes = 0;
-        budget.release(charged);
+        awaitInFlight();
+        if (pending.isEmpty()) {
+            hasPending = false;
+            return;
+        }
+        long charged = pendingCharged;
+        pendingCharged = 0;
+        release(charged);
         draining = true;
         try {
             store.ingest(pending);
             pending = new WriteBatch();
             hasPending = false;
         } catch (RuntimeException e) {
-            chargedBytes = charged;
-            budget.charge(charged);
+            pendingCharged = charged;
+            charge(charged);
             throw e;
         } finally {
             draining = false;
         }
+    }
+
+    /** Waits for the run in flight; a failed run goes back in front of the gathered records. */
+    private void awaitInFlight() {
+        InFlight f = inFlight;
+        if (f == null) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    f.task().get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the run is being written: wait for it, then pass the interrupt on
+                }
+            }
+            inFlight = null;
+            release(f.charged());
+        } catch (ExecutionException e) {
+            inFlight = null;
+            if (f.applied().get()) {
+                release(f.charged()); // only its commit failed: that commit is not recorded
+            } else {
+                WriteBatch kept = new WriteBatch();
+                append(kept, f.run());
+                append(kept, pending);
+                pending = kept;
+                pendingCharged += f.charged();
+                hasPending = true;
+            }
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new StoreException("a restored run could not be written: " + cause, cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void append(WriteBatch to, WriteBatch from) {
+        for (WriteBatch.Op op : from.ops()) {
+            if (op.isDelete()) {
+                to.delete(op.key());
+            } else {
+                to.put(op.key(), op.value());
+            }
+        }
+    }
+
+    private void charge(long bytes) {
+        chargedBytes += bytes;
+        budget.charge(bytes);
+    }
+
+    private void release(long bytes) {
+        chargedBytes -= bytes;
+        budget.release(bytes);
     }
 
     /** Drains, then leaves the budget. */
@@ -96,8 +241,7 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
             drain();
         } finally {
             budget.unregister(this);
-            budget.release(chargedBytes);
-            chargedBytes = 0;
+            release(chargedBytes);
         }
     }
 

@@ -152,7 +152,10 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
             throw new ProcessorStateException("cannot open Sediment store " + name + " in " + dir, e);
         }
         holdsRuntime = true;
-        restoreBuffer = new RestoreBuffer(store, runtime.writeBufferBudget(), config.getLong(SedimentConfig.MEMTABLE_BYTES));
+        // A quarter of the memtable: below that Store.ingest goes through the memtable (see its contract).
+        long minAsyncBytes = config.getLong(SedimentConfig.MEMTABLE_BYTES) / 4;
+        restoreBuffer = new RestoreBuffer(store, runtime.writeBufferBudget(), config.restoreRunBytes(),
+                minAsyncBytes, SharedRuntime.restoreWriters());
         position = PositionCodec.decode(store.committedPosition());
         uncommittedBytes.set(0);
         String taskId = context.taskId() == null ? "unknown" : context.taskId().toString();
@@ -205,13 +208,18 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
 
     /** The engine store, after applying any restored records still gathered (so no operation runs past them). */
     private Store open() {
-        Store s = store;
-        if (s == null) {
-            throw new InvalidStateStoreException("Store " + name + " is currently closed.");
-        }
+        Store s = requireOpen();
         RestoreBuffer buffer = restoreBuffer;
         if (!buffer.isEmpty()) {
             buffer.drain();
+        }
+        return s;
+    }
+
+    private Store requireOpen() {
+        Store s = store;
+        if (s == null) {
+            throw new InvalidStateStoreException("Store " + name + " is currently closed.");
         }
         return s;
     }
@@ -231,13 +239,16 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     @Override
     public void commit(Map<TopicPartition, Long> changelogOffsets) {
         Objects.requireNonNull(changelogOffsets, "changelogOffsets cannot be null");
+        requireOpen();
         Map<String, Long> offsets = new HashMap<>();
         changelogOffsets.forEach((tp, offset) -> offsets.put(tp.toString(), offset));
         byte[] pos;
         synchronized (position) {
             pos = PositionCodec.encode(position);
         }
-        open().commit(offsets, pos);
+        if (!restoreBuffer.commitAfterGathered(offsets, pos)) {
+            requireOpen().commit(offsets, pos);
+        }
         uncommittedBytes.set(0);
     }
 
@@ -323,7 +334,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
 
     /** Gathers a restore batch into runs applied with the engine's bulk path. */
     void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
-        open();
+        requireOpen(); // not open(): that would drain the run being gathered
         uncommittedBytes.addAndGet(restoreBuffer.add(records));
     }
 

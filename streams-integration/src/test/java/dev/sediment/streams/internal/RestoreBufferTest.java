@@ -1,0 +1,166 @@
+package dev.sediment.streams.internal;
+
+import dev.sediment.store.KeyRange;
+import dev.sediment.store.Store;
+import dev.sediment.store.StoreIterator;
+import dev.sediment.store.StoreOptions;
+import dev.sediment.store.fs.FaultInjectingFileSystem;
+import dev.sediment.store.fs.MemFileSystem;
+import dev.sediment.store.memtable.WriteBufferBudget;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs gathered across restore batches, written off the restore thread, commits placed exactly between runs. */
+@Timeout(60)
+class RestoreBufferTest {
+    private static final Path DIR = Path.of("/restore");
+    private static final long MEMTABLE = 64 << 10;
+    private final Set<String> writerThreads = ConcurrentHashMap.newKeySet();
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(() -> {
+        writerThreads.add(Thread.currentThread().getName());
+        r.run();
+    }, "test-restore-writer"));
+    private final WriteBufferBudget budget = new WriteBufferBudget(64L << 20);
+    private long offset;
+
+    @AfterEach
+    void stopWriter() {
+        writer.shutdownNow();
+    }
+
+    private static StoreOptions options(dev.sediment.store.fs.FileSystem fs) {
+        return StoreOptions.builder().fileSystem(fs).memtableSizeBytes(MEMTABLE).build();
+    }
+
+    private RestoreBuffer buffer(Store store) {
+        return new RestoreBuffer(store, budget, MEMTABLE, MEMTABLE / 4, writer);
+    }
+
+    /** A changelog batch of {@code n} records over 500 keys, each ~110 bytes; recorded in {@code model}. */
+    private List<ConsumerRecord<byte[], byte[]>> batch(int n, TreeMap<String, String> model) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < n; i++, offset++) {
+            String key = "k" + (offset * 7919 % 500);
+            String value = offset + "-" + "v".repeat(100);
+            records.add(new ConsumerRecord<>("changelog", 0, offset, bytes(key), bytes(value)));
+            model.put(key, value);
+        }
+        return records;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static TreeMap<String, String> contents(Store store) {
+        TreeMap<String, String> m = new TreeMap<>();
+        try (StoreIterator it = store.iterator(KeyRange.all(), false)) {
+            for (; it.valid(); it.next()) {
+                m.put(new String(it.key(), StandardCharsets.UTF_8), new String(it.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void smallBatchesAreGatheredIntoRunsThatTheWriterThreadIngests() {
+        TreeMap<String, String> model = new TreeMap<>();
+        try (Store store = Store.open(DIR, options(new MemFileSystem()))) {
+            RestoreBuffer buffer = buffer(store);
+            for (int b = 0; b < 60; b++) {
+                buffer.add(batch(50, model)); // ~5.5 KB a batch: about 12 batches to a run
+            }
+            buffer.drain();
+            assertTrue(buffer.isEmpty());
+            assertEquals(model, contents(store));
+            assertEquals(0, store.stats().flushes(), "runs went through the memtable: " + store.stats());
+            assertEquals(Set.of("test-restore-writer"), writerThreads, "no run was written off the restore thread");
+            int tables = store.stats().levelFiles().stream().mapToInt(Integer::intValue).sum();
+            assertTrue(tables >= 1 && tables <= 6, "one table per run at most, got " + store.stats().levelFiles());
+            buffer.close();
+        }
+        assertEquals(0, budget.usedBytes(), "the buffer gave back every byte it charged");
+    }
+
+    @Test
+    void aCommitDuringRestoreFallsExactlyBetweenTheRecordsBeforeAndAfterIt() {
+        MemFileSystem fs = new MemFileSystem();
+        TreeMap<String, String> atCommit = new TreeMap<>();
+        TreeMap<String, String> all;
+        try (Store store = Store.open(DIR, options(fs))) {
+            RestoreBuffer buffer = buffer(store);
+            buffer.add(batch(200, atCommit)); // ~22 KB: more than a quarter memtable, less than a run
+            long committedOffset = offset - 1;
+            assertTrue(buffer.commitAfterGathered(Map.of("changelog-0", committedOffset), new byte[0]),
+                    "a run of its own is written with the commit after it, not on this thread");
+            all = new TreeMap<>(atCommit);
+            buffer.add(batch(300, all));
+            buffer.drain();
+            assertEquals(Map.of("changelog-0", committedOffset), store.committedOffsets());
+            assertEquals(all, contents(store));
+            store.flush(); // the commit point and both runs are durable
+            MemFileSystem crashed = fs.crashClone();
+            try (Store reopened = Store.open(DIR, options(crashed))) {
+                assertEquals(Map.of("changelog-0", committedOffset), reopened.committedOffsets());
+                assertEquals(atCommit, contents(reopened), "the records after the commit are rolled back");
+            }
+            buffer.close();
+        }
+    }
+
+    @Test
+    void aSmallCommitCutIsAppliedOnTheCallingThread() {
+        TreeMap<String, String> model = new TreeMap<>();
+        try (Store store = Store.open(DIR, options(new MemFileSystem()))) {
+            RestoreBuffer buffer = buffer(store);
+            buffer.add(batch(10, model));
+            assertFalse(buffer.commitAfterGathered(Map.of("changelog-0", offset - 1), new byte[0]));
+            assertTrue(buffer.isEmpty(), "applied before the caller commits");
+            assertEquals(model, contents(store));
+            buffer.close();
+        }
+    }
+
+    @Test
+    void aRunThatFailsIsKeptAndItsFailureIsThrownByTheNextCall() {
+        FaultInjectingFileSystem fs = new FaultInjectingFileSystem(new MemFileSystem());
+        TreeMap<String, String> model = new TreeMap<>();
+        try (Store store = Store.open(DIR, options(fs))) {
+            RestoreBuffer buffer = buffer(store);
+            fs.failAlways(FaultInjectingFileSystem.Op.CREATE, p -> p.toString().contains(".sst"));
+            RuntimeException failure = null;
+            for (int b = 0; b < 40 && failure == null; b++) {
+                try {
+                    buffer.add(batch(50, model));
+                } catch (RuntimeException e) {
+                    failure = e; // the failed run surfaced here; it and this batch are kept
+                }
+            }
+            assertTrue(failure != null, "a failing run was never reported");
+            assertThrows(RuntimeException.class, buffer::drain, "the table file still cannot be created");
+            fs.clearFaults();
+            buffer.drain();
+            assertEquals(model, contents(store), "records of the failed run were lost");
+            buffer.close();
+        }
+    }
+
+}
