@@ -79,7 +79,13 @@ public final class StoreBenchChild {
     }
 
     private Opened open(String name) {
-        BenchStoreContext context = new BenchStoreContext(stateDir.toFile(), new Properties());
+        Properties props = new Properties();
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("sediment.")) {
+                props.put(k, v); // e.g. JAVA_TOOL_OPTIONS=-Dsediment.restore.run.bytes=... to try a setting
+            }
+        });
+        BenchStoreContext context = new BenchStoreContext(stateDir.toFile(), props);
         KeyValueStore<Bytes, byte[]> store = kind.supplier(name).get();
         store.init(context, store);
         return new Opened(store, context);
@@ -241,7 +247,8 @@ public final class StoreBenchChild {
                 Opened target = open("bench-restore");
                 RecordBatchingStateRestoreCallback callback =
                         StateRestoreCallbackAdapter.adapt(target.context().restoreCallback());
-                // Each slice ends with a commit, as Kafka Streams commits a restored store; it is timed.
+                // Each slice ends with a commit, as Kafka Streams commits a restored store, and a read of its
+                // last key, so a store that applies records or commits in the background is timed until done.
                 runs = slices(n, (from, to, hist) -> {
                     for (long i = from; i < to; i += BATCH) {
                         List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(BATCH);
@@ -253,12 +260,12 @@ public final class StoreBenchChild {
                         hist.record((System.nanoTime() - t0) / batch.size());
                     }
                     target.store().commit(Map.of(CHANGELOG, to - 1));
+                    if (target.store().get(Bytes.wrap(data.key(to - 1))) == null) {
+                        throw new IllegalStateException("the last restored key is missing");
+                    }
                     userBytes += (to - from) * data.recordBytes();
                     return to - from;
                 });
-                if (target.store().get(Bytes.wrap(data.key(n - 1))) == null) {
-                    throw new IllegalStateException("the last restored key is missing");
-                }
                 written = ProcessMeter.writeBytes();
                 target.store().close();
                 deleteStoreFiles("bench-restore");
