@@ -15,7 +15,7 @@ import java.util.Random;
  * through {@code write} (memtable, background flushes), as a changelog's puts arrive, versus gathered runs
  * through {@code ingest} (straight to tables). The records are made before the clock starts. Prints, per
  * path, the time until the last call returns and the time and whole-process CPU until compaction has
- * settled (nothing pending, L0 below its trigger, no compaction for 300 ms), so background work counts.
+ * settled (nothing pending, L0 below its trigger, nothing changed for 300 ms), so background work counts.
  * Arguments: records (default 2,000,000), run MiB for ingest (default 32).
  */
 public final class IngestBench {
@@ -84,19 +84,18 @@ public final class IngestBench {
         deleteTree(dir);
     }
 
+    /** Nothing pending and L0 below its trigger, twice 300 ms apart (a compaction may be installing). */
     private static StoreStats awaitSettled(Store store) throws InterruptedException {
-        long lastCompactions = -1;
-        long quietSince = System.nanoTime();
+        StoreStats previous = null;
         while (true) {
             StoreStats s = store.stats();
-            if (s.compactions() != lastCompactions) {
-                lastCompactions = s.compactions();
-                quietSince = System.nanoTime();
-            } else if (s.pendingCompactionBytes() == 0 && s.levelFiles().get(0) < 4
-                    && System.nanoTime() - quietSince > 300_000_000L) {
+            boolean quiet = s.pendingCompactionBytes() == 0 && s.levelFiles().get(0) < 4;
+            if (quiet && previous != null && previous.compactions() == s.compactions()
+                    && previous.levelFiles().equals(s.levelFiles())) {
                 return s;
             }
-            Thread.sleep(10);
+            previous = quiet ? s : null;
+            Thread.sleep(quiet ? 300 : 10);
         }
     }
 
