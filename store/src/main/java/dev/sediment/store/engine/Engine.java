@@ -176,7 +176,7 @@ public final class Engine implements Store {
         TableOptions tableOptions = new TableOptions(options.blockSizeBytes(), options.blockRestartInterval(),
                 options.bloomBitsPerKey(), options.compression(), 1);
         this.flushJob = new FlushJob(fs, dir, tableOptions);
-        this.ingestJob = new IngestJob(fs, dir, tableOptions);
+        this.ingestJob = new IngestJob(fs, dir, tableOptions, options.memtableSizeBytes());
         CompactionOptions compaction = options.compaction();
         this.bulkLoadCompaction = compaction.toBuilder().l0CompactionTrigger(
                 Math.max(compaction.l0CompactionTrigger(), compaction.l0SlowdownTrigger() / 2)).build();
@@ -487,24 +487,25 @@ public final class Engine implements Store {
                 reserveRevisions(batch.size());
                 long first = lastAssignedRevision + 1;
                 last = lastAssignedRevision + batch.size();
-                FileMetadata table;
+                List<FileMetadata> tables;
                 try {
-                    table = ingestJob.run(batch.ops(), first, versions.newFileNumber());
+                    tables = ingestJob.run(batch.ops(), batch.approximateBytes(), first, versions::newFileNumber);
                 } catch (IOException e) {
                     throw new StoreIOException("cannot write an ingested table in " + dir, e);
                 }
                 synchronized (installLock) {
                     Version installed;
                     try {
-                        installed = versions.logAndApply(VersionEdit.builder().addFile(0, table)
-                                .flushedRevision(last).lastRevision(last).build());
+                        VersionEdit.Builder edit = VersionEdit.builder().flushedRevision(last).lastRevision(last);
+                        tables.forEach(t -> edit.addFile(0, t));
+                        installed = versions.logAndApply(edit.build());
                     } catch (IOException | RuntimeException e) {
                         onManifestFailure(e);
                         throw new StoreIOException("cannot record an ingested table in the manifest of " + dir, asIo(e));
                     }
                     synchronized (stateLock) {
                         bulkLoading = true;
-                        knownTables.add(table.fileNumber());
+                        tables.forEach(t -> knownTables.add(t.fileNumber()));
                         ReadState now = readState;
                         obsolete = installLocked(new ReadState(now.active(), now.immutables(), installed));
                         scheduleCompactionLocked();
@@ -976,6 +977,17 @@ public final class Engine implements Store {
                         knownTables.add(f.fileNumber());
                     }
                 }
+                // Counted with the install, so stats() never shows the new shape without the compaction.
+                if (result == null) {
+                    compactionStats.recordTrivialMove(c.outputLevel());
+                } else {
+                    long startBytes = 0;
+                    for (FileMetadata f : c.startInputs()) {
+                        startBytes += f.sizeBytes();
+                    }
+                    compactionStats.recordCompaction(c.outputLevel(), startBytes, c.inputBytes() - startBytes,
+                            result.bytesWritten(), System.nanoTime() - start);
+                }
                 ReadState s = readState;
                 obsolete = installLocked(new ReadState(s.active(), s.immutables(), installed));
                 compactionRetryDelayMillis = 0;
@@ -983,15 +995,8 @@ public final class Engine implements Store {
         }
         deleteTables(obsolete);
         if (result == null) {
-            compactionStats.recordTrivialMove(c.outputLevel());
             log.debug("moved table {} from L{} to L{}", c.startInputs().get(0).fileNumber(), c.startLevel(), c.outputLevel());
         } else {
-            long startBytes = 0;
-            for (FileMetadata f : c.startInputs()) {
-                startBytes += f.sizeBytes();
-            }
-            compactionStats.recordCompaction(c.outputLevel(), startBytes, c.inputBytes() - startBytes,
-                    result.bytesWritten(), System.nanoTime() - start);
             log.debug("compacted {} ({} entries in, {} out, {} tombstones dropped) into {} tables at L{}", c,
                     result.entriesIn(), result.entriesOut(), result.droppedTombstones(), result.outputs().size(),
                     c.outputLevel());

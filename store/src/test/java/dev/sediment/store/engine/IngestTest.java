@@ -6,12 +6,15 @@ import dev.sediment.store.Store;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.WriteBatch;
+import dev.sediment.store.StoreIOException;
+import dev.sediment.store.fs.FaultInjectingFileSystem;
 import dev.sediment.store.fs.MemFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -19,6 +22,7 @@ import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bulk path: batches written straight to L0 tables behave exactly like write(batch). */
@@ -54,7 +58,8 @@ class IngestTest {
         int ingestedTables = 0;
         for (int round = 0; round < 40; round++) {
             WriteBatch batch = new WriteBatch();
-            int n = random.nextBoolean() ? 20 : 2_000; // small ones take the memtable path
+            // Small ones take the memtable path; over two memtables' worth is cut into two tables.
+            int n = random.nextBoolean() ? 20 : random.nextBoolean() ? 2_000 : 6_000;
             for (int i = 0; i < n; i++) {
                 String k = "k" + random.nextInt(3_000);
                 if (random.nextInt(8) == 0) {
@@ -125,6 +130,37 @@ class IngestTest {
             assertTrue(store.stats().compactions() > 0);
             EngineInvariants.check(store);
         }
+    }
+
+    @Test
+    void aBatchCutIntoTwoTablesIsAllOrNothingWhenOneTableFails() throws Exception {
+        FaultInjectingFileSystem fs = new FaultInjectingFileSystem(new MemFileSystem());
+        try (Engine store = Engine.open(DIR, StoreOptions.builder().fileSystem(fs).memtableSizeBytes(16 << 10)
+                .blockSizeBytes(512).build())) {
+            store.put(b("before"), b("1"));
+            store.flush();
+            List<String> tablesBefore = tables(fs);
+            WriteBatch batch = new WriteBatch();
+            for (int i = 0; i < 6_000; i++) {
+                batch.put(b("key" + i), b("value" + i)); // ~75 KB: more than two 16 KiB memtables
+            }
+            fs.failAfter(FaultInjectingFileSystem.Op.CREATE, p -> p.toString().endsWith(".sst"), 1);
+            assertThrows(StoreIOException.class, () -> store.ingest(batch));
+            assertEquals(tablesBefore, tables(fs), "the part that was written is deleted again");
+            assertNull(store.get(b("key1")));
+            assertArrayEquals(b("1"), store.get(b("before")));
+
+            fs.clearFaults();
+            store.ingest(batch);
+            assertEquals(tablesBefore.size() + 2, tables(fs).size(), "two tables, written in parallel");
+            assertArrayEquals(b("value0"), store.get(b("key0")));
+            assertArrayEquals(b("value5999"), store.get(b("key5999")));
+            EngineInvariants.check(store);
+        }
+    }
+
+    private static List<String> tables(FaultInjectingFileSystem fs) throws Exception {
+        return fs.list(DIR).stream().filter(n -> n.endsWith(".sst")).sorted().toList();
     }
 
     @Test
