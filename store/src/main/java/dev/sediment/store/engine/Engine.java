@@ -386,10 +386,14 @@ public final class Engine implements Store {
     @Override
     public long write(WriteBatch batch) {
         Objects.requireNonNull(batch, "batch must not be null");
-        checkBatch(batch);
         if (!batch.isEmpty()) {
             endBulkLoad();
         }
+        return writeWaitingForRoom(batch);
+    }
+
+    private long writeWaitingForRoom(WriteBatch batch) {
+        checkBatch(batch);
         budget.awaitRoom();
         return writeToMemtable(batch);
     }
@@ -468,7 +472,7 @@ public final class Engine implements Store {
     public long ingest(WriteBatch batch) {
         Objects.requireNonNull(batch, "batch must not be null");
         if (batch.isEmpty() || batch.approximateBytes() < minIngestBytes()) {
-            return write(batch);
+            return writeWaitingForRoom(batch); // a small run of a bulk load does not end it
         }
         checkBatch(batch);
         // With no memtable data, the new table holds the newest revisions and every older one is flushed:

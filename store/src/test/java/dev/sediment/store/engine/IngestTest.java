@@ -115,8 +115,13 @@ class IngestTest {
                     batch.put(b("k" + (i * 7 + run) % 5_000), b("run" + run));
                 }
                 store.ingest(batch);
+                if (run == 2) {
+                    // A short run (a commit cut it) goes through the memtable without ending the bulk load.
+                    store.ingest(new WriteBatch().put(b("short"), b("run")));
+                }
             }
-            assertEquals(6, store.stats().levelFiles().get(0), "each run is one L0 table, none compacted yet");
+            assertEquals(7, store.stats().levelFiles().get(0),
+                    "each run is one L0 table (the short one flushed before the next), none compacted yet");
             assertEquals(0, store.stats().compactions());
             assertEquals(0, store.stats().pendingCompactionBytes());
             assertEquals("", store.stats().stallReason(), "writers are not held back");
