@@ -22,12 +22,14 @@ final class ChangelogRestorer implements RecordBatchingStateRestoreCallback {
 
     @Override
     public void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
-        store.restoreBatch(records);
+        // The position first: a commit recorded when these records are applied takes the position as it is
+        // then, and must cover them.
         var position = store.position();
         synchronized (position) {
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(r, consistencyEnabled, position);
             }
         }
+        store.restoreBatch(records);
     }
 }

@@ -14,19 +14,23 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Gathers changelog records across restore batches (Kafka delivers about {@code max.poll.records} at a
  * time) into runs of {@code runBytes}, each applied with {@link Store#ingest}: sorted and written straight
- * to an SSTable instead of record by record into a memtable.
+ * to SSTables instead of record by record into a memtable.
  *
  * <p>A full run is written on {@code writer} while the restore thread gathers the next one, so polling
  * the changelog and writing tables overlap; at most one run per store is in flight, which keeps runs in
  * order. The store drains the buffer (waits for the run in flight, then applies what is gathered) before
- * any other operation (reads, writes, commit, close), so nothing is ever read or committed past it. A run
- * that fails goes back in front of the gathered records and the failure is thrown by the next call, so a
- * later commit fails too instead of recording offsets past lost data. A commit during restore does not
- * wait: it ends the run and is recorded right after it ({@link #commitAfterGathered}).
+ * any other operation (reads, writes, close), so nothing is ever read past it. A run that fails goes back
+ * in front of the gathered records and the failure is thrown by the next call, so a later commit fails too
+ * instead of recording offsets past lost data.
+ *
+ * <p>Commits during restore (Kafka Streams sends one every commit interval, 100 ms under exactly-once) do
+ * not wait and do not cut runs short: the commit point is recorded when the run in progress is applied,
+ * with the offset of its last record and the query position after it ({@link #commitAfterGathered}).
  *
  * <p>Gathered and in-flight bytes count against the runtime's memtable budget like a memtable: when the
  * budget is exceeded, the largest holder is drained, whether a memtable or this buffer.
@@ -41,8 +45,14 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
     private final long runBytes;
     private final long minAsyncBytes;
     private final Executor writer;
+    private final Supplier<byte[]> position;
     private WriteBatch pending = new WriteBatch();
     private long pendingCharged;
+    /** The changelog partition ({@code topic-partition}) and offset of the last record gathered. */
+    private String partition;
+    private long lastOffset = -1;
+    /** A commit arrived while records were gathered: record one once they are applied. */
+    private boolean commitRequested;
     private InFlight inFlight;
     private volatile boolean hasPending;
     private volatile long chargedBytes;
@@ -53,7 +63,7 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
     }
 
     /** A run being written; {@code applied} is set once its records are in the store (before its commit). */
-    private record InFlight(WriteBatch run, long charged, FutureTask<Void> task, AtomicBoolean applied) {
+    private record InFlight(WriteBatch run, long charged, Commit commit, FutureTask<Void> task, AtomicBoolean applied) {
     }
 
     /**
@@ -62,13 +72,16 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
      *                      thread: {@link Store#ingest} sends them through the memtable, where they may wait
      *                      for budget room, which only the calling thread may do (it can drain this buffer)
      * @param writer        where runs are written
+     * @param position      the store's query position, encoded; it covers every record added so far
      */
-    RestoreBuffer(Store store, WriteBufferBudget budget, long runBytes, long minAsyncBytes, Executor writer) {
+    RestoreBuffer(Store store, WriteBufferBudget budget, long runBytes, long minAsyncBytes, Executor writer,
+                  Supplier<byte[]> position) {
         this.store = store;
         this.budget = budget;
         this.runBytes = Math.max(runBytes, minAsyncBytes);
         this.minAsyncBytes = minAsyncBytes;
         this.writer = writer;
+        this.position = position;
         budget.register(this);
     }
 
@@ -84,13 +97,17 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
             } else {
                 pending.put(r.key(), r.value());
             }
+            lastOffset = r.offset();
+            if (partition == null) {
+                partition = r.topic() + "-" + r.partition(); // as TopicPartition.toString(), the offsets' key
+            }
         }
         long added = pending.approximateBytes() - before;
         charge(added);
         pendingCharged += added;
         hasPending = !pending.isEmpty() || inFlight != null;
         if (pending.approximateBytes() >= runBytes) {
-            submit(null);
+            submit();
         } else if (budget.usedBytes() > budget.limitBytes()) {
             drain();
         }
@@ -98,33 +115,38 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
     }
 
     /**
-     * A commit during restore: records it right after the records gathered so far are applied, without
-     * waiting for that here (Kafka Streams commits restoring stores every commit interval, 100 ms under
-     * exactly-once). The gathered records become a run of their own, so the commit point falls exactly
-     * between them and the records that follow. Returns false if too little is gathered for a run of its
-     * own: then this applies it here, and the caller commits at once.
+     * A commit during restore. If it names just the partition being restored and records are gathered, it
+     * is recorded once the run in progress is applied, with the offset of that run's last record and the
+     * position after it: exactly that state, never past it (the state updater commits the last record it
+     * restored, or a transaction marker after it). Returns false otherwise, after applying what is
+     * gathered: then the caller commits at once.
      */
-    synchronized boolean commitAfterGathered(Map<String, Long> offsets, byte[] position) {
-        if (pending.approximateBytes() < minAsyncBytes) {
-            drain();
-            return false;
+    synchronized boolean commitAfterGathered(Map<String, Long> offsets) {
+        Long offset = offsets.size() == 1 && partition != null ? offsets.get(partition) : null;
+        if (!pending.isEmpty() && offset != null && offset >= 0) {
+            commitRequested = true;
+            return true;
         }
-        submit(new Commit(offsets, position));
-        return true;
+        drain();
+        return false;
+    }
+
+    /** The commit point to record after what is gathered, if one was asked for. */
+    private Commit requestedCommit() {
+        return commitRequested ? new Commit(Map.of(partition, lastOffset), position.get()) : null;
     }
 
     /**
-     * Hands what is gathered to the writer, after the run in flight; then a commit, if given. REQUIRES: at
+     * Hands what is gathered to the writer, after the run in flight, with a requested commit. REQUIRES: at
      * least {@code minAsyncBytes} gathered, so the writer never waits for budget room.
      */
-    private void submit(Commit commit) {
+    private void submit() {
         awaitInFlight();
         WriteBatch run = pending;
+        Commit commit = requestedCommit();
         AtomicBoolean applied = new AtomicBoolean();
         FutureTask<Void> task = new FutureTask<>(() -> {
-            if (!run.isEmpty()) {
-                store.ingest(run);
-            }
+            store.ingest(run);
             applied.set(true);
             if (commit != null) {
                 store.commit(commit.offsets(), commit.position());
@@ -132,9 +154,10 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
             return null;
         });
         writer.execute(task); // first: if it is rejected, the records stay gathered
-        inFlight = new InFlight(run, pendingCharged, task, applied);
+        inFlight = new InFlight(run, pendingCharged, commit, task, applied);
         pending = new WriteBatch();
         pendingCharged = 0;
+        commitRequested = false;
         hasPending = true; // the run in flight is not applied yet
     }
 
@@ -156,6 +179,7 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
             hasPending = false;
             return;
         }
+        Commit commit = requestedCommit();
         long charged = pendingCharged;
         pendingCharged = 0;
         release(charged);
@@ -164,6 +188,10 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
             store.ingest(pending);
             pending = new WriteBatch();
             hasPending = false;
+            commitRequested = false;
+            if (commit != null) {
+                store.commit(commit.offsets(), commit.position());
+            }
         } catch (RuntimeException e) {
             pendingCharged = charged;
             charge(charged);
@@ -202,6 +230,7 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
                 pending = kept;
                 pendingCharged += f.charged();
                 hasPending = true;
+                commitRequested |= f.commit() != null; // asked for after those records: still owed
             }
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {

@@ -155,7 +155,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         // A quarter of the memtable: below that Store.ingest goes through the memtable (see its contract).
         long minAsyncBytes = config.getLong(SedimentConfig.MEMTABLE_BYTES) / 4;
         restoreBuffer = new RestoreBuffer(store, runtime.writeBufferBudget(), config.restoreRunBytes(),
-                minAsyncBytes, SharedRuntime.restoreWriters());
+                minAsyncBytes, SharedRuntime.restoreWriters(), this::encodedPosition);
         position = PositionCodec.decode(store.committedPosition());
         uncommittedBytes.set(0);
         String taskId = context.taskId() == null ? "unknown" : context.taskId().toString();
@@ -234,7 +234,9 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
 
     /**
      * Records a commit point: these changelog offsets (an empty map clears all, a null value clears one,
-     * negative sentinels are kept as given) and the current position describe the state as of now.
+     * negative sentinels are kept as given) and the current position describe the state as of now. During
+     * a restore, with records gathered, the commit point is recorded once they are applied, with the offset
+     * of the last of them (see {@link RestoreBuffer#commitAfterGathered}).
      */
     @Override
     public void commit(Map<TopicPartition, Long> changelogOffsets) {
@@ -242,14 +244,16 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         requireOpen();
         Map<String, Long> offsets = new HashMap<>();
         changelogOffsets.forEach((tp, offset) -> offsets.put(tp.toString(), offset));
-        byte[] pos;
-        synchronized (position) {
-            pos = PositionCodec.encode(position);
-        }
-        if (!restoreBuffer.commitAfterGathered(offsets, pos)) {
-            requireOpen().commit(offsets, pos);
+        if (!restoreBuffer.commitAfterGathered(offsets)) {
+            requireOpen().commit(offsets, encodedPosition());
         }
         uncommittedBytes.set(0);
+    }
+
+    private byte[] encodedPosition() {
+        synchronized (position) {
+            return PositionCodec.encode(position);
+        }
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,7 +52,8 @@ class RestoreBufferTest {
     }
 
     private RestoreBuffer buffer(Store store) {
-        return new RestoreBuffer(store, budget, MEMTABLE, MEMTABLE / 4, writer);
+        return new RestoreBuffer(store, budget, MEMTABLE, MEMTABLE / 4, writer,
+                () -> Long.toString(offset).getBytes(StandardCharsets.UTF_8)); // "position": records added
     }
 
     /** A changelog batch of {@code n} records over 500 keys, each ~110 bytes; recorded in {@code model}. */
@@ -101,39 +103,59 @@ class RestoreBufferTest {
     }
 
     @Test
-    void aCommitDuringRestoreFallsExactlyBetweenTheRecordsBeforeAndAfterIt() {
+    void aCommitDuringRestoreIsRecordedWhenTheRunInProgressIsAppliedWithItsLastOffset() {
         MemFileSystem fs = new MemFileSystem();
-        TreeMap<String, String> atCommit = new TreeMap<>();
-        TreeMap<String, String> all;
+        TreeMap<String, String> firstRun = new TreeMap<>();
         try (Store store = Store.open(DIR, options(fs))) {
             RestoreBuffer buffer = buffer(store);
-            buffer.add(batch(200, atCommit)); // ~22 KB: more than a quarter memtable, less than a run
-            long committedOffset = offset - 1;
-            assertTrue(buffer.commitAfterGathered(Map.of("changelog-0", committedOffset), new byte[0]),
-                    "a run of its own is written with the commit after it, not on this thread");
-            all = new TreeMap<>(atCommit);
-            buffer.add(batch(300, all));
+            buffer.add(batch(300, firstRun)); // ~33 KB of a 64 KiB run
+            assertTrue(buffer.commitAfterGathered(Map.of("changelog-0", offset - 1)), "no wait, no cut run");
+            assertEquals(Map.of(), store.committedOffsets(), "nothing is applied yet, so nothing is committed");
+            buffer.add(batch(400, firstRun)); // the run is full: it goes to the writer with the commit
+            long runEnd = offset - 1;
+            TreeMap<String, String> all = new TreeMap<>(firstRun);
+            buffer.add(batch(100, all)); // gathered after the run, not covered by its commit
             buffer.drain();
-            assertEquals(Map.of("changelog-0", committedOffset), store.committedOffsets());
+            assertEquals(Map.of("changelog-0", runEnd), store.committedOffsets(),
+                    "the commit point names the last record of the run it follows");
+            assertArrayEquals(Long.toString(runEnd + 1).getBytes(StandardCharsets.UTF_8), store.committedPosition(),
+                    "with the position as it was after that record");
             assertEquals(all, contents(store));
-            store.flush(); // the commit point and both runs are durable
-            MemFileSystem crashed = fs.crashClone();
-            try (Store reopened = Store.open(DIR, options(crashed))) {
-                assertEquals(Map.of("changelog-0", committedOffset), reopened.committedOffsets());
-                assertEquals(atCommit, contents(reopened), "the records after the commit are rolled back");
+            store.flush(); // the commit point and everything gathered are durable
+            try (Store reopened = Store.open(DIR, options(fs.crashClone()))) {
+                assertEquals(Map.of("changelog-0", runEnd), reopened.committedOffsets());
+                assertEquals(firstRun, contents(reopened), "what followed the commit point is rolled back");
             }
             buffer.close();
         }
     }
 
     @Test
-    void aSmallCommitCutIsAppliedOnTheCallingThread() {
+    void aCommitRequestedWhileRecordsAreGatheredIsRecordedWhenTheyAreDrained() {
         TreeMap<String, String> model = new TreeMap<>();
         try (Store store = Store.open(DIR, options(new MemFileSystem()))) {
             RestoreBuffer buffer = buffer(store);
             buffer.add(batch(10, model));
-            assertFalse(buffer.commitAfterGathered(Map.of("changelog-0", offset - 1), new byte[0]));
+            assertTrue(buffer.commitAfterGathered(Map.of("changelog-0", offset - 1)));
+            buffer.drain();
+            assertTrue(buffer.isEmpty());
+            assertEquals(Map.of("changelog-0", offset - 1), store.committedOffsets());
+            assertEquals(model, contents(store));
+            buffer.close();
+        }
+    }
+
+    @Test
+    void aCommitOfOtherPartitionsOrWithNothingGatheredIsLeftToTheCallerAfterADrain() {
+        TreeMap<String, String> model = new TreeMap<>();
+        try (Store store = Store.open(DIR, options(new MemFileSystem()))) {
+            RestoreBuffer buffer = buffer(store);
+            assertFalse(buffer.commitAfterGathered(Map.of("changelog-0", 5L)), "nothing gathered");
+            buffer.add(batch(10, model));
+            assertFalse(buffer.commitAfterGathered(Map.of()), "an empty map clears offsets: not deferred");
             assertTrue(buffer.isEmpty(), "applied before the caller commits");
+            buffer.add(batch(10, model));
+            assertFalse(buffer.commitAfterGathered(Map.of("changelog-0", 19L, "other-1", 3L)));
             assertEquals(model, contents(store));
             buffer.close();
         }
