@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -53,6 +54,8 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
     private long lastOffset = -1;
     /** A commit arrived while records were gathered: record one once they are applied. */
     private boolean commitRequested;
+    private long commitRequestedNanos;
+    private final long maxCommitDelayNanos;
     private InFlight inFlight;
     private volatile boolean hasPending;
     private volatile long chargedBytes;
@@ -73,15 +76,18 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
      *                      for budget room, which only the calling thread may do (it can drain this buffer)
      * @param writer        where runs are written
      * @param position      the store's query position, encoded; it covers every record added so far
+     * @param maxCommitDelay  how long a commit may wait for the run in progress to fill; then what is
+     *                        gathered is applied at once (a standby restores a trickle for ever)
      */
     RestoreBuffer(Store store, WriteBufferBudget budget, long runBytes, long minAsyncBytes, Executor writer,
-                  Supplier<byte[]> position) {
+                  Supplier<byte[]> position, Duration maxCommitDelay) {
         this.store = store;
         this.budget = budget;
         this.runBytes = Math.max(runBytes, minAsyncBytes);
         this.minAsyncBytes = minAsyncBytes;
         this.writer = writer;
         this.position = position;
+        this.maxCommitDelayNanos = maxCommitDelay.toNanos();
         budget.register(this);
     }
 
@@ -118,13 +124,20 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
      * A commit during restore. If it names just the partition being restored and records are gathered, it
      * is recorded once the run in progress is applied, with the offset of that run's last record and the
      * position after it: exactly that state, never past it (the state updater commits the last record it
-     * restored, or a transaction marker after it). Returns false otherwise, after applying what is
-     * gathered: then the caller commits at once.
+     * restored, or a transaction marker after it). A commit waits at most {@code maxCommitDelay} for the
+     * run to fill; then what is gathered is applied and the commit recorded at once. Returns false if the
+     * commit is not for this buffer, after applying what is gathered: then the caller commits at once.
      */
     synchronized boolean commitAfterGathered(Map<String, Long> offsets) {
         Long offset = offsets.size() == 1 && partition != null ? offsets.get(partition) : null;
         if (!pending.isEmpty() && offset != null && offset >= 0) {
-            commitRequested = true;
+            if (!commitRequested) {
+                commitRequested = true;
+                commitRequestedNanos = System.nanoTime();
+            }
+            if (System.nanoTime() - commitRequestedNanos >= maxCommitDelayNanos) {
+                drain(); // records the commit now: the run fills too slowly
+            }
             return true;
         }
         drain();

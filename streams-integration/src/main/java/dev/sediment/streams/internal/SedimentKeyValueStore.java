@@ -155,7 +155,8 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         // A quarter of the memtable: below that Store.ingest goes through the memtable (see its contract).
         long minAsyncBytes = config.getLong(SedimentConfig.MEMTABLE_BYTES) / 4;
         restoreBuffer = new RestoreBuffer(store, runtime.writeBufferBudget(), config.restoreRunBytes(),
-                minAsyncBytes, SharedRuntime.restoreWriters(), this::encodedPosition);
+                minAsyncBytes, SharedRuntime.restoreWriters(), this::encodedPosition,
+                Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)));
         position = PositionCodec.decode(store.committedPosition());
         uncommittedBytes.set(0);
         String taskId = context.taskId() == null ? "unknown" : context.taskId().toString();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +53,13 @@ class RestoreBufferTest {
     }
 
     private RestoreBuffer buffer(Store store) {
+        return buffer(store, Duration.ofHours(1));
+    }
+
+    private RestoreBuffer buffer(Store store, Duration maxCommitDelay) {
         return new RestoreBuffer(store, budget, MEMTABLE, MEMTABLE / 4, writer,
-                () -> Long.toString(offset).getBytes(StandardCharsets.UTF_8)); // "position": records added
+                () -> Long.toString(offset).getBytes(StandardCharsets.UTF_8), // "position": records added
+                maxCommitDelay);
     }
 
     /** A changelog batch of {@code n} records over 500 keys, each ~110 bytes; recorded in {@code model}. */
@@ -139,6 +145,20 @@ class RestoreBufferTest {
             assertTrue(buffer.commitAfterGathered(Map.of("changelog-0", offset - 1)));
             buffer.drain();
             assertTrue(buffer.isEmpty());
+            assertEquals(Map.of("changelog-0", offset - 1), store.committedOffsets());
+            assertEquals(model, contents(store));
+            buffer.close();
+        }
+    }
+
+    @Test
+    void aCommitWaitsForTheRunToFillOnlyUpToItsMaximumDelay() {
+        TreeMap<String, String> model = new TreeMap<>();
+        try (Store store = Store.open(DIR, options(new MemFileSystem()))) {
+            RestoreBuffer buffer = buffer(store, Duration.ZERO); // a standby's trickle: commits are not held back
+            buffer.add(batch(10, model));
+            assertTrue(buffer.commitAfterGathered(Map.of("changelog-0", offset - 1)));
+            assertTrue(buffer.isEmpty(), "applied at once");
             assertEquals(Map.of("changelog-0", offset - 1), store.committedOffsets());
             assertEquals(model, contents(store));
             buffer.close();
