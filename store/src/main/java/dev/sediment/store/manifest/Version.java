@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Level order:
  * <ul>
  *   <li>L0: newest first, by {@code maxRevision} descending (then file number descending). L0 files
- *       come from memtable flushes, whose revision ranges are disjoint, so this is also data age.</li>
+ *       come from memtable flushes and ingests, whose revision ranges are disjoint, so this is also data
+ *       age; the two tables of one split ingest share a revision range but not a key, so for every key
+ *       it still is.</li>
  *   <li>L1..L{@code NUM_LEVELS-1}: by smallest key ascending; files do not overlap and no user key is
  *       split across two files of a level.</li>
  * </ul>
