@@ -52,21 +52,13 @@ public final class AvroPageViewsDemo {
                             properties(kafka.bootstrapServers(), applicationId, options.freshStateDir(applicationId)))) {
                 BoundedRun run = BoundedRun.start(streams).awaitRunning();
                 StoreQueries queries = new StoreQueries(streams);
-                long next = System.nanoTime();
-                long nextSummary = System.nanoTime() + SUMMARY_EVERY.toNanos();
-                long end = System.nanoTime() + options.runTime().toNanos();
-                // The feed runs on this thread, so sending and printing never interleave.
-                while (System.nanoTime() - end < 0) {
-                    run.check();
-                    feed.send(VIEWS_PER_SECOND / 10);
-                    next += 100_000_000L;
-                    Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
-                    if (System.nanoTime() - nextSummary >= 0) {
-                        printSummary(run, feed, queries);
-                        nextSummary += SUMMARY_EVERY.toNanos();
-                    }
-                }
-                boolean exact = awaitExpected(run, feed, queries);
+                run.runFor(options.runTime(), SUMMARY_EVERY, () -> feed.send(VIEWS_PER_SECOND / 10),
+                        () -> printSummary(run, feed, queries));
+                boolean exact = run.awaitAgreement(CATCH_UP_TIMEOUT, () -> {
+                    Map<String, PageStats> actual = queries.all(PageViewsTopology.PAGE_STATS_STORE);
+                    SortedMap<String, PageStats> expected = feed.expected();
+                    return actual.equals(expected) ? "" : "the store holds " + actual + " but the views add up to " + expected;
+                }).isEmpty();
                 System.out.println();
                 System.out.printf("RangeQuery %s (all), Avro PageStats values:%n", PageViewsTopology.PAGE_STATS_STORE);
                 queries.<PageStats>all(PageViewsTopology.PAGE_STATS_STORE).forEach((page, stats) ->
@@ -108,27 +100,5 @@ public final class AvroPageViewsDemo {
         }
         System.out.printf("[%5.1f s] %5d views sent (v1 %d, v2 %d) | views per page (IQv2): %s%n",
                 run.elapsedSeconds(), feed.sentV1() + feed.sentV2(), feed.sentV1(), feed.sentV2(), views);
-    }
-
-    private static boolean awaitExpected(BoundedRun run, PageViewFeed feed, StoreQueries queries)
-            throws InterruptedException {
-        SortedMap<String, PageStats> expected = feed.expected();
-        long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
-        Map<String, PageStats> actual = Map.of();
-        while (System.nanoTime() - deadline < 0) {
-            run.check();
-            try {
-                actual = queries.all(PageViewsTopology.PAGE_STATS_STORE);
-                if (actual.equals(expected)) {
-                    return true;
-                }
-            } catch (StoreUnavailableException e) {
-                // rebalancing: ask again
-            }
-            Thread.sleep(200);
-        }
-        System.out.printf("After %s the store holds %s%nbut the views sent add up to %s%n",
-                CATCH_UP_TIMEOUT, actual, expected);
-        return false;
     }
 }

@@ -51,20 +51,9 @@ public final class DslSwitchDemo {
                 BoundedRun run = BoundedRun.start(streams).awaitRunning();
                 System.out.printf("Stores by implementation (from their metrics): %s%n", StoreBackends.of(streams));
                 StoreQueries queries = new StoreQueries(streams);
-                long next = System.nanoTime();
-                long nextSummary = System.nanoTime() + SUMMARY_EVERY.toNanos();
-                long end = System.nanoTime() + options.runTime().toNanos();
-                while (System.nanoTime() - end < 0) {
-                    run.check();
-                    feed.send(SENTENCES_PER_SECOND / 10);
-                    next += 100_000_000L;
-                    Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
-                    if (System.nanoTime() - nextSummary >= 0) {
-                        printSummary(run, feed, queries);
-                        nextSummary += SUMMARY_EVERY.toNanos();
-                    }
-                }
-                boolean exact = awaitExpected(run, feed, queries);
+                run.runFor(options.runTime(), SUMMARY_EVERY, () -> feed.send(SENTENCES_PER_SECOND / 10),
+                        () -> printSummary(run, feed, queries));
+                boolean exact = run.awaitAgreement(CATCH_UP_TIMEOUT, () -> difference(feed, queries)).isEmpty();
                 System.out.println();
                 System.out.printf("RangeQuery %s[c..s]: %s%n", WordStatsTopology.WORD_COUNTS,
                         queries.range(WordStatsTopology.WORD_COUNTS, "c", "s"));
@@ -111,25 +100,13 @@ public final class DslSwitchDemo {
                 run.elapsedSeconds(), feed.sentences(), top);
     }
 
-    private static boolean awaitExpected(BoundedRun run, SentenceFeed feed, StoreQueries queries)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
-        Map<String, Long> counts = Map.of();
-        while (System.nanoTime() - deadline < 0) {
-            run.check();
-            try {
-                counts = queries.all(WordStatsTopology.WORD_COUNTS);
-                if (counts.equals(feed.expectedCounts())
-                        && queries.all(WordStatsTopology.LONGEST_BY_LETTER).equals(feed.expectedLongest())) {
-                    return true;
-                }
-            } catch (StoreUnavailableException e) {
-                // rebalancing: ask again
-            }
-            Thread.sleep(200);
+    private static String difference(SentenceFeed feed, StoreQueries queries) {
+        Map<String, Long> counts = queries.all(WordStatsTopology.WORD_COUNTS);
+        if (!counts.equals(feed.expectedCounts())) {
+            return "word counts " + counts + " but the sentences add up to " + feed.expectedCounts();
         }
-        System.out.printf("After %s the word counts are %s%nbut the sentences add up to %s%n",
-                CATCH_UP_TIMEOUT, counts, feed.expectedCounts());
-        return false;
+        Map<String, String> longest = queries.all(WordStatsTopology.LONGEST_BY_LETTER);
+        return longest.equals(feed.expectedLongest()) ? ""
+                : "longest words " + longest + " but the sentences have " + feed.expectedLongest();
     }
 }

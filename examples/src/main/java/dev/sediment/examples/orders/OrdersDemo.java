@@ -68,14 +68,12 @@ public final class OrdersDemo {
                         new SedimentClientSupplier())) {
                     BoundedRun run = BoundedRun.start(streams).awaitRunning();
                     StoreQueries queries = new StoreQueries(streams);
-                    Thread sender = startSending(feed);
-                    run.runFor(options.runTime(), SUMMARY_EVERY, () -> printSummary(run, feed, queries));
-                    sender.interrupt();
-                    sender.join();
+                    run.runFor(options.runTime(), SUMMARY_EVERY, () -> feed.sendOrders(ORDERS_PER_SECOND / 10),
+                            () -> printSummary(run, feed, queries));
                     feed.flush();
                     System.out.printf("[%5.1f s] stopped sending after %d orders; waiting for the stores to catch up%n",
                             run.elapsedSeconds(), feed.ordersSent());
-                    boolean exact = awaitExpected(run, feed, queries);
+                    boolean exact = run.awaitAgreement(CATCH_UP_TIMEOUT, () -> difference(feed, queries)).isEmpty();
                     printAnswers(feed, queries, exact);
                     System.out.println("Closing Kafka Streams...");
                     if (!exact) {
@@ -101,22 +99,6 @@ public final class OrdersDemo {
         return p;
     }
 
-    private static Thread startSending(OrderFeed feed) {
-        Thread sender = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    feed.sendOrders(ORDERS_PER_SECOND / 10);
-                    Thread.sleep(100);
-                }
-            } catch (InterruptedException e) {
-                // stop sending
-            }
-        }, "order-feed");
-        sender.setDaemon(true);
-        sender.start();
-        return sender;
-    }
-
     private static void printSummary(BoundedRun run, OrderFeed feed, StoreQueries queries) {
         String regions;
         try {
@@ -128,28 +110,12 @@ public final class OrdersDemo {
                 run.elapsedSeconds(), feed.ordersSent(), regions);
     }
 
-    /** Waits until both revenue stores answer what the orders sent add up to; prints why not otherwise. */
-    private static boolean awaitExpected(BoundedRun run, OrderFeed feed, StoreQueries queries)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
-        String difference = "";
-        while (System.nanoTime() - deadline < 0) {
-            run.check();
-            try {
-                difference = difference(OrdersTopology.REVENUE_BY_REGION, queries.all(OrdersTopology.REVENUE_BY_REGION),
-                        feed.expectedByRegion())
-                        + difference(OrdersTopology.REVENUE_BY_CUSTOMER, queries.all(OrdersTopology.REVENUE_BY_CUSTOMER),
-                        feed.expectedByCustomer());
-                if (difference.isEmpty()) {
-                    return true;
-                }
-            } catch (StoreUnavailableException e) {
-                difference = e.getMessage(); // rebalancing: ask again
-            }
-            Thread.sleep(200);
-        }
-        System.out.printf("After %s the stores still differ from the orders sent: %s%n", CATCH_UP_TIMEOUT, difference);
-        return false;
+    /** How the revenue stores differ from what the orders sent add up to; "" if they agree. */
+    private static String difference(OrderFeed feed, StoreQueries queries) {
+        return difference(OrdersTopology.REVENUE_BY_REGION, queries.all(OrdersTopology.REVENUE_BY_REGION),
+                feed.expectedByRegion())
+                + difference(OrdersTopology.REVENUE_BY_CUSTOMER, queries.all(OrdersTopology.REVENUE_BY_CUSTOMER),
+                feed.expectedByCustomer());
     }
 
     private static String difference(String store, Map<String, Long> actual, Map<String, Long> expected) {

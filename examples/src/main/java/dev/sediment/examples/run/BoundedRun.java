@@ -1,5 +1,6 @@
 package dev.sediment.examples.run;
 
+import dev.sediment.examples.query.StoreUnavailableException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
@@ -7,14 +8,16 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs a started-from-here {@link KafkaStreams} for a bounded time: waits until it is RUNNING,
- * then calls a summary every few seconds until the run time is over. The caller closes it.
+ * Runs a started-from-here {@link KafkaStreams} for a bounded time: waits until it is RUNNING, then
+ * feeds it and prints a summary every few seconds until the run time is over, then waits until its
+ * stores agree with what was sent. The caller closes it.
  *
  * <p>A stream thread's error stops the run at once with that error, instead of leaving the example
  * printing stale summaries.
  */
 public final class BoundedRun {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration TICK = Duration.ofMillis(100);
 
     private final KafkaStreams streams;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -51,18 +54,56 @@ public final class BoundedRun {
         return this;
     }
 
-    /** Until {@code runTime} has passed since the start, calls {@code summary} every {@code every}. */
-    public void runFor(Duration runTime, Duration every, Runnable summary) throws InterruptedException {
+    /**
+     * Until {@code runTime} has passed since the start, calls {@code tick} every 100 ms (a feed sending
+     * its share) and {@code summary} every {@code every}, both on this thread, so what they print never
+     * interleaves.
+     */
+    public void runFor(Duration runTime, Duration every, Runnable tick, Runnable summary) throws InterruptedException {
         long end = startNanos + runTime.toNanos();
-        long next = System.nanoTime() + every.toNanos();
+        long nextTick = System.nanoTime();
+        long nextSummary = nextTick + every.toNanos();
         while (System.nanoTime() - end < 0) {
-            Thread.sleep(Math.max(1, Math.min(100, (end - System.nanoTime()) / 1_000_000)));
             check();
-            if (System.nanoTime() - next >= 0) {
+            tick.run();
+            nextTick += TICK.toNanos();
+            long wake = nextTick - end < 0 ? nextTick : end;
+            Thread.sleep(Math.max(0, (wake - System.nanoTime()) / 1_000_000));
+            if (System.nanoTime() - nextSummary >= 0) {
                 summary.run();
-                next += every.toNanos();
+                nextSummary += every.toNanos();
             }
         }
+    }
+
+    /** The answer of a check of the stores against what was sent: "" when they agree, else how they differ. */
+    @FunctionalInterface
+    public interface Difference {
+        String describe();
+    }
+
+    /**
+     * Asks {@code difference} every 200 ms until the stores agree with what was sent or {@code timeout}
+     * passes; a store that cannot be queried right now (a rebalance) is asked again. Returns "" if they
+     * agreed, else the last difference, after printing it.
+     */
+    public String awaitAgreement(Duration timeout, Difference difference) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() - deadline < 0) {
+            check();
+            try {
+                last = difference.describe();
+                if (last.isEmpty()) {
+                    return "";
+                }
+            } catch (StoreUnavailableException e) {
+                last = e.getMessage();
+            }
+            Thread.sleep(200);
+        }
+        System.out.printf("After %s the stores still differ from what was sent: %s%n", timeout, last);
+        return last;
     }
 
     /** Seconds since {@link #start}, for progress lines. */
