@@ -2,6 +2,7 @@ package dev.sediment.examples.avro;
 
 import dev.sediment.examples.avro.records.PageStats;
 import dev.sediment.examples.avro.records.PageView;
+import dev.sediment.examples.run.SendFailures;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Avro example's input, as two generations of producers write it: every other view in version 1
@@ -33,7 +33,7 @@ public final class PageViewFeed implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Serializer<GenericRecord> v1 = PageViewSerdes.pageViewsV1().serializer();
     private final Serializer<PageView> v2 = PageViewSerdes.pageViews().serializer();
-    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private final SendFailures sendFailures = new SendFailures();
     private final Random random = new Random(7);
     private final SortedMap<String, PageStats> expected = new TreeMap<>();
     private long sentV1;
@@ -72,19 +72,9 @@ public final class PageViewFeed implements AutoCloseable {
             expected.merge(page, PageViewsTopology.add(new PageStats(0L, 0L, 0L), asRead),
                     (a, b) -> PageViewsTopology.add(a, asRead));
             producer.send(new ProducerRecord<>(topics.pageViews(), user, payload),
-                    (metadata, e) -> recordFailure(e));
+                    sendFailures.callback());
         }
-        producer.flush();
-        Exception failure = sendFailure.get();
-        if (failure != null) {
-            throw new IllegalStateException("the broker refused a record: " + failure, failure);
-        }
-    }
-
-    private void recordFailure(Exception e) {
-        if (e != null) {
-            sendFailure.compareAndSet(null, e);
-        }
+        sendFailures.flushAndCheck(producer);
     }
 
     public long sentV1() {

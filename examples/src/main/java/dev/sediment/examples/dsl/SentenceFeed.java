@@ -1,5 +1,6 @@
 package dev.sediment.examples.dsl;
 
+import dev.sediment.examples.run.SendFailures;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Random sentences from a small vocabulary, and the word counts and longest words they should give.
@@ -24,7 +24,7 @@ public final class SentenceFeed implements AutoCloseable {
 
     private final String topic;
     private final KafkaProducer<String, String> producer;
-    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private final SendFailures sendFailures = new SendFailures();
     private final Random random = new Random(11);
     private final SortedMap<String, Long> counts = new TreeMap<>();
     private final SortedMap<String, String> longest = new TreeMap<>();
@@ -51,19 +51,9 @@ public final class SentenceFeed implements AutoCloseable {
                 longest.merge(word.substring(0, 1), word, WordStatsTopology::longer);
             }
             producer.send(new ProducerRecord<>(topic, "sentence-" + sentences++, sentence + "."),
-                    (metadata, e) -> recordFailure(e));
+                    sendFailures.callback());
         }
-        producer.flush();
-        Exception failure = sendFailure.get();
-        if (failure != null) {
-            throw new IllegalStateException("the broker refused a record: " + failure, failure);
-        }
-    }
-
-    private void recordFailure(Exception e) {
-        if (e != null) {
-            sendFailure.compareAndSet(null, e);
-        }
+        sendFailures.flushAndCheck(producer);
     }
 
     public long sentences() {

@@ -1,5 +1,6 @@
 package dev.sediment.examples.orders;
 
+import dev.sediment.examples.run.SendFailures;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,7 +14,6 @@ import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The demo's input: a fixed set of customers, then random orders (seeded, so every run is alike),
@@ -35,7 +35,7 @@ public final class OrderFeed implements AutoCloseable {
     private final SortedMap<String, Long> byCustomer = new TreeMap<>();
     private final SortedMap<String, Long> byRegion = new TreeMap<>();
     private final AtomicLong orders = new AtomicLong();
-    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private final SendFailures sendFailures = new SendFailures();
 
     public OrderFeed(String bootstrapServers, OrdersTopology.Topics topics, int customerCount) {
         this.topics = topics;
@@ -62,9 +62,8 @@ public final class OrderFeed implements AutoCloseable {
      */
     public void sendCustomers() {
         customers.forEach((id, customer) -> producer.send(new ProducerRecord<>(topics.customers(), id,
-                Customer.SERDE.serializer().serialize(topics.customers(), customer)), (m, e) -> recordFailure(e)));
-        producer.flush();
-        check();
+                Customer.SERDE.serializer().serialize(topics.customers(), customer)), sendFailures.callback()));
+        sendFailures.flushAndCheck(producer);
     }
 
     /** Sends {@code count} random orders of 5.00 to 200.00 each, without waiting for the broker. */
@@ -79,14 +78,13 @@ public final class OrderFeed implements AutoCloseable {
             }
             orders.incrementAndGet();
             producer.send(new ProducerRecord<>(topics.orders(), customer, CENTS.serialize(topics.orders(), cents)),
-                    (m, e) -> recordFailure(e));
+                    sendFailures.callback());
         }
     }
 
     /** Waits until the broker has every order sent, then reports a failed send if there was one. */
     public void flush() {
-        producer.flush();
-        check();
+        sendFailures.flushAndCheck(producer);
     }
 
     public long ordersSent() {
@@ -101,19 +99,6 @@ public final class OrderFeed implements AutoCloseable {
     /** Revenue in cents per region of the orders sent so far. */
     public synchronized SortedMap<String, Long> expectedByRegion() {
         return new TreeMap<>(byRegion);
-    }
-
-    private void recordFailure(Exception e) {
-        if (e != null) {
-            sendFailure.compareAndSet(null, e);
-        }
-    }
-
-    private void check() {
-        Exception e = sendFailure.get();
-        if (e != null) {
-            throw new IllegalStateException("the broker refused a record: " + e, e);
-        }
     }
 
     @Override
