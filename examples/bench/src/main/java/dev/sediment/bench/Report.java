@@ -83,20 +83,7 @@ final class Report {
         List<String> storeWorkloads = workloads("store");
         if (!storeWorkloads.isEmpty()) {
             md.append("## Store layer (`KeyValueStore<Bytes, byte[]>`): throughput, ×RocksDB\n\n");
-            md.append("| workload | unit |");
-            stores.forEach(s -> md.append(' ').append(s.label()).append(" |"));
-            ratioStores().forEach(s -> md.append(' ').append(s.label()).append(" ×rocksdb |"));
-            md.append('\n').append("|---|---|");
-            stores.forEach(s -> md.append("---:|"));
-            ratioStores().forEach(s -> md.append("---:|"));
-            md.append('\n');
-            for (String w : storeWorkloads) {
-                md.append("| ").append(w).append(" | ").append(find("store", stores.get(0), w)
-                        .or(() -> rows.stream().filter(r -> r.workload().equals(w)).findFirst()).get().unit()).append(" |");
-                stores.forEach(s -> md.append(' ').append(find("store", s, w).map(m -> count(m.throughput())).orElse("–")).append(" |"));
-                ratioStores().forEach(s -> md.append(' ').append(ratioText(ratio("store", s, w))).append(" |"));
-                md.append('\n');
-            }
+            throughputTable(md, "store", "workload", storeWorkloads);
             md.append("\n## Store layer: latency p50 / p99 / p99.9 (µs, sampled 1 op in 8, every scan; putAll and restore per record)\n\n");
             md.append("| workload |");
             stores.forEach(s -> md.append(' ').append(s.label()).append(" |"));
@@ -135,19 +122,7 @@ final class Report {
             md.append(String.format(Locale.ROOT, "%n## End to end on the embedded broker (%,d input records, exactly_once_v2, 1 stream thread; "
                     + "records/s higher is better, s and records lower)%n%n",
                     options.endToEndRecords()));
-            md.append("| figure | unit |");
-            stores.forEach(s -> md.append(' ').append(s.label()).append(" |"));
-            ratioStores().forEach(s -> md.append(' ').append(s.label()).append(" ×rocksdb |"));
-            md.append('\n').append("|---|---|");
-            stores.forEach(s -> md.append("---:|"));
-            ratioStores().forEach(s -> md.append("---:|"));
-            md.append('\n');
-            for (String w : e2e) {
-                md.append("| ").append(w).append(" | ").append(rows.stream().filter(r -> r.workload().equals(w)).findFirst().get().unit()).append(" |");
-                stores.forEach(s -> md.append(' ').append(find("e2e", s, w).map(m -> count(m.throughput())).orElse("–")).append(" |"));
-                ratioStores().forEach(s -> md.append(' ').append(ratioText(ratio("e2e", s, w))).append(" |"));
-                md.append('\n');
-            }
+            throughputTable(md, "e2e", "figure", e2e);
         }
         if (!profiles.isEmpty()) {
             md.append("\n## Profiles\n\n");
@@ -239,5 +214,24 @@ final class Report {
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), System.getProperty("java.vendor"),
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
                 options.commandLine().isEmpty() ? "" : " -Dexec.args=\"" + String.join(" ", options.commandLine()) + "\"");
+    }
+
+    /** One row per workload of {@code part}: its unit, each store's median, and each store ÷ RocksDB. */
+    private void throughputTable(StringBuilder md, String part, String firstColumn, List<String> workloads) {
+        md.append("| ").append(firstColumn).append(" | unit |");
+        stores.forEach(s -> md.append(' ').append(s.label()).append(" |"));
+        ratioStores().forEach(s -> md.append(' ').append(s.label()).append(" ×rocksdb |"));
+        md.append('\n').append("|---|---|");
+        stores.forEach(s -> md.append("---:|"));
+        ratioStores().forEach(s -> md.append("---:|"));
+        md.append('\n');
+        for (String w : workloads) {
+            String unit = rows.stream().filter(r -> r.part().equals(part) && r.workload().equals(w)).findFirst()
+                    .orElseThrow().unit();
+            md.append("| ").append(w).append(" | ").append(unit).append(" |");
+            stores.forEach(s -> md.append(' ').append(find(part, s, w).map(m -> count(m.throughput())).orElse("–")).append(" |"));
+            ratioStores().forEach(s -> md.append(' ').append(ratioText(ratio(part, s, w))).append(" |"));
+            md.append('\n');
+        }
     }
 }
