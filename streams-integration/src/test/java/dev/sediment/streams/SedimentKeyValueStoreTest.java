@@ -198,6 +198,38 @@ class SedimentKeyValueStoreTest {
         store.close();
     }
 
+    /**
+     * IQv2 holds the store's position while it reads (StoreQueryUtils), and a read drains the restore
+     * buffer; draining must not take the position itself, or a processing read that drains a pending
+     * restore commit and a query deadlock (found by the two-instances end-to-end test).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aQueryHoldingThePositionAndAReadDrainingARestoreCommitDoNotDeadlock() throws Exception {
+        CapturingStateStoreContext ctx = new CapturingStateStoreContext(tmp.toFile(), new Properties());
+        SedimentKeyValueStore store = new SedimentKeyValueStore("store");
+        store.init(ctx, store);
+        RecordBatchingStateRestoreCallback restore = (RecordBatchingStateRestoreCallback) ctx.restoreCallback;
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            records.add(new ConsumerRecord<>(CHANGELOG.topic(), CHANGELOG.partition(), i, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                    ("v" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        restore.restoreBatch(records);
+        store.commit(Map.of(CHANGELOG, 9L)); // deferred: recorded when the gathered records are applied
+        Thread reader = new Thread(() -> store.get(k("k1")), "processing-read");
+        synchronized (store.getPosition()) { // as a running IQv2 query does
+            reader.start();
+            reader.join(2_000); // the read drains the buffer and records the commit without the position
+            try (KeyValueIterator<Bytes, byte[]> it = store.all()) { // the query's own read drains too
+                assertTrue(it.hasNext());
+            }
+        }
+        reader.join();
+        assertEquals(9L, store.committedOffset(CHANGELOG));
+        store.close();
+    }
+
     @Test
     @org.junit.jupiter.api.Timeout(60)
     void restoreUnderATightBudgetWhileAnotherStoreWritesNeitherDeadlocksNorLosesRecords() throws Exception {

@@ -22,14 +22,17 @@ final class ChangelogRestorer implements RecordBatchingStateRestoreCallback {
 
     @Override
     public void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
-        // The position first: a commit recorded when these records are applied takes the position as it is
-        // then, and must cover them.
+        // The position first, encoded as it is once these records count: a commit recorded when they are
+        // applied stores it. Encoded here, under the position's lock, and handed over, because readers hold
+        // that lock while they drain the store's restore buffer.
         var position = store.position();
+        byte[] after;
         synchronized (position) {
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(r, consistencyEnabled, position);
             }
+            after = PositionCodec.encode(position);
         }
-        store.restoreBatch(records);
+        store.restoreBatch(records, after);
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * Gathers changelog records across restore batches (Kafka delivers about {@code max.poll.records} at a
@@ -46,7 +45,12 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
     private final long runBytes;
     private final long minAsyncBytes;
     private final Executor writer;
-    private final Supplier<byte[]> position;
+    /**
+     * The store's query position after the last record gathered, encoded, as the restorer hands it over:
+     * taken from the caller, never read here, because readers lock the position before they drain this
+     * buffer (IQv2), and reading it under this buffer's lock would take the two locks the other way round.
+     */
+    private byte[] position = new byte[0];
     private WriteBatch pending = new WriteBatch();
     private long pendingCharged;
     /** The changelog partition ({@code topic-partition}) and offset of the last record gathered. */
@@ -75,27 +79,27 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
      *                      thread: {@link Store#ingest} sends them through the memtable, where they may wait
      *                      for budget room, which only the calling thread may do (it can drain this buffer)
      * @param writer        where runs are written
-     * @param position      the store's query position, encoded; it covers every record added so far
      * @param maxCommitDelay  how long a commit may wait for the run in progress to fill; then what is
      *                        gathered is applied at once (a standby restores a trickle for ever)
      */
     RestoreBuffer(Store store, WriteBufferBudget budget, long runBytes, long minAsyncBytes, Executor writer,
-                  Supplier<byte[]> position, Duration maxCommitDelay) {
+                  Duration maxCommitDelay) {
         this.store = store;
         this.budget = budget;
         this.runBytes = Math.max(runBytes, minAsyncBytes);
         this.minAsyncBytes = minAsyncBytes;
         this.writer = writer;
-        this.position = position;
         this.maxCommitDelayNanos = maxCommitDelay.toNanos();
         budget.register(this);
     }
 
     /**
      * Adds a batch; hands the run to the writer once it is large enough, applies it here when memory is
-     * short. Returns the bytes added. Throws the failure of an earlier run (its records are kept).
+     * short. {@code positionAfter} is the store's query position, encoded, once these records are counted
+     * in it. Returns the bytes added. Throws the failure of an earlier run (its records are kept).
      */
-    synchronized long add(Collection<ConsumerRecord<byte[], byte[]>> records) {
+    synchronized long add(Collection<ConsumerRecord<byte[], byte[]>> records, byte[] positionAfter) {
+        position = positionAfter;
         long before = pending.approximateBytes();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             if (r.value() == null) {
@@ -146,7 +150,7 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
 
     /** The commit point to record after what is gathered, if one was asked for. */
     private Commit requestedCommit() {
-        return commitRequested ? new Commit(Map.of(partition, lastOffset), position.get()) : null;
+        return commitRequested ? new Commit(Map.of(partition, lastOffset), position) : null;
     }
 
     /**

@@ -155,7 +155,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         // A quarter of the memtable: below that Store.ingest goes through the memtable (see its contract).
         long minAsyncBytes = config.getLong(SedimentConfig.MEMTABLE_BYTES) / 4;
         restoreBuffer = new RestoreBuffer(store, runtime.writeBufferBudget(), config.restoreRunBytes(),
-                minAsyncBytes, SharedRuntime.restoreWriters(), this::encodedPosition,
+                minAsyncBytes, SharedRuntime.restoreWriters(),
                 Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)));
         position = PositionCodec.decode(store.committedPosition());
         uncommittedBytes.set(0);
@@ -338,9 +338,9 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     }
 
     /** Gathers a restore batch into runs applied with the engine's bulk path. */
-    void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
+    void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records, byte[] positionAfter) {
         requireOpen(); // not open(): that would drain the run being gathered
-        uncommittedBytes.addAndGet(restoreBuffer.add(records));
+        uncommittedBytes.addAndGet(restoreBuffer.add(records, positionAfter));
     }
 
     Position position() {

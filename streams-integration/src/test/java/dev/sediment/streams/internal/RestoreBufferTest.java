@@ -57,9 +57,7 @@ class RestoreBufferTest {
     }
 
     private RestoreBuffer buffer(Store store, Duration maxCommitDelay) {
-        return new RestoreBuffer(store, budget, MEMTABLE, MEMTABLE / 4, writer,
-                () -> Long.toString(offset).getBytes(StandardCharsets.UTF_8), // "position": records added
-                maxCommitDelay);
+        return new RestoreBuffer(store, budget, MEMTABLE, MEMTABLE / 4, writer, maxCommitDelay);
     }
 
     /** A changelog batch of {@code n} records over 500 keys, each ~110 bytes; recorded in {@code model}. */
@@ -72,6 +70,11 @@ class RestoreBufferTest {
             model.put(key, value);
         }
         return records;
+    }
+
+    /** Adds a batch with a stand-in position: the count of records added so far. */
+    private void add(RestoreBuffer buffer, List<ConsumerRecord<byte[], byte[]>> records) {
+        buffer.add(records, Long.toString(offset).getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] bytes(String s) {
@@ -94,7 +97,7 @@ class RestoreBufferTest {
         try (Store store = Store.open(DIR, options(new MemFileSystem()))) {
             RestoreBuffer buffer = buffer(store);
             for (int b = 0; b < 60; b++) {
-                buffer.add(batch(50, model)); // ~5.5 KB a batch: about 12 batches to a run
+                add(buffer, batch(50, model)); // ~5.5 KB a batch: about 12 batches to a run
             }
             buffer.drain();
             assertTrue(buffer.isEmpty());
@@ -114,13 +117,13 @@ class RestoreBufferTest {
         TreeMap<String, String> firstRun = new TreeMap<>();
         try (Store store = Store.open(DIR, options(fs))) {
             RestoreBuffer buffer = buffer(store);
-            buffer.add(batch(300, firstRun)); // ~33 KB of a 64 KiB run
+            add(buffer, batch(300, firstRun)); // ~33 KB of a 64 KiB run
             assertTrue(buffer.commitAfterGathered(Map.of("changelog-0", offset - 1)), "no wait, no cut run");
             assertEquals(Map.of(), store.committedOffsets(), "nothing is applied yet, so nothing is committed");
-            buffer.add(batch(400, firstRun)); // the run is full: it goes to the writer with the commit
+            add(buffer, batch(400, firstRun)); // the run is full: it goes to the writer with the commit
             long runEnd = offset - 1;
             TreeMap<String, String> all = new TreeMap<>(firstRun);
-            buffer.add(batch(100, all)); // gathered after the run, not covered by its commit
+            add(buffer, batch(100, all)); // gathered after the run, not covered by its commit
             buffer.drain();
             assertEquals(Map.of("changelog-0", runEnd), store.committedOffsets(),
                     "the commit point names the last record of the run it follows");
@@ -141,7 +144,7 @@ class RestoreBufferTest {
         TreeMap<String, String> model = new TreeMap<>();
         try (Store store = Store.open(DIR, options(new MemFileSystem()))) {
             RestoreBuffer buffer = buffer(store);
-            buffer.add(batch(10, model));
+            add(buffer, batch(10, model));
             assertTrue(buffer.commitAfterGathered(Map.of("changelog-0", offset - 1)));
             buffer.drain();
             assertTrue(buffer.isEmpty());
@@ -156,7 +159,7 @@ class RestoreBufferTest {
         TreeMap<String, String> model = new TreeMap<>();
         try (Store store = Store.open(DIR, options(new MemFileSystem()))) {
             RestoreBuffer buffer = buffer(store, Duration.ZERO); // a standby's trickle: commits are not held back
-            buffer.add(batch(10, model));
+            add(buffer, batch(10, model));
             assertTrue(buffer.commitAfterGathered(Map.of("changelog-0", offset - 1)));
             assertTrue(buffer.isEmpty(), "applied at once");
             assertEquals(Map.of("changelog-0", offset - 1), store.committedOffsets());
@@ -171,10 +174,10 @@ class RestoreBufferTest {
         try (Store store = Store.open(DIR, options(new MemFileSystem()))) {
             RestoreBuffer buffer = buffer(store);
             assertFalse(buffer.commitAfterGathered(Map.of("changelog-0", 5L)), "nothing gathered");
-            buffer.add(batch(10, model));
+            add(buffer, batch(10, model));
             assertFalse(buffer.commitAfterGathered(Map.of()), "an empty map clears offsets: not deferred");
             assertTrue(buffer.isEmpty(), "applied before the caller commits");
-            buffer.add(batch(10, model));
+            add(buffer, batch(10, model));
             assertFalse(buffer.commitAfterGathered(Map.of("changelog-0", 19L, "other-1", 3L)));
             assertEquals(model, contents(store));
             buffer.close();
@@ -191,7 +194,7 @@ class RestoreBufferTest {
             RuntimeException failure = null;
             for (int b = 0; b < 40 && failure == null; b++) {
                 try {
-                    buffer.add(batch(50, model));
+                    add(buffer, batch(50, model));
                 } catch (RuntimeException e) {
                     failure = e; // the failed run surfaced here; it and this batch are kept
                 }
