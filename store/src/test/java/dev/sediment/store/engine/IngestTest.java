@@ -75,6 +75,7 @@ class IngestTest {
             TreeMap<String, String> modelBefore = new TreeMap<>(contents(store));
             long rev = store.ingest(batch);
             assertEquals(store.lastRevision(), rev, "seed " + seed);
+            EngineInvariants.check(store); // also with the two key-disjoint L0 tables of a split ingest
             if (n > 20) {
                 ingestedTables++;
                 assertEquals(0, store.stats().memtableBytes(), "a large batch bypasses the memtable");
