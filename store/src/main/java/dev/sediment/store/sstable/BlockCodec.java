@@ -88,11 +88,11 @@ final class BlockCodec {
             scratch = new byte[(int) need];
         }
         int p = Varints.putVarint32(scratch, 0, len);
-        long r = Zstd.compressByteArray(scratch, p, (int) bound, raw, off, len, level);
-        if (Zstd.isError(r)) {
+        try {
+            return p + ZstdContexts.compress(scratch, p, (int) bound, raw, off, len, level);
+        } catch (RuntimeException e) { // zstd-jni's ZstdException: store the block raw instead
             return -1;
         }
-        return p + (int) r;
     }
 
     private static int appendWithTrailer(byte[] b, int off, int len, Compression c, ByteWriter out) {
@@ -147,15 +147,15 @@ final class BlockCodec {
             throw new CorruptionException(path, offset, "bad zstd block header: " + e.getMessage(), e);
         }
         byte[] out = new byte[rawLen];
-        long n;
+        int n;
         try {
-            n = Zstd.decompressByteArray(out, 0, rawLen, stored, p, size - p);
+            n = ZstdContexts.decompress(out, 0, rawLen, stored, p, size - p);
         } catch (RuntimeException e) {
             throw new CorruptionException(path, offset, "zstd block does not decompress: " + e.getMessage(), e);
         }
-        if (Zstd.isError(n) || n != rawLen) {
+        if (n != rawLen) {
             throw new CorruptionException(path, offset, "zstd block does not decompress: "
-                    + (Zstd.isError(n) ? Zstd.getErrorName(n) : n + " bytes instead of " + rawLen));
+                    + n + " bytes instead of " + rawLen);
         }
         return out;
     }
