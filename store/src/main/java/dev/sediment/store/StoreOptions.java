@@ -19,7 +19,11 @@ import java.util.Objects;
  * @param blockSizeBytes        target uncompressed SSTable data block size (4 KiB)
  * @param blockRestartInterval  keys between restart points in a data block (16)
  * @param bloomBitsPerKey       bloom filter bits per key, 0 for none (10, ≈1% false positives)
- * @param compression           SSTable block compression (ZSTD; falls back to NONE if zstd-jni cannot load)
+ * @param compression           block compression of compaction outputs, L1 and below (ZSTD; falls back to
+ *                              NONE if zstd-jni cannot load). L0 tables (flushes, ingests) are always written
+ *                              uncompressed: their first compaction rewrites them soon, so compressing them
+ *                              would cost write-path CPU for bytes that live briefly (RocksDB's usual
+ *                              per-level choice)
  * @param blockCacheSizeBytes   uncompressed data blocks cached in memory (32 MiB)
  * @param maxOpenFiles          SSTables kept open at once (500)
  * @param maxManifestBytes      the manifest is rotated (rewritten as one snapshot) past this size (4 MiB)

@@ -27,7 +27,8 @@ import java.util.Map;
  *     larger runs mean fewer tables for compaction to merge</td></tr>
  * <tr><td>{@value #MAX_OPEN_FILES}</td><td>1000</td><td>SSTables kept open by all Sediment stores of the JVM
  *     together (one table-cache bound; the fullest store closes its least recently used table)</td></tr>
- * <tr><td>{@value #COMPRESSION}</td><td>zstd</td><td>SSTable block compression: zstd or none</td></tr>
+ * <tr><td>{@value #COMPRESSION}</td><td>zstd</td><td>SSTable block compression below L0: zstd or none (L0 tables,
+ *     soon rewritten by compaction, are written uncompressed)</td></tr>
  * <tr><td>{@value #TOMBSTONE_RETENTION_MS}</td><td>43200000 (12 h)</td><td>age guard: a recovery point older than this
  *     reports no offset, so Kafka Streams restores from scratch; keep it below the changelog's
  *     {@code delete.retention.ms} (24 h by default); 0 turns the guard off</td></tr>

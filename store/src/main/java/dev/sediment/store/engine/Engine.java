@@ -32,6 +32,7 @@ import dev.sediment.store.manifest.Version;
 import dev.sediment.store.manifest.VersionEdit;
 import dev.sediment.store.manifest.VersionSet;
 import dev.sediment.store.memtable.MemTable;
+import dev.sediment.store.sstable.Compression;
 import dev.sediment.store.sstable.TableOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,8 +176,12 @@ public final class Engine implements Store {
         this.pointReader = new PointReader(tableCache);
         TableOptions tableOptions = new TableOptions(options.blockSizeBytes(), options.blockRestartInterval(),
                 options.bloomBitsPerKey(), options.compression(), 1);
-        this.flushJob = new FlushJob(fs, dir, tableOptions);
-        this.ingestJob = new IngestJob(fs, dir, tableOptions, options.memtableSizeBytes());
+        // L0 uncompressed (see StoreOptions.compression): measured, fill +20-45% and restore +10-25% for
+        // 40% more bytes written during a fill.
+        TableOptions l0Options = new TableOptions(options.blockSizeBytes(), options.blockRestartInterval(),
+                options.bloomBitsPerKey(), Compression.NONE, 1);
+        this.flushJob = new FlushJob(fs, dir, l0Options);
+        this.ingestJob = new IngestJob(fs, dir, l0Options, options.memtableSizeBytes());
         CompactionOptions compaction = options.compaction();
         this.bulkLoadCompaction = compaction.toBuilder().l0CompactionTrigger(
                 Math.max(compaction.l0CompactionTrigger(), compaction.l0SlowdownTrigger() / 2)).build();

@@ -95,14 +95,16 @@ class EngineCompactionFaultTest {
         StoreOptions o = StoreOptions.builder()
                 .fileSystem(fs)
                 .memtableSizeBytes(1 << 20)
-                .compaction(CompactionOptions.builder().l0CompactionTrigger(2).targetFileSizeBytes(4 << 10).build())
+                // Both L0 tables in one compaction (not the older one moved alone for the byte bound).
+                .compaction(CompactionOptions.builder().l0CompactionTrigger(2).targetFileSizeBytes(4 << 10)
+                        .maxCompactionBytes(64 << 20).build())
                 .build();
         try (Engine s = Engine.open(DIR, o)) {
             s.put(key(0), value(0, 0));
             s.flush(); // one L0 table: below the trigger
-            // Flushes write one table each and no compaction runs yet, so the next table append after the
-            // second flush's is the compaction's: let the flush's append through, fail the compaction's.
-            fs.failAfter(Op.APPEND, EngineCompactionFaultTest::isTable, 1);
+            // Flushes create one table each and no compaction runs yet, so the next table created after the
+            // second flush's is the compaction's: let the flush's through, fail the compaction's.
+            fs.failAfter(Op.CREATE, EngineCompactionFaultTest::isTable, 1);
             for (int i = 0; i < 2000; i++) {
                 s.put(key(i), value(i, 1));
             }
