@@ -127,12 +127,15 @@ class IngestTest {
             assertEquals(0, store.stats().pendingCompactionBytes());
             assertEquals("", store.stats().stallReason(), "writers are not held back");
 
+            java.util.concurrent.CountDownLatch l0Compacted = new java.util.concurrent.CountDownLatch(1);
+            store.setCompactionListener(e -> {
+                if (e.currentVersion().files(0).size() < 4) {
+                    l0Compacted.countDown();
+                }
+            });
             store.put(b("processing"), b("starts")); // the restore is over: L0 is compacted at 4 files again
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (store.stats().levelFiles().get(0) >= 4 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertTrue(store.stats().levelFiles().get(0) < 4, "L0 was not compacted: " + store.stats().levelFiles());
+            assertTrue(l0Compacted.await(30, java.util.concurrent.TimeUnit.SECONDS),
+                    "L0 was not compacted: " + store.stats().levelFiles());
             assertTrue(store.stats().compactions() > 0);
             EngineInvariants.check(store);
         }
