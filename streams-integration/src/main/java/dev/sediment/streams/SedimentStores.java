@@ -1,7 +1,13 @@
 package dev.sediment.streams;
 
 import dev.sediment.streams.internal.SedimentKeyValueBytesStoreSupplier;
+import dev.sediment.streams.internal.SedimentWindowBytesStoreSupplier;
+import org.apache.kafka.streams.internals.ApiUtils;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Sediment stores for Kafka Streams, in the manner of Kafka's {@code Stores}.
@@ -33,5 +39,55 @@ public final class SedimentStores {
     /** A persistent key-value store supplier, for {@code Materialized.as(...)} or {@code Stores.keyValueStoreBuilder(...)}. */
     public static KeyValueBytesStoreSupplier keyValueStore(String name) {
         return new SedimentKeyValueBytesStoreSupplier(name);
+    }
+
+    /**
+     * A persistent window store supplier, for {@code Stores.windowStoreBuilder(...)}: plain values. Same
+     * arguments, checks and time segments ({@code max(retention / 2, 60 s)}) as Kafka's
+     * {@code Stores.persistentWindowStore}, but one engine store for all segments. {@code retainDuplicates} keeps
+     * every put (stream-stream joins).
+     *
+     * @throws IllegalArgumentException if a duration is negative, not representable in milliseconds, or the window
+     *                                  size exceeds the retention period
+     */
+    public static WindowBytesStoreSupplier windowStore(String name, Duration retentionPeriod, Duration windowSize,
+                                                       boolean retainDuplicates) {
+        return window(name, retentionPeriod, windowSize, retainDuplicates, false);
+    }
+
+    /**
+     * As {@link #windowStore}, values in Kafka's timestamped format: for
+     * {@code Stores.timestampedWindowStoreBuilder(...)} and the DSL's window aggregations.
+     */
+    public static WindowBytesStoreSupplier timestampedWindowStore(String name, Duration retentionPeriod,
+                                                                  Duration windowSize, boolean retainDuplicates) {
+        return window(name, retentionPeriod, windowSize, retainDuplicates, true);
+    }
+
+    private static WindowBytesStoreSupplier window(String name, Duration retentionPeriod, Duration windowSize,
+                                                   boolean retainDuplicates, boolean timestamped) {
+        Objects.requireNonNull(name, "name cannot be null");
+        long retentionMs = ApiUtils.validateMillisecondDuration(retentionPeriod,
+                ApiUtils.prepareMillisCheckFailMsgPrefix(retentionPeriod, "retentionPeriod"));
+        long windowSizeMs = ApiUtils.validateMillisecondDuration(windowSize,
+                ApiUtils.prepareMillisCheckFailMsgPrefix(windowSize, "windowSize"));
+        if (retentionMs < 0L) {
+            throw new IllegalArgumentException("retentionPeriod cannot be negative");
+        }
+        if (windowSizeMs < 0L) {
+            throw new IllegalArgumentException("windowSize cannot be negative");
+        }
+        if (windowSizeMs > retentionMs) {
+            throw new IllegalArgumentException("The retention period of the window store " + name
+                    + " must be no smaller than its window size. Got size=[" + windowSizeMs + "], retention=["
+                    + retentionMs + "]");
+        }
+        return new SedimentWindowBytesStoreSupplier(name, retentionMs, defaultSegmentInterval(retentionMs), windowSizeMs,
+                retainDuplicates, timestamped);
+    }
+
+    /** Kafka's default for its persistent segmented stores: about three live segments. */
+    private static long defaultSegmentInterval(long retentionMs) {
+        return Math.max(retentionMs / 2, 60_000L);
     }
 }

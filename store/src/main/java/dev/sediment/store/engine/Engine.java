@@ -1,6 +1,7 @@
 package dev.sediment.store.engine;
 
 import dev.sediment.store.CorruptionException;
+import dev.sediment.store.DroppedTables;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.RevisionOptions;
 import dev.sediment.store.RevisionTrimmedException;
@@ -1080,6 +1081,51 @@ public final class Engine implements Store {
         synchronized (stateLock) {
             scheduleCompactionLocked();
         }
+    }
+
+    @Override
+    public DroppedTables dropRange(KeyRange range) {
+        checkWritable();
+        Objects.requireNonNull(range, "range must not be null");
+        if (!compactionLock.tryLock()) {
+            return DroppedTables.NONE; // a compaction may be rewriting those tables; the caller calls again
+        }
+        List<Long> obsolete;
+        long bytes = 0;
+        List<RangeDrop.LevelFile> dropped;
+        try {
+            synchronized (installLock) {
+                Version v;
+                synchronized (stateLock) {
+                    v = readState.version();
+                }
+                dropped = RangeDrop.wholeTables(v, range);
+                if (dropped.isEmpty()) {
+                    return DroppedTables.NONE;
+                }
+                VersionEdit.Builder edit = VersionEdit.builder();
+                for (RangeDrop.LevelFile f : dropped) {
+                    edit.deleteFile(f.level(), f.file().fileNumber());
+                    bytes += f.file().sizeBytes();
+                }
+                Version installed;
+                try {
+                    installed = versions.logAndApply(edit.build());
+                } catch (IOException | RuntimeException e) {
+                    onManifestFailure(e);
+                    throw new StoreIOException("cannot record dropped tables in the manifest of " + dir, asIo(e));
+                }
+                synchronized (stateLock) {
+                    ReadState s = readState;
+                    obsolete = installLocked(new ReadState(s.active(), s.immutables(), installed));
+                }
+            }
+        } finally {
+            compactionLock.unlock();
+        }
+        deleteTables(obsolete);
+        log.debug("dropped {} tables ({} bytes) wholly in {}", dropped.size(), bytes, range);
+        return new DroppedTables(dropped.size(), bytes);
     }
 
     /** Drops one reference; returns tables no live version names any more. REQUIRES: stateLock held. */

@@ -5,6 +5,7 @@ import dev.sediment.store.Store;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
+import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.sstable.Compression;
 import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentStores;
@@ -61,6 +62,7 @@ final class EngineStoreCore {
     private final String name;
     private final TransactionCommitListener owner;
     private final ChangelogMapping mapping;
+    private final int cutPrefixBytes;
     private final AtomicLong uncommittedBytes = new AtomicLong();
     private volatile Store store;
     private RestoreBuffer restoreBuffer;
@@ -73,9 +75,15 @@ final class EngineStoreCore {
 
     /** @param owner the store as Kafka and {@link ChangelogOwners} know it */
     EngineStoreCore(String name, TransactionCommitListener owner, ChangelogMapping mapping) {
+        this(name, owner, mapping, 0);
+    }
+
+    /** @param cutPrefixBytes see {@link CompactionOptions#cutPrefixBytes()} */
+    EngineStoreCore(String name, TransactionCommitListener owner, ChangelogMapping mapping, int cutPrefixBytes) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.owner = owner;
         this.mapping = mapping;
+        this.cutPrefixBytes = cutPrefixBytes;
     }
 
     String name() {
@@ -124,6 +132,7 @@ final class EngineStoreCore {
                     .memtableSizeBytes(config.getLong(SedimentConfig.MEMTABLE_BYTES))
                     .maxOpenFiles(config.getInt(SedimentConfig.MAX_OPEN_FILES))
                     .compression("none".equals(config.getString(SedimentConfig.COMPRESSION)) ? Compression.NONE : Compression.ZSTD)
+                    .compaction(CompactionOptions.defaults().toBuilder().cutPrefixBytes(cutPrefixBytes).build())
                     .revisions(RevisionOptions.builder()
                             .tombstoneRetention(Duration.ofMillis(config.getLong(SedimentConfig.TOMBSTONE_RETENTION_MS)))
                             .maxReplayAge(Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)))
@@ -192,6 +201,11 @@ final class EngineStoreCore {
             buffer.drain();
         }
         return s;
+    }
+
+    /** Whether restored records are gathered or being written (a restore is under way). */
+    boolean restoring() {
+        return !restoreBuffer.isEmpty();
     }
 
     /** The engine store without draining a restore in progress. */

@@ -1,0 +1,109 @@
+package dev.sediment.streams.internal;
+
+import dev.sediment.store.KeyRange;
+
+import java.util.Arrays;
+
+/**
+ * Engine keys of the time-segmented stores (window, session): {@code [segment id, 8 bytes][Kafka's store key]},
+ * the segment id big-endian with its sign bit flipped so ids sort as numbers. Kafka's store key is its
+ * RocksDB layout ({@code [key][window start][seq]} for windows, {@code [key][end][start]} for sessions), so
+ * iteration follows Kafka's caching order: segment, then the store key's bytes (design §6a), and a segment
+ * is one contiguous key range that retention drops whole.
+ *
+ * <p>Segment id {@link Long#MIN_VALUE} is never a data segment: its keys hold the store's own metadata.
+ */
+final class SegmentedKeys {
+    static final int PREFIX_BYTES = 8;
+
+    private SegmentedKeys() {
+    }
+
+    static byte[] prefix(long segment) {
+        byte[] p = new byte[PREFIX_BYTES];
+        writeLong(p, 0, segment ^ Long.MIN_VALUE);
+        return p;
+    }
+
+    static byte[] key(long segment, byte[] storeKey) {
+        byte[] k = new byte[PREFIX_BYTES + storeKey.length];
+        writeLong(k, 0, segment ^ Long.MIN_VALUE);
+        System.arraycopy(storeKey, 0, k, PREFIX_BYTES, storeKey.length);
+        return k;
+    }
+
+    static long segment(byte[] engineKey) {
+        return readLong(engineKey, 0) ^ Long.MIN_VALUE;
+    }
+
+    static byte[] storeKey(byte[] engineKey) {
+        return Arrays.copyOfRange(engineKey, PREFIX_BYTES, engineKey.length);
+    }
+
+    /** A metadata key of the store: in the reserved segment, below every data segment. */
+    static byte[] metaKey(String name) {
+        return key(Long.MIN_VALUE, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Every data segment's keys, metadata excluded. */
+    static KeyRange allData() {
+        return KeyRange.of(prefix(Long.MIN_VALUE + 1), true, null, true);
+    }
+
+    /** Every key of the data segments below {@code segment}. */
+    static KeyRange dataBelow(long segment) {
+        return KeyRange.of(prefix(Long.MIN_VALUE + 1), true, prefix(segment), false);
+    }
+
+    /** Every key of one segment. */
+    static KeyRange segment(long segment) {
+        return segment == Long.MAX_VALUE
+                ? KeyRange.of(prefix(segment), true, null, true)
+                : KeyRange.of(prefix(segment), true, prefix(segment + 1), false);
+    }
+
+    /**
+     * The keys of {@code segment} whose store key may hold a record key in {@code [keyFrom, keyTo]} (null: open),
+     * where a store key is a record key followed by a {@code suffixBytes} suffix starting with a non-negative
+     * big-endian timestamp (first byte below 0x80). A superset: callers filter by the exact record key.
+     *
+     * <p>The upper bound is {@code keyTo} cut before its first byte below 0x80, then 0xFF bytes: a record key
+     * {@code k <= keyTo} that is a prefix of {@code keyTo} puts a timestamp byte (below 0x80) where {@code keyTo}
+     * has a byte at or above 0x80 before the cut, or shares the cut prefix and continues with a byte below 0xFF.
+     */
+    static KeyRange range(long segment, byte[] keyFrom, byte[] keyTo, int suffixBytes) {
+        byte[] lower = keyFrom == null ? prefix(segment) : key(segment, keyFrom);
+        if (keyTo == null) {
+            return segment == Long.MAX_VALUE ? KeyRange.of(lower, true, null, true)
+                    : KeyRange.of(lower, true, prefix(segment + 1), false);
+        }
+        int cut = 0;
+        while (cut < keyTo.length && (keyTo[cut] & 0xFF) >= 0x80) {
+            cut++;
+        }
+        byte[] upper = new byte[PREFIX_BYTES + cut + (keyTo.length - cut) + suffixBytes + 1];
+        Arrays.fill(upper, (byte) 0xFF);
+        writeLong(upper, 0, segment ^ Long.MIN_VALUE);
+        System.arraycopy(keyTo, 0, upper, PREFIX_BYTES, cut);
+        return KeyRange.of(lower, true, upper, true);
+    }
+
+    static void writeLong(byte[] b, int at, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[at + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    static long readLong(byte[] b, int at) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[at + i] & 0xFF);
+        }
+        return v;
+    }
+
+    static int readInt(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    }
+}

@@ -1,0 +1,298 @@
+package dev.sediment.streams.internal;
+
+import dev.sediment.store.DroppedTables;
+import dev.sediment.store.KeyRange;
+import dev.sediment.store.Store;
+import dev.sediment.store.StoreIterator;
+import dev.sediment.store.WriteBatch;
+import dev.sediment.streams.eos.TransactionCommitListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.metrics.StreamsMetricsImpl;
+import org.apache.kafka.streams.processor.internals.metrics.TaskMetrics;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+
+/**
+ * The time-segmented part of window and session stores, on one engine store ({@link EngineStoreCore}) whatever
+ * the number of segments: keys carry their segment first ({@link SegmentedKeys}), {@code segment = time /
+ * segmentInterval} of the store key's segment time (a window's start, a session's end).
+ *
+ * <p>Retention as Kafka's segmented stores apply it: the observed stream time is the largest segment time put
+ * or restored; a record whose segment is below {@code segment(streamTime - retention)} is refused and counted in
+ * the task's dropped-records sensor; reads never return records older than {@code streamTime - retention + 1};
+ * segments below the oldest live one are dropped from the engine as a range ({@link #dropExpired}).
+ *
+ * <p>What survives a reopen: the lowest live segment (a metadata key written before segments are dropped, so a
+ * dropped segment never comes back) and the observed stream time as of the last commit, raised to the start
+ * of the highest segment holding data.
+ */
+final class SegmentedStoreCore {
+    private static final Logger log = LoggerFactory.getLogger(SegmentedStoreCore.class);
+    private static final byte[] LOWEST_LIVE_SEGMENT = SegmentedKeys.metaKey("lowest-live-segment");
+    private static final byte[] STREAM_TIME = SegmentedKeys.metaKey("observed-stream-time");
+    private static final long NO_SEGMENT = Long.MIN_VALUE + 1;
+
+    final EngineStoreCore core;
+    private final long retentionMs;
+    private final long segmentIntervalMs;
+    private final ToLongFunction<byte[]> segmentTime;
+    private final Set<SegmentedIterator<?>> openIterators = ConcurrentHashMap.newKeySet();
+    private final AtomicLong expiredRecords = new AtomicLong();
+    private final AtomicLong droppedTables = new AtomicLong();
+    private final AtomicLong droppedBytes = new AtomicLong();
+    private volatile long observedStreamTime = -1;
+    private long persistedStreamTime = -1;
+    /** Segments below this one are dropped; persisted. */
+    private volatile long lowestLive = NO_SEGMENT;
+    /** Bounds of the segments that may hold data (lowest may be below lowestLive until data is dropped). */
+    private volatile long lowestSegment = Long.MAX_VALUE;
+    private volatile long highestSegment = Long.MIN_VALUE;
+    private Sensor expiredRecordSensor;
+    private StateStoreContext context;
+
+    /** @param segmentTime the segment time of a Kafka store key (window start, session end) */
+    SegmentedStoreCore(String name, long retentionMs, long segmentIntervalMs, TransactionCommitListener owner,
+                       ToLongFunction<byte[]> segmentTime) {
+        this.retentionMs = retentionMs;
+        this.segmentIntervalMs = segmentIntervalMs;
+        this.segmentTime = segmentTime;
+        this.core = new EngineStoreCore(name, owner, this::restoreRecord, SegmentedKeys.PREFIX_BYTES);
+    }
+
+    long segmentId(long time) {
+        return time / segmentIntervalMs;
+    }
+
+    void init(StateStoreContext context, StateStore root) {
+        this.context = context;
+        if (core.init(context, root)) {
+            load(core.requireOpen());
+        }
+        if (context.metrics() instanceof StreamsMetricsImpl metrics && context.taskId() != null) {
+            expiredRecordSensor = TaskMetrics.droppedRecordsSensor(Thread.currentThread().getName(),
+                    context.taskId().toString(), metrics);
+        }
+    }
+
+    private void load(Store s) {
+        byte[] live = s.get(LOWEST_LIVE_SEGMENT);
+        lowestLive = live == null ? NO_SEGMENT : SegmentedKeys.readLong(live, 0);
+        byte[] time = s.get(STREAM_TIME);
+        persistedStreamTime = time == null ? -1 : SegmentedKeys.readLong(time, 0);
+        lowestSegment = Long.MAX_VALUE;
+        highestSegment = Long.MIN_VALUE;
+        try (StoreIterator first = s.iterator(SegmentedKeys.allData(), false)) {
+            if (first.valid()) {
+                lowestSegment = SegmentedKeys.segment(first.key());
+            }
+        }
+        try (StoreIterator last = s.iterator(SegmentedKeys.allData(), true)) {
+            if (last.valid()) {
+                highestSegment = SegmentedKeys.segment(last.key());
+            }
+        }
+        long t = persistedStreamTime;
+        if (highestSegment != Long.MIN_VALUE) {
+            t = Math.max(t, highestSegment * segmentIntervalMs);
+        }
+        observedStreamTime = t;
+    }
+
+    long observedStreamTime() {
+        return observedStreamTime;
+    }
+
+    long expiredRecords() {
+        return expiredRecords.get();
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /** Puts (or deletes, for a null value) one record, unless its segment has expired: then it is counted as dropped. */
+    void put(byte[] storeKey, byte[] value) {
+        Store s = core.store();
+        long time = segmentTime.applyAsLong(storeKey);
+        long streamTime = Math.max(observedStreamTime, time);
+        observedStreamTime = streamTime;
+        long segment = segmentId(time);
+        long minLive = segmentId(streamTime - retentionMs);
+        if (segment < minLive || segment < lowestLive) {
+            expiredRecords.incrementAndGet();
+            if (expiredRecordSensor != null) {
+                expiredRecordSensor.record(1.0d, context instanceof InternalProcessorContext<?, ?> internal
+                        ? internal.currentSystemTimeMs() : System.currentTimeMillis());
+            }
+            log.debug("store {}: skipping a record of expired segment {} (stream time {})", core.name(), segment, streamTime);
+        } else {
+            byte[] key = SegmentedKeys.key(segment, storeKey);
+            if (value == null) {
+                s.delete(key);
+            } else {
+                s.put(key, value);
+            }
+            noteSegment(segment);
+            core.written(storeKey.length + (value == null ? 0 : value.length));
+        }
+        dropExpired(s, minLive);
+    }
+
+    private void noteSegment(long segment) {
+        if (segment < lowestSegment) {
+            lowestSegment = segment;
+        }
+        if (segment > highestSegment) {
+            highestSegment = segment;
+        }
+    }
+
+    /** A restored changelog record: refused as in {@link #put} (without counting), else into the batch. */
+    private void restoreRecord(ConsumerRecord<byte[], byte[]> r, WriteBatch batch) {
+        long time = segmentTime.applyAsLong(r.key());
+        long streamTime = Math.max(observedStreamTime, time);
+        observedStreamTime = streamTime;
+        long segment = segmentId(time);
+        if (segment < segmentId(streamTime - retentionMs) || segment < lowestLive) {
+            return;
+        }
+        byte[] key = SegmentedKeys.key(segment, r.key());
+        if (r.value() == null) {
+            batch.delete(key);
+        } else {
+            batch.put(key, r.value());
+        }
+        noteSegment(segment);
+    }
+
+    /**
+     * Segments below {@code minLive} expired: record that first (so they never come back after a reopen), then
+     * drop them from the engine.
+     */
+    private void dropExpired(Store s, long minLive) {
+        if (minLive <= lowestLive) {
+            return;
+        }
+        byte[] v = new byte[8];
+        SegmentedKeys.writeLong(v, 0, minLive);
+        s.put(LOWEST_LIVE_SEGMENT, v);
+        lowestLive = minLive;
+        dropTables(s);
+    }
+
+    /**
+     * Drops the tables wholly below the lowest live segment. Called again at every commit: what is left below
+     * it (in memtables, or in tables holding a live segment too) goes once flushes and compactions (which cut
+     * their outputs at segment boundaries) put it in tables of its own. Reads never go below it meanwhile.
+     */
+    private void dropTables(Store s) {
+        if (lowestLive == NO_SEGMENT) {
+            return;
+        }
+        DroppedTables d = s.dropRange(SegmentedKeys.dataBelow(lowestLive));
+        droppedTables.addAndGet(d.tables());
+        droppedBytes.addAndGet(d.bytes());
+        lowestSegment = Math.max(lowestSegment, lowestLive);
+    }
+
+    /** Tables removed by retention since open. */
+    long droppedTables() {
+        return droppedTables.get();
+    }
+
+    /** Bytes of the tables removed by retention since open. */
+    long droppedBytes() {
+        return droppedBytes.get();
+    }
+
+    /** Persists the stream time and applies retention reached by restore, then records a commit point. */
+    void commit(Map<TopicPartition, Long> offsets) {
+        Store s = core.requireOpen();
+        if (!core.restoring()) {
+            long t = observedStreamTime;
+            if (t > persistedStreamTime) {
+                byte[] v = new byte[8];
+                SegmentedKeys.writeLong(v, 0, t);
+                s.put(STREAM_TIME, v);
+                persistedStreamTime = t;
+            }
+            long before = lowestLive;
+            dropExpired(s, segmentId(t - retentionMs));
+            if (lowestLive == before) {
+                dropTables(s);
+            }
+        }
+        core.commit(offsets);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The earliest segment time a read may return. */
+    long actualFrom(long from) {
+        return Math.max(from, observedStreamTime - retentionMs + 1);
+    }
+
+    byte[] get(byte[] storeKey) {
+        Store s = core.store();
+        long time = segmentTime.applyAsLong(storeKey);
+        if (time < observedStreamTime - retentionMs + 1) {
+            return null;
+        }
+        long segment = segmentId(time);
+        if (segment < lowestLive) {
+            return null;
+        }
+        return s.get(SegmentedKeys.key(segment, storeKey));
+    }
+
+    /** The segments that may hold segment times in {@code [fromTime, toTime]}, in iteration order. */
+    long[] segments(long fromTime, long toTime, boolean reverse) {
+        long lo = Math.max(segmentId(fromTime), Math.max(lowestSegment, lowestLive));
+        long hi = Math.min(segmentId(toTime), highestSegment);
+        if (fromTime > toTime || lo > hi) {
+            return new long[0];
+        }
+        long[] ids = new long[Math.toIntExact(hi - lo + 1)];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = reverse ? hi - i : lo + i;
+        }
+        return ids;
+    }
+
+    <K> KeyValueIterator<K, byte[]> iterate(long[] segments, LongFunction<KeyRange> rangeOf, Predicate<byte[]> accept,
+                                            Function<byte[], K> keyOf, boolean reverse) {
+        return track(new SegmentedIterator<>(core::store, segments, rangeOf, accept, keyOf, reverse, openIterators::remove));
+    }
+
+    <I extends SegmentedIterator<?>> I track(I it) {
+        core.requireOpen();
+        openIterators.add(it);
+        return it;
+    }
+
+    Set<SegmentedIterator<?>> openIterators() {
+        return openIterators;
+    }
+
+    void close() {
+        core.close(() -> {
+            for (SegmentedIterator<?> it : List.copyOf(openIterators)) {
+                it.close();
+            }
+        });
+    }
+}
