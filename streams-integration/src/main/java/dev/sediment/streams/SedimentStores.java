@@ -1,9 +1,11 @@
 package dev.sediment.streams;
 
 import dev.sediment.streams.internal.SedimentKeyValueBytesStoreSupplier;
+import dev.sediment.streams.internal.SedimentSessionBytesStoreSupplier;
 import dev.sediment.streams.internal.SedimentWindowBytesStoreSupplier;
 import org.apache.kafka.streams.internals.ApiUtils;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.SessionBytesStoreSupplier;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 
 import java.time.Duration;
@@ -84,6 +86,23 @@ public final class SedimentStores {
         }
         return new SedimentWindowBytesStoreSupplier(name, retentionMs, defaultSegmentInterval(retentionMs), windowSizeMs,
                 retainDuplicates, timestamped);
+    }
+
+    /**
+     * A persistent session store supplier, for {@code Stores.sessionStoreBuilder(...)} and the DSL's session
+     * aggregations. Same argument checks and time segments as Kafka's {@code Stores.persistentSessionStore}, one
+     * engine store for all segments.
+     *
+     * @throws IllegalArgumentException if the retention period is negative or not representable in milliseconds
+     */
+    public static SessionBytesStoreSupplier sessionStore(String name, Duration retentionPeriod) {
+        Objects.requireNonNull(name, "name cannot be null");
+        long retentionMs = ApiUtils.validateMillisecondDuration(retentionPeriod,
+                ApiUtils.prepareMillisCheckFailMsgPrefix(retentionPeriod, "retentionPeriod"));
+        if (retentionMs < 0) {
+            throw new IllegalArgumentException("retentionPeriod cannot be negative");
+        }
+        return new SedimentSessionBytesStoreSupplier(name, retentionMs, defaultSegmentInterval(retentionMs));
     }
 
     /** Kafka's default for its persistent segmented stores: about three live segments. */

@@ -270,6 +270,11 @@ final class EngineStoreCore {
 
     /** Gathers a restore batch into runs applied with the engine's bulk path. */
     void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records, byte[] positionAfter) {
+        if (store == null && context != null) {
+            // Restore into a store closed after it registered: reopen, as Kafka's segmented stores recreate
+            // their segments (AbstractSessionBytesStoreTest.shouldRestore relies on it).
+            open(context);
+        }
         requireOpen(); // not store(): that would drain the run being gathered
         uncommittedBytes.addAndGet(restoreBuffer.add(records, positionAfter));
     }

@@ -158,7 +158,7 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
         Objects.requireNonNull(key, "key cannot be null");
         long from = segmented.actualFrom(timeFrom);
         byte[] k = key.get();
-        byte[] lower = WindowKeySchema.toStoreKeyBinary(key, from, 0).get();
+        byte[] lower = WindowKeySchema.toStoreKeyBinary(key, Math.max(from, 0), 0).get(); // negative times sort last
         byte[] upper = WindowKeySchema.toStoreKeyBinary(key, timeTo, Integer.MAX_VALUE).get();
         long[] segments = segmented.segments(from, timeTo, reverse);
         return segmented.track(new TimeIterator(segmented, segments,

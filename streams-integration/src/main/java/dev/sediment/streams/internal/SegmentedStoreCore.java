@@ -246,7 +246,11 @@ final class SegmentedStoreCore {
         return Math.max(from, observedStreamTime - retentionMs + 1);
     }
 
+    /** Null on a closed store, as Kafka's segmented stores answer once their segments are closed. */
     byte[] get(byte[] storeKey) {
+        if (!core.isOpen()) {
+            return null;
+        }
         Store s = core.store();
         long time = segmentTime.applyAsLong(storeKey);
         if (time < observedStreamTime - retentionMs + 1) {
@@ -263,7 +267,7 @@ final class SegmentedStoreCore {
     long[] segments(long fromTime, long toTime, boolean reverse) {
         long lo = Math.max(segmentId(fromTime), Math.max(lowestSegment, lowestLive));
         long hi = Math.min(segmentId(toTime), highestSegment);
-        if (fromTime > toTime || lo > hi) {
+        if (!core.isOpen() || fromTime > toTime || lo > hi) {
             return new long[0];
         }
         long[] ids = new long[Math.toIntExact(hi - lo + 1)];
@@ -273,14 +277,19 @@ final class SegmentedStoreCore {
         return ids;
     }
 
+    /** An iterator over {@code segments}; on a closed store an empty one, as Kafka's segmented stores answer. */
     <K> KeyValueIterator<K, byte[]> iterate(long[] segments, LongFunction<KeyRange> rangeOf, Predicate<byte[]> accept,
                                             Function<byte[], K> keyOf, boolean reverse) {
+        if (!core.isOpen()) {
+            segments = new long[0];
+        }
         return track(new SegmentedIterator<>(core::store, segments, rangeOf, accept, keyOf, reverse, openIterators::remove));
     }
 
     <I extends SegmentedIterator<?>> I track(I it) {
-        core.requireOpen();
-        openIterators.add(it);
+        if (core.isOpen()) {
+            openIterators.add(it);
+        }
         return it;
     }
 
