@@ -12,9 +12,16 @@ public final class SedimentSessionBytesStoreSupplier implements SessionBytesStor
     private final String name;
     private final long retentionPeriod;
     private final long segmentInterval;
+    private final boolean timeOrdered;
 
     /** REQUIRES: arguments checked as Kafka's {@code Stores} checks them ({@link SedimentStores}). */
     public SedimentSessionBytesStoreSupplier(String name, long retentionPeriod, long segmentInterval) {
+        this(name, retentionPeriod, segmentInterval, false);
+    }
+
+    /** @param timeOrdered see {@link SedimentSessionStore#SedimentSessionStore} */
+    public SedimentSessionBytesStoreSupplier(String name, long retentionPeriod, long segmentInterval, boolean timeOrdered) {
+        this.timeOrdered = timeOrdered;
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.retentionPeriod = retentionPeriod;
         this.segmentInterval = segmentInterval;
@@ -27,7 +34,7 @@ public final class SedimentSessionBytesStoreSupplier implements SessionBytesStor
 
     @Override
     public SessionStore<Bytes, byte[]> get() {
-        return new SedimentSessionStore(name, retentionPeriod, segmentInterval);
+        return new SedimentSessionStore(name, retentionPeriod, segmentInterval, timeOrdered);
     }
 
     @Override

@@ -37,8 +37,13 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
 
     private final SegmentedStoreCore segmented;
 
-    public SedimentSessionStore(String name, long retentionPeriod, long segmentInterval) {
-        this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SedimentSessionStore::end);
+    /**
+     * @param timeOrdered also keep the sessions in end-time order, so {@code findSessions(earliestEnd, latestEnd)}
+     *                    returns them by end, then key, then start (as Kafka's time-ordered session store for
+     *                    {@code EmitStrategy.onWindowClose()} does)
+     */
+    public SedimentSessionStore(String name, long retentionPeriod, long segmentInterval, boolean timeOrdered) {
+        this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered);
     }
 
     private static long end(byte[] storeKey) {
@@ -157,10 +162,20 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
         return findRange(keyFrom, keyTo, earliestSessionEndTime, latestSessionStartTime, true);
     }
 
-    /** Every key's sessions ending in {@code [earliestSessionEndTime, latestSessionEndTime]}. */
+    /**
+     * Every key's sessions ending in {@code [earliestSessionEndTime, latestSessionEndTime]}, down to the oldest live
+     * segment: not cut at stream time minus retention, as Kafka's time-ordered session store does not cut it,
+     * because {@code emitStrategy(onWindowClose())} asks for sessions once they have closed, which with the
+     * DSL's retention (gap plus grace) is when they are older than that.
+     */
     @Override
     public KeyValueIterator<Windowed<Bytes>, byte[]> findSessions(long earliestSessionEndTime, long latestSessionEndTime) {
-        long from = segmented.actualFrom(earliestSessionEndTime);
+        long from = earliestSessionEndTime;
+        if (segmented.timeIndexed()) {
+            return segmented.iterateByTime(from, latestSessionEndTime,
+                    storeKey -> end(storeKey) >= from && end(storeKey) <= latestSessionEndTime,
+                    SedimentSessionStore::windowed, false);
+        }
         return segmented.iterate(segmented.segments(from, latestSessionEndTime, false),
                 segment -> SegmentedKeys.range(segment, null, null, SUFFIX_BYTES),
                 storeKey -> end(storeKey) >= from && end(storeKey) <= latestSessionEndTime,

@@ -15,16 +15,24 @@ public final class SedimentWindowBytesStoreSupplier implements WindowBytesStoreS
     private final long windowSize;
     private final boolean retainDuplicates;
     private final boolean timestamped;
+    private final boolean timeOrdered;
 
     /** REQUIRES: arguments checked as Kafka's {@code Stores} checks them ({@link SedimentStores}). */
     public SedimentWindowBytesStoreSupplier(String name, long retentionPeriod, long segmentInterval, long windowSize,
                                             boolean retainDuplicates, boolean timestamped) {
+        this(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates, timestamped, false);
+    }
+
+    /** @param timeOrdered see {@link SedimentWindowStore#SedimentWindowStore} */
+    public SedimentWindowBytesStoreSupplier(String name, long retentionPeriod, long segmentInterval, long windowSize,
+                                            boolean retainDuplicates, boolean timestamped, boolean timeOrdered) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.retentionPeriod = retentionPeriod;
         this.segmentInterval = segmentInterval;
         this.windowSize = windowSize;
         this.retainDuplicates = retainDuplicates;
         this.timestamped = timestamped;
+        this.timeOrdered = timeOrdered;
     }
 
     @Override
@@ -35,8 +43,9 @@ public final class SedimentWindowBytesStoreSupplier implements WindowBytesStoreS
     @Override
     public WindowStore<Bytes, byte[]> get() {
         return timestamped
-                ? new SedimentWindowStore.Timestamped(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates)
-                : new SedimentWindowStore(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates);
+                ? new SedimentWindowStore.Timestamped(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates,
+                        timeOrdered)
+                : new SedimentWindowStore(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates, timeOrdered);
     }
 
     @Override
@@ -68,6 +77,6 @@ public final class SedimentWindowBytesStoreSupplier implements WindowBytesStoreS
     public String toString() {
         return "SedimentWindowBytesStoreSupplier{name=" + name + ", retention=" + retentionPeriod + ", segmentInterval="
                 + segmentInterval + ", windowSize=" + windowSize + ", retainDuplicates=" + retainDuplicates
-                + ", timestamped=" + timestamped + "}";
+                + ", timestamped=" + timestamped + ", timeOrdered=" + timeOrdered + "}";
     }
 }

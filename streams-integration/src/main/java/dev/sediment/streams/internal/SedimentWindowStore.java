@@ -48,15 +48,20 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
 
     /** The timestamped format: the same store, marked for Kafka's timestamped builders and the DSL. */
     public static final class Timestamped extends SedimentWindowStore implements TimestampedBytesStore {
-        public Timestamped(String name, long retentionPeriod, long segmentInterval, long windowSize, boolean retainDuplicates) {
-            super(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates);
+        public Timestamped(String name, long retentionPeriod, long segmentInterval, long windowSize,
+                           boolean retainDuplicates, boolean timeOrdered) {
+            super(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates, timeOrdered);
         }
     }
 
+    /**
+     * @param timeOrdered also keep the windows in time order, so {@code all}, {@code fetchAll} and their backward
+     *                    forms return them by window start, then key (as Kafka's time-ordered store for
+     *                    {@code EmitStrategy.onWindowClose()} does, which the DSL runs without a cache)
+     */
     public SedimentWindowStore(String name, long retentionPeriod, long segmentInterval, long windowSize,
-                               boolean retainDuplicates) {
-        this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this,
-                k -> SegmentedKeys.readLong(k, k.length - SUFFIX_BYTES));
+                               boolean retainDuplicates, boolean timeOrdered) {
+        this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered);
         this.windowSize = windowSize;
         this.retainDuplicates = retainDuplicates;
     }
@@ -203,6 +208,9 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
             return segmented.iterate(new long[0], s -> null, k -> false, this::windowed, reverse);
         }
         long from = segmented.actualFrom(timeFrom);
+        if (keyFrom == null && keyTo == null && segmented.timeIndexed()) {
+            return segmented.iterateByTime(from, timeTo, storeKey -> inTime(storeKey, from, timeTo), this::windowed, reverse);
+        }
         byte[] kf = keyFrom == null ? null : keyFrom.get();
         byte[] kt = keyTo == null ? null : keyTo.get();
         return segmented.iterate(segmented.segments(from, timeTo, reverse),
@@ -236,7 +244,7 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
     private static final class TimeIterator extends SegmentedIterator<Long> implements WindowStoreIterator<byte[]> {
         TimeIterator(SegmentedStoreCore segmented, long[] segments, java.util.function.LongFunction<KeyRange> rangeOf,
                      java.util.function.Predicate<byte[]> accept, boolean reverse) {
-            super(segmented.core::store, segments, rangeOf, accept,
+            super(segmented.core::store, segments, rangeOf, k -> k, accept,
                     k -> SegmentedKeys.readLong(k, k.length - SUFFIX_BYTES), reverse, segmented.openIterators()::remove);
         }
     }

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Iterates the entries of a time-segmented store over a list of segments, in the given order, one engine
@@ -25,6 +26,7 @@ class SegmentedIterator<K> implements KeyValueIterator<K, byte[]> {
     private final Supplier<Store> store;
     private final long[] segments;
     private final LongFunction<KeyRange> rangeOf;
+    private final UnaryOperator<byte[]> toStoreKey;
     private final Predicate<byte[]> accept;
     private final Function<byte[], K> keyOf;
     private final boolean reverse;
@@ -35,12 +37,17 @@ class SegmentedIterator<K> implements KeyValueIterator<K, byte[]> {
     private byte[] value;
     private volatile boolean open = true;
 
-    /** @param segments the segments to read, in iteration order */
-    SegmentedIterator(Supplier<Store> store, long[] segments, LongFunction<KeyRange> rangeOf, Predicate<byte[]> accept,
-                      Function<byte[], K> keyOf, boolean reverse, Consumer<SegmentedIterator<?>> onClose) {
+    /**
+     * @param segments   the segments to read, in iteration order
+     * @param toStoreKey turns what follows an engine key's segment and family into Kafka's store key
+     */
+    SegmentedIterator(Supplier<Store> store, long[] segments, LongFunction<KeyRange> rangeOf,
+                      UnaryOperator<byte[]> toStoreKey, Predicate<byte[]> accept, Function<byte[], K> keyOf,
+                      boolean reverse, Consumer<SegmentedIterator<?>> onClose) {
         this.store = store;
         this.segments = segments;
         this.rangeOf = rangeOf;
+        this.toStoreKey = toStoreKey;
         this.accept = accept;
         this.keyOf = keyOf;
         this.reverse = reverse;
@@ -64,7 +71,7 @@ class SegmentedIterator<K> implements KeyValueIterator<K, byte[]> {
                 current = null;
                 continue;
             }
-            byte[] k = SegmentedKeys.storeKey(current.key());
+            byte[] k = toStoreKey.apply(SegmentedKeys.storeKey(current.key()));
             if (accept.test(k)) {
                 storeKey = k;
                 value = current.value();

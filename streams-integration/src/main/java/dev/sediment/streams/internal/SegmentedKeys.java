@@ -5,30 +5,81 @@ import dev.sediment.store.KeyRange;
 import java.util.Arrays;
 
 /**
- * Engine keys of the time-segmented stores (window, session): {@code [segment id, 8 bytes][Kafka's store key]},
- * the segment id big-endian with its sign bit flipped so ids sort as numbers. Kafka's store key is its
- * RocksDB layout ({@code [key][window start][seq]} for windows, {@code [key][end][start]} for sessions), so
- * iteration follows Kafka's caching order: segment, then the store key's bytes (design §6a), and a segment
- * is one contiguous key range that retention drops whole.
+ * Engine keys of the time-segmented stores (window, session): {@code [segment id, 8 bytes][family, 1 byte][store
+ * key]}, the segment id big-endian with its sign bit flipped so ids sort as numbers. In family {@link #KEY_FIRST}
+ * the store key is Kafka's RocksDB layout ({@code [key][window start][seq]} for windows, {@code [key][end][start]}
+ * for sessions), so iteration follows Kafka's caching order: segment, then the store key's bytes (design §6a).
+ * Stores that emit on window close also keep every record in family {@link #TIME_FIRST}, the time moved in front
+ * ({@code [time][key][rest]}), for scans in time order. Either way a segment is one contiguous key range that
+ * retention drops whole.
  *
  * <p>Segment id {@link Long#MIN_VALUE} is never a data segment: its keys hold the store's own metadata.
  */
 final class SegmentedKeys {
-    static final int PREFIX_BYTES = 8;
+    static final int SEGMENT_BYTES = 8;
+    static final int PREFIX_BYTES = SEGMENT_BYTES + 1;
+    static final byte KEY_FIRST = 0;
+    static final byte TIME_FIRST = 1;
 
     private SegmentedKeys() {
     }
 
+    /** The first key of a segment: its 8 bytes alone. */
     static byte[] prefix(long segment) {
-        byte[] p = new byte[PREFIX_BYTES];
+        byte[] p = new byte[SEGMENT_BYTES];
         writeLong(p, 0, segment ^ Long.MIN_VALUE);
         return p;
     }
 
+    /** A key of family {@link #KEY_FIRST}. */
     static byte[] key(long segment, byte[] storeKey) {
+        return key(segment, KEY_FIRST, storeKey);
+    }
+
+    static byte[] key(long segment, byte family, byte[] storeKey) {
         byte[] k = new byte[PREFIX_BYTES + storeKey.length];
         writeLong(k, 0, segment ^ Long.MIN_VALUE);
+        k[SEGMENT_BYTES] = family;
         System.arraycopy(storeKey, 0, k, PREFIX_BYTES, storeKey.length);
+        return k;
+    }
+
+    /**
+     * Family {@link #TIME_FIRST} keys of {@code segment} with times in {@code [from, to]} (non-negative times:
+     * a negative one sorts last, as in Kafka's layouts).
+     */
+    static KeyRange timeRange(long segment, long from, long to) {
+        byte[] lower = timeKey(segment, TIME_FIRST, Math.max(from, 0));
+        byte[] upper = to == Long.MAX_VALUE ? key(segment, (byte) (TIME_FIRST + 1), new byte[0])
+                : timeKey(segment, TIME_FIRST, to + 1);
+        return KeyRange.of(lower, true, upper, false);
+    }
+
+    private static byte[] timeKey(long segment, byte family, long time) {
+        byte[] k = new byte[PREFIX_BYTES + 8];
+        writeLong(k, 0, segment ^ Long.MIN_VALUE);
+        k[SEGMENT_BYTES] = family;
+        writeLong(k, PREFIX_BYTES, time);
+        return k;
+    }
+
+    /** Kafka's store key {@code [key][time][rest]} (time {@code suffixBytes} from the end) as {@code [time][key][rest]}. */
+    static byte[] timeFirst(byte[] storeKey, int suffixBytes) {
+        int keyLen = storeKey.length - suffixBytes;
+        byte[] t = new byte[storeKey.length];
+        System.arraycopy(storeKey, keyLen, t, 0, 8);
+        System.arraycopy(storeKey, 0, t, 8, keyLen);
+        System.arraycopy(storeKey, keyLen + 8, t, 8 + keyLen, suffixBytes - 8);
+        return t;
+    }
+
+    /** The inverse of {@link #timeFirst}. */
+    static byte[] keyFirst(byte[] timeFirst, int suffixBytes) {
+        int keyLen = timeFirst.length - suffixBytes;
+        byte[] k = new byte[timeFirst.length];
+        System.arraycopy(timeFirst, 8, k, 0, keyLen);
+        System.arraycopy(timeFirst, 0, k, keyLen, 8);
+        System.arraycopy(timeFirst, 8 + keyLen, k, keyLen + 8, suffixBytes - 8);
         return k;
     }
 
@@ -72,10 +123,9 @@ final class SegmentedKeys {
      * has a byte at or above 0x80 before the cut, or shares the cut prefix and continues with a byte below 0xFF.
      */
     static KeyRange range(long segment, byte[] keyFrom, byte[] keyTo, int suffixBytes) {
-        byte[] lower = keyFrom == null ? prefix(segment) : key(segment, keyFrom);
+        byte[] lower = key(segment, keyFrom == null ? new byte[0] : keyFrom);
         if (keyTo == null) {
-            return segment == Long.MAX_VALUE ? KeyRange.of(lower, true, null, true)
-                    : KeyRange.of(lower, true, prefix(segment + 1), false);
+            return KeyRange.of(lower, true, key(segment, TIME_FIRST, new byte[0]), false);
         }
         int cut = 0;
         while (cut < keyTo.length && (keyTo[cut] & 0xFF) >= 0x80) {
@@ -84,6 +134,7 @@ final class SegmentedKeys {
         byte[] upper = new byte[PREFIX_BYTES + cut + (keyTo.length - cut) + suffixBytes + 1];
         Arrays.fill(upper, (byte) 0xFF);
         writeLong(upper, 0, segment ^ Long.MIN_VALUE);
+        upper[SEGMENT_BYTES] = KEY_FIRST;
         System.arraycopy(keyTo, 0, upper, PREFIX_BYTES, cut);
         return KeyRange.of(lower, true, upper, true);
     }

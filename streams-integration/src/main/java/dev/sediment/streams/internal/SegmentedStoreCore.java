@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
-import java.util.function.ToLongFunction;
 
 /**
  * The time-segmented part of window and session stores, on one engine store ({@link EngineStoreCore}) whatever
@@ -51,7 +50,8 @@ final class SegmentedStoreCore {
     final EngineStoreCore core;
     private final long retentionMs;
     private final long segmentIntervalMs;
-    private final ToLongFunction<byte[]> segmentTime;
+    private final int suffixBytes;
+    private final boolean timeIndex;
     private final Set<SegmentedIterator<?>> openIterators = ConcurrentHashMap.newKeySet();
     private final AtomicLong expiredRecords = new AtomicLong();
     private final AtomicLong droppedTables = new AtomicLong();
@@ -66,13 +66,24 @@ final class SegmentedStoreCore {
     private Sensor expiredRecordSensor;
     private StateStoreContext context;
 
-    /** @param segmentTime the segment time of a Kafka store key (window start, session end) */
+    /**
+     * @param suffixBytes bytes after the record key in Kafka's store key; the first 8 are the segment time
+     *                    (window start, session end)
+     * @param timeIndex   also keep every record in time order ({@link SegmentedKeys#TIME_FIRST}), for stores
+     *                    that emit on window close and scan closed windows by time
+     */
     SegmentedStoreCore(String name, long retentionMs, long segmentIntervalMs, TransactionCommitListener owner,
-                       ToLongFunction<byte[]> segmentTime) {
+                       int suffixBytes, boolean timeIndex) {
         this.retentionMs = retentionMs;
         this.segmentIntervalMs = segmentIntervalMs;
-        this.segmentTime = segmentTime;
-        this.core = new EngineStoreCore(name, owner, this::restoreRecord, SegmentedKeys.PREFIX_BYTES);
+        this.suffixBytes = suffixBytes;
+        this.timeIndex = timeIndex;
+        this.core = new EngineStoreCore(name, owner, this::restoreRecord, SegmentedKeys.SEGMENT_BYTES);
+    }
+
+    /** The segment time of Kafka's store key. */
+    long segmentTime(byte[] storeKey) {
+        return SegmentedKeys.readLong(storeKey, storeKey.length - suffixBytes);
     }
 
     long segmentId(long time) {
@@ -127,7 +138,7 @@ final class SegmentedStoreCore {
     /** Puts (or deletes, for a null value) one record, unless its segment has expired: then it is counted as dropped. */
     void put(byte[] storeKey, byte[] value) {
         Store s = core.store();
-        long time = segmentTime.applyAsLong(storeKey);
+        long time = segmentTime(storeKey);
         long streamTime = Math.max(observedStreamTime, time);
         observedStreamTime = streamTime;
         long segment = segmentId(time);
@@ -140,11 +151,17 @@ final class SegmentedStoreCore {
             }
             log.debug("store {}: skipping a record of expired segment {} (stream time {})", core.name(), segment, streamTime);
         } else {
-            byte[] key = SegmentedKeys.key(segment, storeKey);
-            if (value == null) {
-                s.delete(key);
+            if (timeIndex) {
+                WriteBatch batch = new WriteBatch();
+                add(batch, segment, storeKey, value);
+                s.write(batch);
             } else {
-                s.put(key, value);
+                byte[] key = SegmentedKeys.key(segment, storeKey);
+                if (value == null) {
+                    s.delete(key);
+                } else {
+                    s.put(key, value);
+                }
             }
             noteSegment(segment);
             core.written(storeKey.length + (value == null ? 0 : value.length));
@@ -163,20 +180,37 @@ final class SegmentedStoreCore {
 
     /** A restored changelog record: refused as in {@link #put} (without counting), else into the batch. */
     private void restoreRecord(ConsumerRecord<byte[], byte[]> r, WriteBatch batch) {
-        long time = segmentTime.applyAsLong(r.key());
+        long time = segmentTime(r.key());
         long streamTime = Math.max(observedStreamTime, time);
         observedStreamTime = streamTime;
         long segment = segmentId(time);
         if (segment < segmentId(streamTime - retentionMs) || segment < lowestLive) {
             return;
         }
-        byte[] key = SegmentedKeys.key(segment, r.key());
-        if (r.value() == null) {
-            batch.delete(key);
-        } else {
-            batch.put(key, r.value());
-        }
+        add(batch, segment, r.key(), r.value());
         noteSegment(segment);
+    }
+
+    /** The record's writes: its key-first entry, and its time-first one if the store keeps them. */
+    private void add(WriteBatch batch, long segment, byte[] storeKey, byte[] value) {
+        byte[] key = SegmentedKeys.key(segment, storeKey);
+        byte[] timeKey = timeIndex
+                ? SegmentedKeys.key(segment, SegmentedKeys.TIME_FIRST, SegmentedKeys.timeFirst(storeKey, suffixBytes)) : null;
+        if (value == null) {
+            batch.delete(key);
+            if (timeKey != null) {
+                batch.delete(timeKey);
+            }
+        } else {
+            batch.put(key, value);
+            if (timeKey != null) {
+                batch.put(timeKey, value);
+            }
+        }
+    }
+
+    boolean timeIndexed() {
+        return timeIndex;
     }
 
     /**
@@ -252,7 +286,7 @@ final class SegmentedStoreCore {
             return null;
         }
         Store s = core.store();
-        long time = segmentTime.applyAsLong(storeKey);
+        long time = segmentTime(storeKey);
         if (time < observedStreamTime - retentionMs + 1) {
             return null;
         }
@@ -283,7 +317,19 @@ final class SegmentedStoreCore {
         if (!core.isOpen()) {
             segments = new long[0];
         }
-        return track(new SegmentedIterator<>(core::store, segments, rangeOf, accept, keyOf, reverse, openIterators::remove));
+        return track(new SegmentedIterator<>(core::store, segments, rangeOf, k -> k, accept, keyOf, reverse,
+                openIterators::remove));
+    }
+
+    /**
+     * Every record with a segment time in {@code [fromTime, toTime]} in time order (then key bytes), from the
+     * time-first entries. REQUIRES: {@link #timeIndexed()}.
+     */
+    <K> KeyValueIterator<K, byte[]> iterateByTime(long fromTime, long toTime, Predicate<byte[]> accept,
+                                                  Function<byte[], K> keyOf, boolean reverse) {
+        long[] segments = segments(fromTime, toTime, reverse);
+        return track(new SegmentedIterator<>(core::store, segments, segment -> SegmentedKeys.timeRange(segment, fromTime, toTime),
+                k -> SegmentedKeys.keyFirst(k, suffixBytes), accept, keyOf, reverse, openIterators::remove));
     }
 
     <I extends SegmentedIterator<?>> I track(I it) {
