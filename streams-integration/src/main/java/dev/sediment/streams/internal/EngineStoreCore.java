@@ -6,6 +6,7 @@ import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.store.compaction.CompactionOptions;
+import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.sstable.Compression;
 import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentStores;
@@ -63,6 +64,8 @@ final class EngineStoreCore {
     private final TransactionCommitListener owner;
     private final ChangelogMapping mapping;
     private final int cutPrefixBytes;
+    /** Where the engine keeps its files; null: the disk. Tests put an in-memory file system here. */
+    private FileSystem fileSystem;
     private final AtomicLong uncommittedBytes = new AtomicLong();
     private volatile Store store;
     private RestoreBuffer restoreBuffer;
@@ -88,6 +91,11 @@ final class EngineStoreCore {
 
     String name() {
         return name;
+    }
+
+    /** Tests: the file system of the engine store, set before {@link #init}. */
+    void fileSystem(FileSystem fs) {
+        this.fileSystem = fs;
     }
 
     /**
@@ -127,7 +135,11 @@ final class EngineStoreCore {
         File dir = new File(context.stateDir(), name);
         StoreRuntime runtime = SharedRuntime.acquire(config);
         try {
-            StoreOptions options = StoreOptions.builder()
+            StoreOptions.Builder builder = StoreOptions.builder();
+            if (fileSystem != null) {
+                builder.fileSystem(fileSystem);
+            }
+            StoreOptions options = builder
                     .runtime(runtime)
                     .memtableSizeBytes(config.getLong(SedimentConfig.MEMTABLE_BYTES))
                     .maxOpenFiles(config.getInt(SedimentConfig.MAX_OPEN_FILES))
