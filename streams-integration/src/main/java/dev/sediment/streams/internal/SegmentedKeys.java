@@ -13,7 +13,9 @@ import java.util.Arrays;
  * ({@code [time][key][rest]}), for scans in time order. Either way a segment is one contiguous key range that
  * retention drops whole.
  *
- * <p>Segment id {@link Long#MIN_VALUE} is never a data segment: its keys hold the store's own metadata.
+ * <p>Segment id {@link Long#MAX_VALUE} is never a data segment: its keys hold the store's own metadata, above every
+ * data key, so a flush that carries a metadata write spans only the newest segments, not the whole key space (else
+ * every compaction of L0 would rewrite every segment, and no table would ever lie wholly below the live ones).
  */
 final class SegmentedKeys {
     static final int SEGMENT_BYTES = 8;
@@ -91,19 +93,19 @@ final class SegmentedKeys {
         return Arrays.copyOfRange(engineKey, PREFIX_BYTES, engineKey.length);
     }
 
-    /** A metadata key of the store: in the reserved segment, below every data segment. */
+    /** A metadata key of the store: in the reserved segment, above every data segment. */
     static byte[] metaKey(String name) {
-        return key(Long.MIN_VALUE, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return key(Long.MAX_VALUE, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Every data segment's keys, metadata excluded. */
     static KeyRange allData() {
-        return KeyRange.of(prefix(Long.MIN_VALUE + 1), true, null, true);
+        return KeyRange.of(prefix(Long.MIN_VALUE), true, prefix(Long.MAX_VALUE), false);
     }
 
     /** Every key of the data segments below {@code segment}. */
     static KeyRange dataBelow(long segment) {
-        return KeyRange.of(prefix(Long.MIN_VALUE + 1), true, prefix(segment), false);
+        return KeyRange.of(prefix(Long.MIN_VALUE), true, prefix(segment), false);
     }
 
     /** Every key of one segment. */

@@ -45,7 +45,7 @@ final class SegmentedStoreCore {
     private static final Logger log = LoggerFactory.getLogger(SegmentedStoreCore.class);
     private static final byte[] LOWEST_LIVE_SEGMENT = SegmentedKeys.metaKey("lowest-live-segment");
     private static final byte[] STREAM_TIME = SegmentedKeys.metaKey("observed-stream-time");
-    private static final long NO_SEGMENT = Long.MIN_VALUE + 1;
+    private static final long NO_SEGMENT = Long.MIN_VALUE;
 
     final EngineStoreCore core;
     private final long retentionMs;
