@@ -233,6 +233,11 @@ final class EngineStoreCore {
         return context;
     }
 
+    /** The store's gauges, for a store type to add its own; null when the metrics are not Kafka's. */
+    StoreGauges gauges() {
+        return gauges;
+    }
+
     // ---------------------------------------------------------------- offsets (KIP-1035)
 
     /**

@@ -94,6 +94,16 @@ final class SegmentedStoreCore {
         this.context = context;
         if (core.init(context, root)) {
             load(core.requireOpen());
+            StoreGauges gauges = core.gauges();
+            if (gauges != null) {
+                gauges.add("retention-dropped-tables-total", "tables removed whole by retention since open",
+                        droppedTables::get);
+                gauges.add("retention-dropped-bytes-total", "bytes of the tables removed by retention since open",
+                        droppedBytes::get);
+                gauges.add("expired-records-total", "records refused since open because their segment had expired",
+                        expiredRecords::get);
+                gauges.add("observed-stream-time", "the largest segment time put or restored", () -> observedStreamTime);
+            }
         }
         if (context.metrics() instanceof StreamsMetricsImpl metrics && context.taskId() != null) {
             expiredRecordSensor = TaskMetrics.droppedRecordsSensor(Thread.currentThread().getName(),

@@ -28,6 +28,9 @@ final class StoreGauges implements AutoCloseable {
     private final StreamsMetricsImpl metrics;
     private final List<MetricName> names = new ArrayList<>();
     private final Store store;
+    private String taskId;
+    private String scope;
+    private String storeName;
     private StoreStats sample;
     private long sampledAt;
 
@@ -44,6 +47,9 @@ final class StoreGauges implements AutoCloseable {
             return null;
         }
         StoreGauges g = new StoreGauges(metrics, store);
+        g.taskId = taskId;
+        g.scope = scope;
+        g.storeName = storeName;
         try {
             g.add(taskId, scope, storeName, "cur-size-all-mem-tables", "bytes in active and frozen memtables", StoreStats::memtableBytes);
             g.add(taskId, scope, storeName, "size-all-mem-tables", "bytes in active and frozen memtables", StoreStats::memtableBytes);
@@ -92,6 +98,11 @@ final class StoreGauges implements AutoCloseable {
                         java.util.function.DoubleSupplier f) {
         Gauge<Double> gauge = (config, now) -> f.getAsDouble();
         names.add(metrics.addStoreLevelMutableMetric(taskId, scope, storeName, name, description, RecordingLevel.INFO, gauge));
+    }
+
+    /** One more gauge of this store (a store type's own figures), removed with the others. */
+    void add(String name, String description, java.util.function.DoubleSupplier f) {
+        addRaw(taskId, scope, storeName, name, description, f);
     }
 
     private synchronized StoreStats stats() {
