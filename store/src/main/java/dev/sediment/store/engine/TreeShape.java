@@ -1,7 +1,7 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.CompactionOptions;
 import dev.sediment.store.compaction.CompactionEnv;
-import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.manifest.CommitPoint;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.Version;

@@ -1,19 +1,18 @@
 package dev.sediment.streams.internal;
 
+import dev.sediment.store.Compression;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.RevisionOptions;
 import dev.sediment.store.Store;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
-import dev.sediment.store.sstable.Compression;
 import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentStores;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.sediment.streams.eos.ChangelogOwners;
 import dev.sediment.streams.eos.TransactionCommitListener;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.processor.internals.ProcessorContextUtils;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -30,7 +29,6 @@ import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
-import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +100,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         }
         boolean consistency = StreamsConfig.InternalConfig.getBoolean(context.appConfigs(),
                 StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
-        context.register(root, new ChangelogRestorer(this, consistency));
+        context.register(root, KafkaInternals.recordBatchRestore(new ChangelogRestorer(this, consistency)::restoreBatch));
         changelog = changelogOf(context);
     }
 
@@ -112,7 +110,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
             if (context.taskId() == null) {
                 return null;
             }
-            String topic = ProcessorContextUtils.changelogFor(context, name, Boolean.FALSE);
+            String topic = KafkaInternals.changelogFor(context, name);
             return topic == null ? null : new TopicPartition(topic, context.taskId().partition());
         } catch (RuntimeException e) {
             log.debug("store {}: no changelog partition known ({}); per-transaction commit points are off", name, e.toString());
@@ -297,7 +295,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
             ChangelogOwners.claim(tp, this); // a processing write: this instance is the partition's active store
         }
         synchronized (position) {
-            StoreQueryUtils.updatePosition(position, context);
+            KafkaInternals.updatePosition(position, context);
         }
     }
 
@@ -409,7 +407,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     /** KeyQuery and RangeQuery (both orders), with the position bound checked first; others are unknown. */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, position, context);
+        return KafkaInternals.handleBasicQueries(query, positionBound, config, this, position, context);
     }
 
     @Override
