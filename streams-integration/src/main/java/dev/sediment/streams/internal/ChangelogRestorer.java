@@ -11,10 +11,10 @@ import java.util.Collection;
  * restoration arrive through the store's commit.
  */
 final class ChangelogRestorer {
-    private final SedimentKeyValueStore store;
+    private final EngineStoreCore store;
     private final boolean consistencyEnabled;
 
-    ChangelogRestorer(SedimentKeyValueStore store, boolean consistencyEnabled) {
+    ChangelogRestorer(EngineStoreCore store, boolean consistencyEnabled) {
         this.store = store;
         this.consistencyEnabled = consistencyEnabled;
     }
