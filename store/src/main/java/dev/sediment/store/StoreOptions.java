@@ -1,9 +1,7 @@
 package dev.sediment.store;
 
-import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.fs.DiskFileSystem;
 import dev.sediment.store.fs.FileSystem;
-import dev.sediment.store.sstable.Compression;
 
 import java.time.Clock;
 import java.util.Objects;

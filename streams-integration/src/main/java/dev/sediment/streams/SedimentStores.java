@@ -3,7 +3,7 @@ package dev.sediment.streams;
 import dev.sediment.streams.internal.SedimentKeyValueBytesStoreSupplier;
 import dev.sediment.streams.internal.SedimentSessionBytesStoreSupplier;
 import dev.sediment.streams.internal.SedimentWindowBytesStoreSupplier;
-import org.apache.kafka.streams.internals.ApiUtils;
+import dev.sediment.streams.internal.KafkaInternals;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.SessionBytesStoreSupplier;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
@@ -69,10 +69,8 @@ public final class SedimentStores {
     private static WindowBytesStoreSupplier window(String name, Duration retentionPeriod, Duration windowSize,
                                                    boolean retainDuplicates, boolean timestamped) {
         Objects.requireNonNull(name, "name cannot be null");
-        long retentionMs = ApiUtils.validateMillisecondDuration(retentionPeriod,
-                ApiUtils.prepareMillisCheckFailMsgPrefix(retentionPeriod, "retentionPeriod"));
-        long windowSizeMs = ApiUtils.validateMillisecondDuration(windowSize,
-                ApiUtils.prepareMillisCheckFailMsgPrefix(windowSize, "windowSize"));
+        long retentionMs = KafkaInternals.validateMillis(retentionPeriod, "retentionPeriod");
+        long windowSizeMs = KafkaInternals.validateMillis(windowSize, "windowSize");
         if (retentionMs < 0L) {
             throw new IllegalArgumentException("retentionPeriod cannot be negative");
         }
@@ -97,8 +95,7 @@ public final class SedimentStores {
      */
     public static SessionBytesStoreSupplier sessionStore(String name, Duration retentionPeriod) {
         Objects.requireNonNull(name, "name cannot be null");
-        long retentionMs = ApiUtils.validateMillisecondDuration(retentionPeriod,
-                ApiUtils.prepareMillisCheckFailMsgPrefix(retentionPeriod, "retentionPeriod"));
+        long retentionMs = KafkaInternals.validateMillis(retentionPeriod, "retentionPeriod");
         if (retentionMs < 0) {
             throw new IllegalArgumentException("retentionPeriod cannot be negative");
         }

@@ -1,5 +1,6 @@
 package dev.sediment.store.sstable;
 
+import dev.sediment.store.Compression;
 import com.github.luben.zstd.Zstd;
 import dev.sediment.store.CorruptionException;
 import dev.sediment.store.StoreException;

@@ -3,11 +3,11 @@ package dev.sediment.store.engine;
 import dev.sediment.store.DroppedTables;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.StoreOptions;
-import dev.sediment.store.compaction.CompactionOptions;
+import dev.sediment.store.CompactionOptions;
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.Version;
-import dev.sediment.store.sstable.Compression;
+import dev.sediment.store.Compression;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -60,11 +60,11 @@ class RangeDropTest {
                 e.flush(); // one table per segment
             }
             long tombstones = tables(e).stream().mapToLong(FileMetadata::tombstones).sum();
-            long sstBefore = e.stats().liveSstBytes();
+            long sstBefore = e.stats().tables().liveBytes();
             DroppedTables d = e.dropRange(KeyRange.of(segmentStart(0), true, segmentStart(3), false));
             assertEquals(3, d.tables());
             assertTrue(d.bytes() > 0 && d.bytes() < sstBefore, d.toString());
-            assertEquals(sstBefore - d.bytes(), e.stats().liveSstBytes());
+            assertEquals(sstBefore - d.bytes(), e.stats().tables().liveBytes());
             assertEquals(tombstones, tables(e).stream().mapToLong(FileMetadata::tombstones).sum(), "no tombstone written");
             assertNull(e.get(key(1, 5)));
             assertArrayEquals("v3.5".getBytes(), e.get(key(3, 5)));

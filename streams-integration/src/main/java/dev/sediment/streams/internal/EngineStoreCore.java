@@ -1,13 +1,13 @@
 package dev.sediment.streams.internal;
 
+import dev.sediment.store.Compression;
 import dev.sediment.store.RevisionOptions;
 import dev.sediment.store.Store;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
-import dev.sediment.store.compaction.CompactionOptions;
+import dev.sediment.store.CompactionOptions;
 import dev.sediment.store.fs.FileSystem;
-import dev.sediment.store.sstable.Compression;
 import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentStores;
 import dev.sediment.streams.eos.ChangelogOwners;
@@ -19,9 +19,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.processor.internals.ProcessorContextUtils;
 import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +109,7 @@ final class EngineStoreCore {
         }
         boolean consistency = StreamsConfig.InternalConfig.getBoolean(context.appConfigs(),
                 StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
-        context.register(root, new ChangelogRestorer(this, consistency));
+        context.register(root, KafkaInternals.recordBatchRestore(new ChangelogRestorer(this, consistency)::restoreBatch));
         changelog = changelogOf(context);
         return opened;
     }
@@ -122,7 +120,7 @@ final class EngineStoreCore {
             if (context.taskId() == null) {
                 return null;
             }
-            String topic = ProcessorContextUtils.changelogFor(context, name, Boolean.FALSE);
+            String topic = KafkaInternals.changelogFor(context, name);
             return topic == null ? null : new TopicPartition(topic, context.taskId().partition());
         } catch (RuntimeException e) {
             log.debug("store {}: no changelog partition known ({}); per-transaction commit points are off", name, e.toString());
@@ -281,7 +279,7 @@ final class EngineStoreCore {
             ChangelogOwners.claim(tp, owner); // a processing write: this instance is the partition's active store
         }
         synchronized (position) {
-            StoreQueryUtils.updatePosition(position, context);
+            KafkaInternals.updatePosition(position, context);
         }
     }
 

@@ -18,7 +18,6 @@ import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
-import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -263,7 +262,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     /** KeyQuery and RangeQuery (both orders), with the position bound checked first; others are unknown. */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, core.position(), core.context());
+        return KafkaInternals.handleBasicQueries(query, positionBound, config, this, core.position(), core.context());
     }
 
     @Override

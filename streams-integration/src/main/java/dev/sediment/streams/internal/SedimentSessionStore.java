@@ -4,7 +4,6 @@ import dev.sediment.streams.eos.TransactionCommitListener;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.kstream.internals.SessionWindow;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.query.Position;
@@ -14,8 +13,6 @@ import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.SessionStore;
-import org.apache.kafka.streams.state.internals.SessionKeySchema;
-import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,7 +118,7 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
     public void put(Windowed<Bytes> sessionKey, byte[] aggregate) {
         Objects.requireNonNull(sessionKey, "sessionKey cannot be null");
         Objects.requireNonNull(sessionKey.key(), "key cannot be null");
-        segmented.put(SessionKeySchema.toBinary(sessionKey).get(), aggregate);
+        segmented.put(storeKey(sessionKey.key().get(), sessionKey.window().start(), sessionKey.window().end()), aggregate);
     }
 
     @Override
@@ -134,7 +131,7 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
     @Override
     public byte[] fetchSession(Bytes key, long sessionStartTime, long sessionEndTime) {
         Objects.requireNonNull(key, "key cannot be null");
-        return segmented.get(SessionKeySchema.toBinary(key, sessionStartTime, sessionEndTime).get());
+        return segmented.get(storeKey(key.get(), sessionStartTime, sessionEndTime));
     }
 
     @Override
@@ -207,8 +204,8 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
         Objects.requireNonNull(key, "key cannot be null");
         long from = segmented.actualFrom(earliestEnd);
         byte[] k = key.get();
-        byte[] lower = SessionKeySchema.toBinary(key, 0, Math.max(from, 0)).get(); // negative times sort last
-        byte[] upper = SessionKeySchema.toBinary(key, Long.MAX_VALUE, Long.MAX_VALUE).get();
+        byte[] lower = storeKey(key.get(), 0, Math.max(from, 0)); // negative times sort last
+        byte[] upper = storeKey(key.get(), Long.MAX_VALUE, Long.MAX_VALUE);
         return segmented.iterate(segmented.segments(from, Long.MAX_VALUE, reverse),
                 segment -> dev.sediment.store.KeyRange.closed(SegmentedKeys.key(segment, lower),
                         SegmentedKeys.key(segment, upper)),
@@ -231,9 +228,17 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
                 SedimentSessionStore::windowed, reverse);
     }
 
+    /** Kafka's session store key (its RocksDB layout, also its changelog key): {@code [key][end 8B][start 8B]}. */
+    static byte[] storeKey(byte[] key, long start, long end) {
+        byte[] k = Arrays.copyOf(key, key.length + SUFFIX_BYTES);
+        SegmentedKeys.writeLong(k, key.length, end);
+        SegmentedKeys.writeLong(k, key.length + 8, start);
+        return k;
+    }
+
     private static Windowed<Bytes> windowed(byte[] storeKey) {
         return new Windowed<>(Bytes.wrap(Arrays.copyOf(storeKey, storeKey.length - SUFFIX_BYTES)),
-                new SessionWindow(start(storeKey), end(storeKey)));
+                KafkaInternals.sessionWindow(start(storeKey), end(storeKey)));
     }
 
     private static boolean sameKey(byte[] storeKey, byte[] key) {
@@ -251,7 +256,7 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
     /** WindowRangeQuery by key (the form Kafka supports for session stores), with the position bound checked first. */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, segmented.core.position(),
+        return KafkaInternals.handleBasicQueries(query, positionBound, config, this, segmented.core.position(),
                 segmented.core.context());
     }
 

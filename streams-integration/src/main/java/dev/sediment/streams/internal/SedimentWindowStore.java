@@ -5,7 +5,6 @@ import dev.sediment.streams.eos.TransactionCommitListener;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.kstream.internals.TimeWindow;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.query.Position;
@@ -17,8 +16,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
-import org.apache.kafka.streams.state.internals.StoreQueryUtils;
-import org.apache.kafka.streams.state.internals.WindowKeySchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,7 +135,7 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
         if (retainDuplicates) {
             seqnum = (seqnum + 1) & 0x7FFFFFFF;
         }
-        segmented.put(WindowKeySchema.toStoreKeyBinary(key, windowStartTimestamp, seqnum).get(), value);
+        segmented.put(storeKey(key.get(), windowStartTimestamp, seqnum), value);
     }
 
     // ---------------------------------------------------------------- reads
@@ -146,7 +143,7 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
     @Override
     public byte[] fetch(Bytes key, long timestamp) {
         Objects.requireNonNull(key, "key cannot be null");
-        return segmented.get(WindowKeySchema.toStoreKeyBinary(key, timestamp, seqnum).get());
+        return segmented.get(storeKey(key.get(), timestamp, seqnum));
     }
 
     @Override
@@ -163,8 +160,8 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
         Objects.requireNonNull(key, "key cannot be null");
         long from = segmented.actualFrom(timeFrom);
         byte[] k = key.get();
-        byte[] lower = WindowKeySchema.toStoreKeyBinary(key, Math.max(from, 0), 0).get(); // negative times sort last
-        byte[] upper = WindowKeySchema.toStoreKeyBinary(key, timeTo, Integer.MAX_VALUE).get();
+        byte[] lower = storeKey(key.get(), Math.max(from, 0), 0); // negative times sort last
+        byte[] upper = storeKey(key.get(), timeTo, Integer.MAX_VALUE);
         long[] segments = segmented.segments(from, timeTo, reverse);
         return segmented.track(new TimeIterator(segmented, segments,
                 segment -> KeyRange.closed(SegmentedKeys.key(segment, lower), SegmentedKeys.key(segment, upper)),
@@ -218,11 +215,22 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
                 storeKey -> inKeys(storeKey, kf, kt) && inTime(storeKey, from, timeTo), this::windowed, reverse);
     }
 
+    /** Kafka's window store key (its RocksDB layout, also its changelog key): {@code [key][start 8B][seq 4B]}. */
+    static byte[] storeKey(byte[] key, long windowStart, int seq) {
+        byte[] k = Arrays.copyOf(key, key.length + SUFFIX_BYTES);
+        SegmentedKeys.writeLong(k, key.length, windowStart);
+        k[key.length + 8] = (byte) (seq >>> 24);
+        k[key.length + 9] = (byte) (seq >>> 16);
+        k[key.length + 10] = (byte) (seq >>> 8);
+        k[key.length + 11] = (byte) seq;
+        return k;
+    }
+
     private Windowed<Bytes> windowed(byte[] storeKey) {
         long start = SegmentedKeys.readLong(storeKey, storeKey.length - SUFFIX_BYTES);
         long end = start + windowSize;
         return new Windowed<>(Bytes.wrap(Arrays.copyOf(storeKey, storeKey.length - SUFFIX_BYTES)),
-                new TimeWindow(start, end < 0 ? Long.MAX_VALUE : end));
+                KafkaInternals.timeWindow(start, end < 0 ? Long.MAX_VALUE : end));
     }
 
     private static boolean sameKey(byte[] storeKey, byte[] key) {
@@ -254,7 +262,7 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
     /** WindowKeyQuery and WindowRangeQuery (by window start), with the position bound checked first. */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, segmented.core.position(),
+        return KafkaInternals.handleBasicQueries(query, positionBound, config, this, segmented.core.position(),
                 segmented.core.context());
     }
 

@@ -11,9 +11,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.metrics.StreamsMetricsImpl;
-import org.apache.kafka.streams.processor.internals.metrics.TaskMetrics;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,10 +102,7 @@ final class SegmentedStoreCore {
                 gauges.add("observed-stream-time", "the largest segment time put or restored", () -> observedStreamTime);
             }
         }
-        if (context.metrics() instanceof StreamsMetricsImpl metrics && context.taskId() != null) {
-            expiredRecordSensor = TaskMetrics.droppedRecordsSensor(Thread.currentThread().getName(),
-                    context.taskId().toString(), metrics);
-        }
+        expiredRecordSensor = KafkaInternals.droppedRecordsSensor(context);
     }
 
     private void load(Store s) {
@@ -156,8 +150,7 @@ final class SegmentedStoreCore {
         if (segment < minLive || segment < lowestLive) {
             expiredRecords.incrementAndGet();
             if (expiredRecordSensor != null) {
-                expiredRecordSensor.record(1.0d, context instanceof InternalProcessorContext<?, ?> internal
-                        ? internal.currentSystemTimeMs() : System.currentTimeMillis());
+                expiredRecordSensor.record(1.0d, KafkaInternals.currentSystemTimeMs(context));
             }
             log.debug("store {}: skipping a record of expired segment {} (stream time {})", core.name(), segment, streamTime);
         } else {

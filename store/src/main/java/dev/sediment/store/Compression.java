@@ -1,4 +1,4 @@
-package dev.sediment.store.sstable;
+package dev.sediment.store;
 
 /** Per-block compression. The codes are persisted in block trailers: DO NOT CHANGE THEM. */
 public enum Compression {
