@@ -213,6 +213,16 @@ final class EngineStoreCore {
         return s;
     }
 
+    /**
+     * Writes {@code key}: after the restored records gathered if there are any (so the commit point recorded
+     * once they are applied covers it), else straight into the engine store.
+     */
+    void putAfterRestored(byte[] key, byte[] value) {
+        if (!restoreBuffer.addAfterGathered(key, value)) {
+            requireOpen().put(key, value);
+        }
+    }
+
     /** Whether restored records are gathered or being written (a restore is under way). */
     boolean restoring() {
         return !restoreBuffer.isEmpty();

@@ -187,6 +187,22 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
     }
 
     /**
+     * Adds a store's own write (not a changelog record) after the records gathered, so a commit recorded when
+     * they are applied covers it too. Returns false, adding nothing, when no records are gathered.
+     */
+    synchronized boolean addAfterGathered(byte[] key, byte[] value) {
+        if (pending.isEmpty()) {
+            return false;
+        }
+        long before = pending.approximateBytes();
+        pending.put(key, value);
+        long added = pending.approximateBytes() - before;
+        charge(added);
+        pendingCharged += added;
+        return true;
+    }
+
+    /**
      * Waits for the run in flight, then applies what is gathered; on failure keeps the records and throws.
      * The gathered bytes leave the budget before they are applied: applying may wait for memtable room
      * (small runs go through the memtable), and this buffer must not be what it waits for.

@@ -256,17 +256,20 @@ final class SegmentedStoreCore {
         return droppedBytes.get();
     }
 
-    /** Persists the stream time and applies retention reached by restore, then records a commit point. */
+    /**
+     * Persists the stream time (during a restore with the records gathered, so the commit point recorded after
+     * them holds the stream time they reach) and applies retention, then records a commit point.
+     */
     void commit(Map<TopicPartition, Long> offsets) {
         Store s = core.requireOpen();
+        long t = observedStreamTime;
+        if (t > persistedStreamTime) {
+            byte[] v = new byte[8];
+            SegmentedKeys.writeLong(v, 0, t);
+            core.putAfterRestored(STREAM_TIME, v);
+            persistedStreamTime = t;
+        }
         if (!core.restoring()) {
-            long t = observedStreamTime;
-            if (t > persistedStreamTime) {
-                byte[] v = new byte[8];
-                SegmentedKeys.writeLong(v, 0, t);
-                s.put(STREAM_TIME, v);
-                persistedStreamTime = t;
-            }
             long before = lowestLive;
             dropExpired(s, segmentId(t - retentionMs));
             if (lowestLive == before) {
