@@ -68,7 +68,7 @@ class TopologyTestDriverTest {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
                 .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
-                .count(Materialized.<String, Long>as(SedimentStores.keyValueStore("counts"))
+                .count(Materialized.<String, Long>as(SedimentStores.timestampedKeyValueStore("counts"))
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props())) {
             pipeWords(driver);
@@ -159,7 +159,7 @@ class TopologyTestDriverTest {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
                 .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
-                .count(Materialized.as(SedimentStores.keyValueStore("counts")));
+                .count(Materialized.as(SedimentStores.timestampedKeyValueStore("counts")));
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props())) {
             pipeWords(driver);
             java.util.Map<String, Object> gauges = new java.util.TreeMap<>();

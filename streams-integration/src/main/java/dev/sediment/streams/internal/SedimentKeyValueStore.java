@@ -3,6 +3,7 @@ package dev.sediment.streams.internal;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.RevisionOptions;
 import dev.sediment.store.Store;
+import dev.sediment.store.StoreFormatMismatchException;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
@@ -22,14 +23,17 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,14 +56,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Offsets (KIP-1035): {@link #commit} records an engine commit point holding the changelog offsets (named
  * by {@code TopicPartition.toString()}) and the IQ position, so a reopen, clean or after a crash, comes back
  * at the last commit with exactly the state those offsets describe; Kafka Streams replays the changelog from
- * there. Values are stored as given: in the DSL they carry Kafka's 8-byte timestamp prefix
- * ({@link TimestampedBytesStore}), which is also what restore delivers.
+ * there. Values are stored as given. This class is the plain store (for {@code Stores.keyValueStoreBuilder}):
+ * Kafka restores the changelog's values into it unchanged. {@link SedimentTimestampedKeyValueStore} is the
+ * {@link TimestampedBytesStore} (for {@code Stores.timestampedKeyValueStoreBuilder} and the DSL), whose values
+ * carry Kafka's 8-byte timestamp prefix, which restore then adds too. Kafka picks the restore conversion by
+ * that marker, so the format is recorded in the store's manifest ({@link #valueFormat()}) and a store opened
+ * as the other kind is refused instead of returning mixed values.
  *
  * <p>Threading: Kafka Streams drives a store from its stream thread; interactive queries read concurrently,
  * which the engine's snapshot reads allow.
  */
-public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, TimestampedBytesStore,
-        TransactionCommitListener {
+public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, TransactionCommitListener {
     private static final Logger log = LoggerFactory.getLogger(SedimentKeyValueStore.class);
     /** Kafka's wording, kept exactly: AbstractKeyValueStoreTest and users' log alerts look for it. */
     static final String INVALID_RANGE_WARNING = "Returning empty iterator for fetch with invalid key range: from > to. "
@@ -76,6 +83,8 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     private Position position = Position.emptyPosition();
     private StoreGauges gauges;
     private boolean holdsRuntime;
+    /** A plain store behind Kafka's timestamp adapter (see {@link #init}). */
+    private volatile boolean underTimestampedBuilder;
     /** This task's changelog partition, claimed on processing writes for per-transaction commit points; may be null. */
     private volatile TopicPartition changelog;
 
@@ -88,6 +97,14 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         return name;
     }
 
+    /** The value format recorded in the engine's manifest: {@value #PLAIN}. */
+    String valueFormat() {
+        return PLAIN;
+    }
+
+    static final String PLAIN = "plain";
+    static final String TIMESTAMPED = "timestamped";
+
     // ---------------------------------------------------------------- lifecycle
 
     /**
@@ -99,6 +116,14 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         this.context = context;
         if (store == null) {
             open(context);
+        }
+        underTimestampedBuilder = !(this instanceof TimestampedBytesStore) && root instanceof TimestampedKeyValueStore;
+        if (underTimestampedBuilder) {
+            // Materialized.as(plain supplier): Kafka puts an adapter in between that drops timestamps and
+            // cannot answer IQv2 RangeQuery (it expects RocksDB's iterator).
+            log.warn("store {} is a plain store under a timestamped builder (Materialized.as or "
+                    + "Stores.timestampedKeyValueStoreBuilder): record timestamps are dropped and IQv2 RangeQuery "
+                    + "fails; use SedimentStores.timestampedKeyValueStore(\"{}\") there", name, name);
         }
         boolean consistency = StreamsConfig.InternalConfig.getBoolean(context.appConfigs(),
                 StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
@@ -145,8 +170,12 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
                             .tombstoneRetention(Duration.ofMillis(config.getLong(SedimentConfig.TOMBSTONE_RETENTION_MS)))
                             .maxReplayAge(Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)))
                             .build())
-                    .build();
+                    .build()
+                    .withFormat(valueFormat());
             store = Store.open(dir.toPath(), options);
+        } catch (StoreFormatMismatchException e) {
+            SharedRuntime.release();
+            throw new ProcessorStateException(formatMismatch(dir, e), e);
         } catch (RuntimeException e) {
             SharedRuntime.release();
             throw new ProcessorStateException("cannot open Sediment store " + name + " in " + dir, e);
@@ -161,6 +190,23 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         uncommittedBytes.set(0);
         String taskId = context.taskId() == null ? "unknown" : context.taskId().toString();
         gauges = StoreGauges.register(context.metrics(), taskId, SedimentStores.METRICS_SCOPE, name, store, runtime);
+    }
+
+    private String formatMismatch(File dir, StoreFormatMismatchException e) {
+        return "Sediment store " + name + " in " + dir + " holds " + e.recorded() + " values but is opened as a "
+                + e.requested() + " store. Give " + supplierFor(e.recorded()) + " to the builder it was written with ("
+                + builderFor(e.recorded()) + "), or, to change its format, stop the application, delete " + dir
+                + " and let Kafka Streams restore it from the changelog.";
+    }
+
+    private String supplierFor(String format) {
+        return (TIMESTAMPED.equals(format) ? "SedimentStores.timestampedKeyValueStore(\"" : "SedimentStores.keyValueStore(\"")
+                + name + "\")";
+    }
+
+    private static String builderFor(String format) {
+        return TIMESTAMPED.equals(format) ? "Stores.timestampedKeyValueStoreBuilder or Materialized.as"
+                : "Stores.keyValueStoreBuilder";
     }
 
     @Override
@@ -409,6 +455,11 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     /** KeyQuery and RangeQuery (both orders), with the position bound checked first; others are unknown. */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        if (underTimestampedBuilder && query instanceof RangeQuery) {
+            // Kafka's adapter would cast our iterator to RocksDB's and throw ClassCastException.
+            return QueryResult.forFailure(FailureReason.UNKNOWN_QUERY_TYPE, "RangeQuery on the plain store " + name
+                    + " behind a timestamped builder: use SedimentStores.timestampedKeyValueStore(\"" + name + "\")");
+        }
         return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, position, context);
     }
 
