@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param blockSizeBytes        target uncompressed SSTable data block size (4 KiB)
  * @param blockRestartInterval  keys between restart points in a data block (16)
  * @param bloomBitsPerKey       bloom filter bits per key, 0 for none (10, ≈1% false positives)
- * @param compression           block compression of compaction outputs, L1 and below (ZSTD; falls back to
- *                              NONE if zstd-jni cannot load). L0 tables (flushes, ingests) are always written
+ * @param compression           block compression of compaction outputs, L1 and below (ZSTD, native code through
+ *                              zstd-jni, falling back to NONE if it cannot load; LZ4 is pure Java). L0 tables (flushes, ingests) are always written
  *                              uncompressed: their first compaction rewrites them soon, so compressing them
  *                              would cost write-path CPU for bytes that live briefly (RocksDB's usual
  *                              per-level choice)
