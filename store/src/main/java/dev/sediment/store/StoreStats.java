@@ -11,7 +11,11 @@ import java.util.List;
  * @param levelFiles            SSTables per level
  * @param levelBytes            SSTable bytes per level
  * @param liveSstBytes          bytes of all live SSTables
- * @param approximateEntries    entries in memtables and SSTables (versions and tombstones counted)
+ * @param approximateEntries    estimated live keys, as RocksDB's {@code estimate-num-keys}: SSTable entries minus
+ *                              twice their tombstones (each hides one version), plus per memtable its distinct
+ *                              keys whose newest entry is a put, minus deletes of keys it does not hold; at
+ *                              least 0. Exact once compaction has merged every version of a key; overwrites
+ *                              still spread over several tables count once per table
  * @param flushes               memtable flushes completed since open
  * @param flushedBytes          SSTable bytes written by flushes since open
  * @param writeStalls           times a writer waited for a flush since open

@@ -1568,10 +1568,10 @@ public final class Engine implements Store {
     public StoreStats stats() {
         ReadState s = readState;
         long memBytes = s.active().approximateBytes();
-        long entries = s.active().entries();
+        long entries = s.active().liveKeyDelta();
         for (MemTable m : s.immutables()) {
             memBytes += m.approximateBytes();
-            entries += m.entries();
+            entries += m.liveKeyDelta();
         }
         List<Integer> files = new ArrayList<>();
         List<Long> bytes = new ArrayList<>();
@@ -1582,14 +1582,14 @@ public final class Engine implements Store {
             long b = 0;
             for (FileMetadata f : fl) {
                 b += f.sizeBytes();
-                entries += f.entries();
+                entries += f.entries() - 2 * f.tombstones(); // a tombstone and the version it hides
             }
             bytes.add(b);
             live += b;
         }
         synchronized (stateLock) {
             CompactionEnv env = envLocked();
-            return new StoreStats(visibleRevision, memBytes, s.immutables().size(), files, bytes, live, entries,
+            return new StoreStats(visibleRevision, memBytes, s.immutables().size(), files, bytes, live, Math.max(0, entries),
                     flushes, flushedBytes, writeStalls, writeStallNanos / 1_000_000, blockCache.hits(),
                     blockCache.misses(), blockCache.usedBytes(), tableCache.openTables(), compactionStats.compactions(),
                     compactionStats.compactionBytesRead(), compactionStats.compactionBytesWritten(),
