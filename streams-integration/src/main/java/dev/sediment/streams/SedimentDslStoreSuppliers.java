@@ -12,6 +12,8 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+
 /**
  * Makes Sediment the store of every DSL key-value store of a topology with one config line:
  * {@code dsl.store.suppliers.class=dev.sediment.streams.SedimentDslStoreSuppliers}. Each store gets the
@@ -25,6 +27,17 @@ public class SedimentDslStoreSuppliers implements DslStoreSuppliers {
     private static final Logger log = LoggerFactory.getLogger(SedimentDslStoreSuppliers.class);
 
     private final DslStoreSuppliers fallback = new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers();
+
+    /**
+     * Checks the {@code sediment.} settings when Kafka Streams builds the topology, so a bad one (for example a
+     * memory budget too large for the heap) fails at startup rather than when the first store opens.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException for an invalid setting
+     */
+    @Override
+    public void configure(Map<String, ?> configs) {
+        new SedimentConfig(configs);
+    }
 
     @Override
     public KeyValueBytesStoreSupplier keyValueStore(DslKeyValueParams params) {

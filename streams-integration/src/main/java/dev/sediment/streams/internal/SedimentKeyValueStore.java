@@ -7,7 +7,6 @@ import dev.sediment.store.StoreFormatMismatchException;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
-import dev.sediment.store.sstable.Compression;
 import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentStores;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -165,7 +164,8 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
                     .runtime(runtime)
                     .memtableSizeBytes(config.getLong(SedimentConfig.MEMTABLE_BYTES))
                     .maxOpenFiles(config.getInt(SedimentConfig.MAX_OPEN_FILES))
-                    .compression("none".equals(config.getString(SedimentConfig.COMPRESSION)) ? Compression.NONE : Compression.ZSTD)
+                    .compression(config.compression())
+                    .maxValueSizeBytes(config.getInt(SedimentConfig.MAX_VALUE_BYTES))
                     .revisions(RevisionOptions.builder()
                             .tombstoneRetention(Duration.ofMillis(config.getLong(SedimentConfig.TOMBSTONE_RETENTION_MS)))
                             .maxReplayAge(Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)))
@@ -443,7 +443,11 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
         return it;
     }
 
-    /** Entries in memtables and SSTables, superseded versions and tombstones included until compacted. */
+    /**
+     * Estimated live keys, as RocksDB's {@code estimate-num-keys}: overwrites and deletes are discounted
+     * (exactly within a memtable and once compaction merged a key's versions); see
+     * {@code StoreStats.approximateEntries}.
+     */
     @Override
     public long approximateNumEntries() {
         long n = open().stats().approximateEntries();
