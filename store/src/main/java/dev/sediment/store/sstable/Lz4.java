@@ -32,6 +32,8 @@ final class Lz4 {
     private static final int HASH_LOG = 12;
     private static final int ML_MASK = 15;
     private static final int RUN_MASK = 15;
+    /** After 2^this positions without a match, the search steps 2 bytes at a time, then 3, ... */
+    private static final int SKIP_SHIFT = 5;
 
     private Lz4() {
     }
@@ -57,15 +59,17 @@ final class Lz4 {
             int matchLimit = end - LAST_LITERALS;
             int lastMatchStart = end - MF_LIMIT;
             int ip = srcOff;
+            int misses = 0;
             while (ip < lastMatchStart) {
                 int seq = readIntLE(src, ip);
                 int h = hash(seq);
                 int ref = table[h];
                 table[h] = ip;
                 if (ref < 0 || ip - ref > MAX_OFFSET || readIntLE(src, ref) != seq) {
-                    ip++;
+                    ip += 1 + (misses++ >> SKIP_SHIFT); // incompressible stretches are crossed faster
                     continue;
                 }
+                misses = 0;
                 // Extend backwards over literals that also match, then forwards up to the last literals.
                 while (ip > anchor && ref > srcOff && src[ip - 1] == src[ref - 1]) {
                     ip--;
@@ -172,14 +176,14 @@ final class Lz4 {
                 throw new MalformedDataException("lz4 match of " + matchLen + " bytes at input byte " + (ip - srcOff)
                         + " overruns the output of " + dstLen + " bytes");
             }
+            // An overlapping match repeats the last `offset` bytes: copy what is already written in chunks that
+            // double each time (a chunk never overlaps its source), not byte by byte.
             int from = op - offset;
-            if (offset >= matchLen) {
-                System.arraycopy(dst, from, dst, op, matchLen);
-                op += matchLen;
-            } else {
-                for (int i = 0; i < matchLen; i++) {
-                    dst[op++] = dst[from + i]; // overlapping: repeats the last `offset` bytes
-                }
+            int matchEnd = op + matchLen;
+            while (op < matchEnd) {
+                int n = Math.min(op - from, matchEnd - op);
+                System.arraycopy(dst, from, dst, op, n);
+                op += n;
             }
         }
         if (op != dstEnd) {
