@@ -1,24 +1,14 @@
 package dev.sediment.streams.internal;
 
 import dev.sediment.store.KeyRange;
-import dev.sediment.store.RevisionOptions;
 import dev.sediment.store.Store;
 import dev.sediment.store.StoreFormatMismatchException;
-import dev.sediment.store.StoreOptions;
-import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
-import dev.sediment.streams.SedimentConfig;
-import dev.sediment.streams.SedimentStores;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import dev.sediment.streams.eos.ChangelogOwners;
 import dev.sediment.streams.eos.TransactionCommitListener;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.processor.internals.ProcessorContextUtils;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -37,16 +27,11 @@ import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The innermost Kafka Streams key-value store: bytes in, bytes out, on one Sediment engine store in
@@ -73,36 +58,34 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
             + "lexicographically comparing the serialized bytes. Note that the built-in numerical serdes do not follow "
             + "this for negative numbers";
 
-    private final String name;
+    static final String PLAIN = "plain";
+    static final String TIMESTAMPED = "timestamped";
+
+    private final String format;
+    private final EngineStoreCore core;
     private final Set<SedimentKeyValueIterator> openIterators = ConcurrentHashMap.newKeySet();
-    private final AtomicLong uncommittedBytes = new AtomicLong();
-    private volatile Store store;
-    private RestoreBuffer restoreBuffer;
-    private StateStoreContext context;
-    private Position position = Position.emptyPosition();
-    private StoreGauges gauges;
-    private boolean holdsRuntime;
     /** A plain store behind Kafka's timestamp adapter (see {@link #init}). */
     private volatile boolean underTimestampedBuilder;
-    /** This task's changelog partition, claimed on processing writes for per-transaction commit points; may be null. */
-    private volatile TopicPartition changelog;
 
+    /** A plain store. */
     public SedimentKeyValueStore(String name) {
-        this.name = Objects.requireNonNull(name, "name cannot be null");
+        this(name, PLAIN);
+    }
+
+    SedimentKeyValueStore(String name, String format) {
+        this.format = format;
+        this.core = new EngineStoreCore(name, this, EngineStoreCore.AS_IS, format);
     }
 
     @Override
     public String name() {
-        return name;
+        return core.name();
     }
 
-    /** The value format recorded in the engine's manifest: {@value #PLAIN}. */
+    /** The value format recorded in the engine's manifest: {@value #PLAIN} or {@value #TIMESTAMPED}. */
     String valueFormat() {
-        return PLAIN;
+        return format;
     }
-
-    static final String PLAIN = "plain";
-    static final String TIMESTAMPED = "timestamped";
 
     // ---------------------------------------------------------------- lifecycle
 
@@ -112,9 +95,13 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
      */
     @Override
     public synchronized void init(StateStoreContext context, StateStore root) {
-        this.context = context;
-        if (store == null) {
-            open(context);
+        try {
+            core.init(context, root);
+        } catch (ProcessorStateException e) {
+            if (e.getCause() instanceof StoreFormatMismatchException m) {
+                throw new ProcessorStateException(formatMismatch(m), m);
+            }
+            throw e;
         }
         underTimestampedBuilder = !(this instanceof TimestampedBytesStore) && root instanceof TimestampedKeyValueStore;
         if (underTimestampedBuilder) {
@@ -122,26 +109,25 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
             // cannot answer IQv2 RangeQuery (it expects RocksDB's iterator).
             log.warn("store {} is a plain store under a timestamped builder (Materialized.as or "
                     + "Stores.timestampedKeyValueStoreBuilder): record timestamps are dropped and IQv2 RangeQuery "
-                    + "fails; use SedimentStores.timestampedKeyValueStore(\"{}\") there", name, name);
+                    + "fails; use SedimentStores.timestampedKeyValueStore(\"{}\") there", name(), name());
         }
-        boolean consistency = StreamsConfig.InternalConfig.getBoolean(context.appConfigs(),
-                StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
-        context.register(root, new ChangelogRestorer(this, consistency));
-        changelog = changelogOf(context);
     }
 
-    /** The changelog partition Kafka Streams writes this store's records to, or null if unknown (test contexts). */
-    private TopicPartition changelogOf(StateStoreContext context) {
-        try {
-            if (context.taskId() == null) {
-                return null;
-            }
-            String topic = ProcessorContextUtils.changelogFor(context, name, Boolean.FALSE);
-            return topic == null ? null : new TopicPartition(topic, context.taskId().partition());
-        } catch (RuntimeException e) {
-            log.debug("store {}: no changelog partition known ({}); per-transaction commit points are off", name, e.toString());
-            return null;
-        }
+    private String formatMismatch(StoreFormatMismatchException e) {
+        return "Sediment store " + name() + " in " + e.dir() + " holds " + e.recorded() + " values but is opened as a "
+                + e.requested() + " store. Give " + supplierFor(e.recorded()) + " to the builder it was written with ("
+                + builderFor(e.recorded()) + "), or, to change its format, stop the application, delete " + e.dir()
+                + " and let Kafka Streams restore it from the changelog.";
+    }
+
+    private String supplierFor(String format) {
+        return (TIMESTAMPED.equals(format) ? "SedimentStores.timestampedKeyValueStore(\"" : "SedimentStores.keyValueStore(\"")
+                + name() + "\")";
+    }
+
+    private static String builderFor(String format) {
+        return TIMESTAMPED.equals(format) ? "Stores.timestampedKeyValueStoreBuilder or Materialized.as"
+                : "Stores.keyValueStoreBuilder";
     }
 
     /**
@@ -150,63 +136,9 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
      */
     @Override
     public void onTransactionCommitted(TopicPartition changelog, long lastOffset) {
-        if (store != null) {
+        if (core.isOpen()) {
             commit(Map.of(changelog, lastOffset));
         }
-    }
-
-    private void open(StateStoreContext context) {
-        SedimentConfig config = new SedimentConfig(context.appConfigs());
-        File dir = new File(context.stateDir(), name);
-        StoreRuntime runtime = SharedRuntime.acquire(config);
-        try {
-            StoreOptions options = StoreOptions.builder()
-                    .runtime(runtime)
-                    .memtableSizeBytes(config.getLong(SedimentConfig.MEMTABLE_BYTES))
-                    .maxOpenFiles(config.getInt(SedimentConfig.MAX_OPEN_FILES))
-                    .compression(config.compression())
-                    .maxValueSizeBytes(config.getInt(SedimentConfig.MAX_VALUE_BYTES))
-                    .revisions(RevisionOptions.builder()
-                            .tombstoneRetention(Duration.ofMillis(config.getLong(SedimentConfig.TOMBSTONE_RETENTION_MS)))
-                            .maxReplayAge(Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)))
-                            .build())
-                    .build()
-                    .withFormat(valueFormat());
-            store = Store.open(dir.toPath(), options);
-        } catch (StoreFormatMismatchException e) {
-            SharedRuntime.release();
-            throw new ProcessorStateException(formatMismatch(dir, e), e);
-        } catch (RuntimeException e) {
-            SharedRuntime.release();
-            throw new ProcessorStateException("cannot open Sediment store " + name + " in " + dir, e);
-        }
-        holdsRuntime = true;
-        // A quarter of the memtable: below that Store.ingest goes through the memtable (see its contract).
-        long minAsyncBytes = config.getLong(SedimentConfig.MEMTABLE_BYTES) / 4;
-        restoreBuffer = new RestoreBuffer(store, runtime.writeBufferBudget(), config.restoreRunBytes(),
-                minAsyncBytes, SharedRuntime.restoreWriters(),
-                Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)));
-        position = PositionCodec.decode(store.committedPosition());
-        uncommittedBytes.set(0);
-        String taskId = context.taskId() == null ? "unknown" : context.taskId().toString();
-        gauges = StoreGauges.register(context.metrics(), taskId, SedimentStores.METRICS_SCOPE, name, store, runtime);
-    }
-
-    private String formatMismatch(File dir, StoreFormatMismatchException e) {
-        return "Sediment store " + name + " in " + dir + " holds " + e.recorded() + " values but is opened as a "
-                + e.requested() + " store. Give " + supplierFor(e.recorded()) + " to the builder it was written with ("
-                + builderFor(e.recorded()) + "), or, to change its format, stop the application, delete " + dir
-                + " and let Kafka Streams restore it from the changelog.";
-    }
-
-    private String supplierFor(String format) {
-        return (TIMESTAMPED.equals(format) ? "SedimentStores.timestampedKeyValueStore(\"" : "SedimentStores.keyValueStore(\"")
-                + name + "\")";
-    }
-
-    private static String builderFor(String format) {
-        return TIMESTAMPED.equals(format) ? "Stores.timestampedKeyValueStoreBuilder or Materialized.as"
-                : "Stores.keyValueStoreBuilder";
     }
 
     @Override
@@ -216,59 +148,22 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
 
     @Override
     public boolean isOpen() {
-        return store != null;
+        return core.isOpen();
     }
 
     /** Closes open iterators, then the engine store (which flushes). Idempotent. */
     @Override
     public synchronized void close() {
-        Store s = store;
-        if (s == null) {
-            return;
-        }
-        try {
-            restoreBuffer.close();
-        } catch (RuntimeException e) {
-            log.error("store {}: restored records not yet applied are dropped at close: {}", name, e.toString());
-        }
-        store = null;
-        TopicPartition tp = changelog;
-        if (tp != null) {
-            ChangelogOwners.release(tp, this);
-        }
-        for (SedimentKeyValueIterator it : List.copyOf(openIterators)) {
-            it.close();
-        }
-        if (gauges != null) {
-            gauges.close();
-            gauges = null;
-        }
-        try {
-            s.close();
-        } finally {
-            if (holdsRuntime) {
-                holdsRuntime = false;
-                SharedRuntime.release();
+        core.close(() -> {
+            for (SedimentKeyValueIterator it : List.copyOf(openIterators)) {
+                it.close();
             }
-        }
+        });
     }
 
     /** The engine store, after applying any restored records still gathered (so no operation runs past them). */
     private Store open() {
-        Store s = requireOpen();
-        RestoreBuffer buffer = restoreBuffer;
-        if (!buffer.isEmpty()) {
-            buffer.drain();
-        }
-        return s;
-    }
-
-    private Store requireOpen() {
-        Store s = store;
-        if (s == null) {
-            throw new InvalidStateStoreException("Store " + name + " is currently closed.");
-        }
-        return s;
+        return core.store();
     }
 
     // ---------------------------------------------------------------- offsets (KIP-1035)
@@ -287,25 +182,12 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
      */
     @Override
     public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        Objects.requireNonNull(changelogOffsets, "changelogOffsets cannot be null");
-        requireOpen();
-        Map<String, Long> offsets = new HashMap<>();
-        changelogOffsets.forEach((tp, offset) -> offsets.put(tp.toString(), offset));
-        if (!restoreBuffer.commitAfterGathered(offsets)) {
-            requireOpen().commit(offsets, encodedPosition());
-        }
-        uncommittedBytes.set(0);
-    }
-
-    private byte[] encodedPosition() {
-        synchronized (position) {
-            return PositionCodec.encode(position);
-        }
+        core.commit(changelogOffsets);
     }
 
     @Override
     public Long committedOffset(TopicPartition partition) {
-        return open().committedOffsets().get(partition.toString());
+        return core.committedOffset(partition);
     }
 
     /** Kafka 4.3 commits through {@link #commit}; a separate flush has nothing to make durable that commit needs. */
@@ -319,7 +201,7 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
      * {@code statestore.uncommitted.max.bytes}. No {@code @Override}: the method is not in Kafka 4.3.1.
      */
     public long approximateNumUncommittedBytes() {
-        return uncommittedBytes.get();
+        return core.approximateNumUncommittedBytes();
     }
 
     // ---------------------------------------------------------------- writes
@@ -337,14 +219,7 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
     }
 
     private void written(long bytes) {
-        uncommittedBytes.addAndGet(bytes);
-        TopicPartition tp = changelog;
-        if (tp != null) {
-            ChangelogOwners.claim(tp, this); // a processing write: this instance is the partition's active store
-        }
-        synchronized (position) {
-            StoreQueryUtils.updatePosition(position, context);
-        }
+        core.written(bytes);
     }
 
     @Override
@@ -381,16 +256,6 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
         s.delete(key.get());
         written(key.get().length);
         return old;
-    }
-
-    /** Gathers a restore batch into runs applied with the engine's bulk path. */
-    void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records, byte[] positionAfter) {
-        requireOpen(); // not open(): that would drain the run being gathered
-        uncommittedBytes.addAndGet(restoreBuffer.add(records, positionAfter));
-    }
-
-    Position position() {
-        return position;
     }
 
     // ---------------------------------------------------------------- reads
@@ -438,7 +303,7 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
     }
 
     private KeyValueIterator<Bytes, byte[]> iterator(KeyRange range, boolean reverse) {
-        SedimentKeyValueIterator it = new SedimentKeyValueIterator(name, open().iterator(range, reverse), openIterators::remove);
+        SedimentKeyValueIterator it = new SedimentKeyValueIterator(core.name(), open().iterator(range, reverse), openIterators::remove);
         openIterators.add(it);
         return it;
     }
@@ -461,14 +326,14 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
         if (underTimestampedBuilder && query instanceof RangeQuery) {
             // Kafka's adapter would cast our iterator to RocksDB's and throw ClassCastException.
-            return QueryResult.forFailure(FailureReason.UNKNOWN_QUERY_TYPE, "RangeQuery on the plain store " + name
-                    + " behind a timestamped builder: use SedimentStores.timestampedKeyValueStore(\"" + name + "\")");
+            return QueryResult.forFailure(FailureReason.UNKNOWN_QUERY_TYPE, "RangeQuery on the plain store " + name()
+                    + " behind a timestamped builder: use SedimentStores.timestampedKeyValueStore(\"" + name() + "\")");
         }
-        return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, position, context);
+        return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, core.position(), core.context());
     }
 
     @Override
     public Position getPosition() {
-        return position;
+        return core.position();
     }
 }

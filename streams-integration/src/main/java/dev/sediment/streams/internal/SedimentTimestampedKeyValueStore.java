@@ -10,12 +10,6 @@ import org.apache.kafka.streams.state.TimestampedBytesStore;
  */
 public final class SedimentTimestampedKeyValueStore extends SedimentKeyValueStore implements TimestampedBytesStore {
     public SedimentTimestampedKeyValueStore(String name) {
-        super(name);
-    }
-
-    /** {@value SedimentKeyValueStore#TIMESTAMPED}. */
-    @Override
-    String valueFormat() {
-        return TIMESTAMPED;
+        super(name, TIMESTAMPED);
     }
 }
