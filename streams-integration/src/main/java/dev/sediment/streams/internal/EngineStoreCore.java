@@ -3,6 +3,7 @@ package dev.sediment.streams.internal;
 import dev.sediment.store.Compression;
 import dev.sediment.store.RevisionOptions;
 import dev.sediment.store.Store;
+import dev.sediment.store.StoreFormatMismatchException;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
@@ -59,6 +60,7 @@ final class EngineStoreCore {
     private final String name;
     private final TransactionCommitListener owner;
     private final ChangelogMapping mapping;
+    private final String format;
     private final AtomicLong uncommittedBytes = new AtomicLong();
     private volatile Store store;
     private RestoreBuffer restoreBuffer;
@@ -69,11 +71,22 @@ final class EngineStoreCore {
     /** This task's changelog partition, claimed on processing writes for per-transaction commit points; may be null. */
     private volatile TopicPartition changelog;
 
-    /** @param owner the store as Kafka and {@link ChangelogOwners} know it */
+    /** A store that records no value format; see {@link #EngineStoreCore(String, TransactionCommitListener, ChangelogMapping, String)}. */
     EngineStoreCore(String name, TransactionCommitListener owner, ChangelogMapping mapping) {
+        this(name, owner, mapping, "");
+    }
+
+    /**
+     * @param owner  the store as Kafka and {@link ChangelogOwners} know it
+     * @param format the value format recorded in the engine's manifest ({@code StoreOptions.withFormat}), e.g.
+     *               "plain" or "timestamped": opening the files with another one fails with a
+     *               {@link ProcessorStateException} caused by a {@link StoreFormatMismatchException}; "" checks nothing
+     */
+    EngineStoreCore(String name, TransactionCommitListener owner, ChangelogMapping mapping, String format) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.owner = owner;
         this.mapping = mapping;
+        this.format = Objects.requireNonNull(format, "format");
     }
 
     String name() {
@@ -121,13 +134,21 @@ final class EngineStoreCore {
                     .runtime(runtime)
                     .memtableSizeBytes(config.getLong(SedimentConfig.MEMTABLE_BYTES))
                     .maxOpenFiles(config.getInt(SedimentConfig.MAX_OPEN_FILES))
-                    .compression("none".equals(config.getString(SedimentConfig.COMPRESSION)) ? Compression.NONE : Compression.ZSTD)
+                    .compression(config.compression())
+                    .maxValueSizeBytes(config.getInt(SedimentConfig.MAX_VALUE_BYTES))
                     .revisions(RevisionOptions.builder()
                             .tombstoneRetention(Duration.ofMillis(config.getLong(SedimentConfig.TOMBSTONE_RETENTION_MS)))
                             .maxReplayAge(Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)))
                             .build())
-                    .build();
+                    .build()
+                    .withFormat(format);
             store = Store.open(dir.toPath(), options);
+        } catch (StoreFormatMismatchException e) {
+            SharedRuntime.release();
+            throw new ProcessorStateException("Sediment store " + name + " in " + dir + " holds " + e.recorded()
+                    + " values but is opened as a " + e.requested() + " store. Use the supplier it was written with"
+                    + ", or, to change its format, stop the application, delete " + dir
+                    + " and let Kafka Streams restore it from the changelog.", e);
         } catch (RuntimeException e) {
             SharedRuntime.release();
             throw new ProcessorStateException("cannot open Sediment store " + name + " in " + dir, e);
