@@ -49,6 +49,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -1526,10 +1527,44 @@ public final class Engine implements Store {
         // below the revision this snapshot reads (so the newest of them, which are kept, are what it sees).
         EngineSnapshot snap;
         synchronized (stateLock) {
-            snap = new EngineSnapshot(this, visibleRevision);
-            snapshotRevisions.merge(snap.revision(), 1, Integer::sum);
+            snap = pinLocked(visibleRevision);
         }
         openReaders.add(snap);
+        return snap;
+    }
+
+    @Override
+    public OptionalLong committedRevision() {
+        checkOpen();
+        CommitPoint p = readState.version().lastCommitPoint();
+        return p == null ? OptionalLong.empty() : OptionalLong.of(p.revision());
+    }
+
+    /**
+     * Pinned under stateLock like {@link #snapshot()}. The latest commit point is always reconstructable:
+     * it is the recovery point (a compaction boundary) or above the flushed revision, where compaction keeps
+     * every key's newest version; and a compaction that picked its boundaries before this commit point was
+     * logged saw only tables at or below its revision.
+     */
+    @Override
+    public Snapshot committedSnapshot() {
+        checkOpen();
+        EngineSnapshot snap;
+        synchronized (stateLock) {
+            CommitPoint p = readState.version().lastCommitPoint();
+            if (p == null) {
+                throw new IllegalStateException("store " + dir + " was never committed: no commit point to read at");
+            }
+            snap = pinLocked(p.revision());
+        }
+        openReaders.add(snap);
+        return snap;
+    }
+
+    /** REQUIRES: stateLock held. */
+    private EngineSnapshot pinLocked(long revision) {
+        EngineSnapshot snap = new EngineSnapshot(this, revision);
+        snapshotRevisions.merge(revision, 1, Integer::sum);
         return snap;
     }
 
