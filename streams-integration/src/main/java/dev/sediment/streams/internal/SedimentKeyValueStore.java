@@ -4,6 +4,7 @@ import dev.sediment.store.KeyRange;
 import dev.sediment.store.Store;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.streams.eos.TransactionCommitListener;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -17,6 +18,7 @@ import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
 import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.slf4j.Logger;
@@ -37,6 +39,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * at the last commit with exactly the state those offsets describe; Kafka Streams replays the changelog from
  * there. Values are stored as given: in the DSL they carry Kafka's 8-byte timestamp prefix
  * ({@link TimestampedBytesStore}), which is also what restore delivers.
+ *
+ * <p>Transactional mode (KIP-892, {@code enable.transactional.statestores}, Kafka Streams 4.4): the engine's
+ * commit points already make writes since the last commit vanish on reopen; {@link EngineStoreCore} adds a
+ * first commit point and the exactly-once wipe of data without one, and {@link #readOnly} at READ_COMMITTED
+ * reads the engine's snapshot at the last commit point. Uncommitted writes live in the LSM tree like any
+ * others (memtables under the shared budget, then tables), never in a separate buffer.
  *
  * <p>Threading: Kafka Streams drives a store from its stream thread; interactive queries read concurrently,
  * which the engine's snapshot reads allow.
@@ -260,10 +268,23 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
 
     // ---------------------------------------------------------------- IQv2
 
-    /** KeyQuery and RangeQuery (both orders), with the position bound checked first; others are unknown. */
+    /**
+     * KeyQuery and RangeQuery (both orders), with the position bound checked first; others are unknown. At
+     * READ_COMMITTED (Kafka 4.4, transactional mode) the bound is checked against, and the result reports,
+     * the last commit point's position; Kafka's handler then reads through {@link #readOnly}.
+     */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, core.position(), core.context());
+        Position position = core.position(QueryIsolation.of(config));
+        return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, position, core.context());
+    }
+
+    /**
+     * KIP-892 (Kafka 4.4): at READ_COMMITTED in transactional mode, a view of the last commit point; otherwise
+     * this store, which sees every write. No {@code @Override}: the method is not in Kafka 4.3.
+     */
+    public ReadOnlyKeyValueStore<Bytes, byte[]> readOnly(IsolationLevel level) {
+        return core.readsCommitted(level) ? new ReadCommittedKeyValueView(core, openIterators) : this;
     }
 
     @Override
