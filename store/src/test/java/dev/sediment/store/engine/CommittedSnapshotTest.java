@@ -5,7 +5,7 @@ import dev.sediment.store.Snapshot;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.fs.MemFileSystem;
-import dev.sediment.store.sstable.Compression;
+import dev.sediment.store.Compression;
 import dev.sediment.store.testing.Seeds;
 import org.junit.jupiter.api.Test;
 
