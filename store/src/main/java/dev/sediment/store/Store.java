@@ -4,6 +4,7 @@ import dev.sediment.store.engine.Engine;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * A Sediment store: an ordered map of byte-array keys to byte-array values (keys compared as
@@ -114,6 +115,21 @@ public interface Store extends AutoCloseable {
 
     /** Pins the latest revision for reads. */
     Snapshot snapshot();
+
+    /**
+     * The revision of the latest commit point (after open, the recovery point's), or empty if the store was
+     * never committed.
+     */
+    OptionalLong committedRevision();
+
+    /**
+     * Pins the latest commit point's revision for reads: the state {@link #commit} last described, without
+     * the writes since (a read-committed view; a crash or reopen rolls back to it or an older point). Close
+     * it when done, like {@link #snapshot()}.
+     *
+     * @throws IllegalStateException if the store was never committed
+     */
+    Snapshot committedSnapshot();
 
     /** The last revision assigned (and visible to reads). */
     long lastRevision();

@@ -7,7 +7,11 @@ import java.util.Map;
  * A point-in-time view of what the store holds and has done, grouped by the part of the engine it
  * describes. Counters ("since open") start at zero when the store opens. Immutable.
  *
- * @param approximateEntries entries in memtables and SSTables (superseded versions and tombstones counted)
+ * @param approximateEntries estimated live keys, as RocksDB's {@code estimate-num-keys}: SSTable entries minus
+ *                           twice their tombstones (each hides one version), plus per memtable its distinct keys
+ *                           whose newest entry is a put, minus deletes of keys it does not hold; at least 0.
+ *                           Exact once compaction has merged every version of a key; overwrites still spread
+ *                           over several tables count once per table
  * @param revisions          where the store's revisions stand
  * @param memtables          the active and frozen memtables
  * @param tables             SSTables per level, open tables and table reads

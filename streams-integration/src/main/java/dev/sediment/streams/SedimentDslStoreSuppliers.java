@@ -15,11 +15,15 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+
 /**
  * Makes Sediment the store of every DSL store of a topology with one config line:
  * {@code dsl.store.suppliers.class=dev.sediment.streams.SedimentDslStoreSuppliers}: key-value, window (tumbling,
  * hopping, sliding, stream-stream joins with duplicates) and session stores, with
- * {@code EmitStrategy.onWindowClose()} served in time order as Kafka's time-ordered stores serve it.
+ * {@code EmitStrategy.onWindowClose()} served in time order as Kafka's time-ordered stores serve it. Each store
+ * gets the format its operator asks for ({@code dslStoreFormat()}): {@code PLAIN} a plain store,
+ * {@code TIMESTAMPED} a timestamped one.
  *
  * <p>Stores asked for in the {@link DslStoreFormat#HEADERS} format stay on Kafka's built-in RocksDB stores
  * until Sediment has header-preserving stores (logged once per store at INFO).
@@ -29,13 +33,27 @@ public class SedimentDslStoreSuppliers implements DslStoreSuppliers {
 
     private final DslStoreSuppliers fallback = new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers();
 
+    /**
+     * Checks the {@code sediment.} settings when Kafka Streams builds the topology, so a bad one (for example a
+     * memory budget too large for the heap) fails at startup rather than when the first store opens.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException for an invalid setting
+     */
+    @Override
+    public void configure(Map<String, ?> configs) {
+        new SedimentConfig(configs);
+    }
+
     @Override
     public KeyValueBytesStoreSupplier keyValueStore(DslKeyValueParams params) {
-        if (params.dslStoreFormat() == DslStoreFormat.HEADERS) {
+        DslStoreFormat format = params.dslStoreFormat();
+        if (format == DslStoreFormat.HEADERS) {
             logFallback(params.name());
             return fallback.keyValueStore(params);
         }
-        return SedimentStores.keyValueStore(params.name());
+        return format == DslStoreFormat.PLAIN
+                ? SedimentStores.keyValueStore(params.name())
+                : SedimentStores.timestampedKeyValueStore(params.name());
     }
 
     @Override

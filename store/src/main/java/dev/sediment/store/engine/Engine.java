@@ -12,6 +12,7 @@ import dev.sediment.store.StoreStats;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.store.compaction.CompactionPicker;
 import dev.sediment.store.fs.FileLock;
+import dev.sediment.store.manifest.CommitPoint;
 import dev.sediment.store.manifest.Version;
 import dev.sediment.store.memtable.MemTable;
 import dev.sediment.store.revision.HistoryRetention;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -269,6 +271,19 @@ public final class Engine implements Store {
     public Snapshot snapshot() {
         state.checkOpen();
         return reads.snapshot();
+    }
+
+    @Override
+    public OptionalLong committedRevision() {
+        state.checkOpen();
+        CommitPoint p = state.readState.version().lastCommitPoint();
+        return p == null ? OptionalLong.empty() : OptionalLong.of(p.revision());
+    }
+
+    @Override
+    public Snapshot committedSnapshot() {
+        state.checkOpen();
+        return reads.committedSnapshot();
     }
 
     @Override

@@ -40,10 +40,10 @@ final class EngineStats {
     StoreStats snapshot() {
         ReadState s = state.readState;
         long memBytes = s.active().approximateBytes();
-        long entries = s.active().entries();
+        long entries = s.active().liveKeyDelta();
         for (MemTable m : s.immutables()) {
             memBytes += m.approximateBytes();
-            entries += m.entries();
+            entries += m.liveKeyDelta();
         }
         List<StoreStats.Level> levels = new ArrayList<>();
         long live = 0;
@@ -52,7 +52,7 @@ final class EngineStats {
             long b = 0;
             for (FileMetadata f : fl) {
                 b += f.sizeBytes();
-                entries += f.entries();
+                entries += f.entries() - 2 * f.tombstones(); // a tombstone and the version it hides
             }
             levels.add(new StoreStats.Level(fl.size(), b));
             live += b;
@@ -60,7 +60,7 @@ final class EngineStats {
         long visible = state.visibleRevision;
         synchronized (state.stateLock) {
             Version v = s.version();
-            return new StoreStats(entries,
+            return new StoreStats(Math.max(0, entries),
                     new StoreStats.Revisions(visible, v.flushedRevision(), recoveryRevision(v),
                             shape.history().keepsHistory() ? shape.historyHorizonLocked(v) : visible,
                             v.commitPoints().size(), v.rolledBack().size()),

@@ -45,7 +45,7 @@ public final class StoreBench {
                 case "--compression" -> options.compression(Compression.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT)));
                 case "--cache-mb" -> options.blockCacheSizeBytes(Long.parseLong(args[++i]) << 20);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --keys N --value-bytes N --overwrites N --dir PATH --compression none|zstd --cache-mb N)");
+                        + " (use --keys N --value-bytes N --overwrites N --dir PATH --compression none|zstd|lz4 --cache-mb N)");
             }
         }
         if (overwrites < 0) {

@@ -40,7 +40,8 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
      *                    {@code EmitStrategy.onWindowClose()} does)
      */
     public SedimentSessionStore(String name, long retentionPeriod, long segmentInterval, boolean timeOrdered) {
-        this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered);
+        this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered,
+                "session");
     }
 
     private static long end(byte[] storeKey) {

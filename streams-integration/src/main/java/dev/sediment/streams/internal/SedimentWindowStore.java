@@ -58,7 +58,8 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
      */
     public SedimentWindowStore(String name, long retentionPeriod, long segmentInterval, long windowSize,
                                boolean retainDuplicates, boolean timeOrdered) {
-        this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered);
+        this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered,
+                this instanceof TimestampedBytesStore ? "timestamped-window" : "window");
         this.windowSize = windowSize;
         this.retainDuplicates = retainDuplicates;
     }

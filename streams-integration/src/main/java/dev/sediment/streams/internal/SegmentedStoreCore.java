@@ -68,14 +68,16 @@ final class SegmentedStoreCore {
      *                    (window start, session end)
      * @param timeIndex   also keep every record in time order ({@link SegmentedKeys#TIME_FIRST}), for stores
      *                    that emit on window close and scan closed windows by time
+     * @param format      the store's value format, recorded in its manifest (e.g. "timestamped-window")
      */
     SegmentedStoreCore(String name, long retentionMs, long segmentIntervalMs, TransactionCommitListener owner,
-                       int suffixBytes, boolean timeIndex) {
+                       int suffixBytes, boolean timeIndex, String format) {
         this.retentionMs = retentionMs;
         this.segmentIntervalMs = segmentIntervalMs;
         this.suffixBytes = suffixBytes;
         this.timeIndex = timeIndex;
-        this.core = new EngineStoreCore(name, owner, this::restoreRecord, SegmentedKeys.SEGMENT_BYTES);
+        this.core = new EngineStoreCore(name, owner, this::restoreRecord,
+                format + (timeIndex ? "-time-indexed" : ""), SegmentedKeys.SEGMENT_BYTES);
     }
 
     /** The segment time of Kafka's store key. */

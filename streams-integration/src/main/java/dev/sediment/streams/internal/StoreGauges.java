@@ -53,7 +53,7 @@ final class StoreGauges implements AutoCloseable {
             g.add(taskId, scope, storeName, "cur-size-all-mem-tables", "bytes in active and frozen memtables", s -> s.memtables().bytes());
             g.add(taskId, scope, storeName, "size-all-mem-tables", "bytes in active and frozen memtables", s -> s.memtables().bytes());
             g.add(taskId, scope, storeName, "num-immutable-mem-table", "frozen memtables waiting for flush", s -> s.memtables().frozen());
-            g.add(taskId, scope, storeName, "estimate-num-keys", "entries in memtables and SSTables (versions and tombstones counted)", StoreStats::approximateEntries);
+            g.add(taskId, scope, storeName, "estimate-num-keys", "estimated live keys (overwrites and deletes discounted, as RocksDB)", StoreStats::approximateEntries);
             g.add(taskId, scope, storeName, "total-sst-files-size", "bytes of all SSTables", s -> s.tables().liveBytes());
             g.add(taskId, scope, storeName, "live-sst-files-size", "bytes of live SSTables", s -> s.tables().liveBytes());
             g.add(taskId, scope, storeName, "estimate-pending-compaction-bytes", "bytes compaction must still rewrite", s -> s.compactions().pendingBytes());
