@@ -38,7 +38,7 @@ class WordStatsTopologyTest {
             assertEquals(Map.of(
                             WordStatsTopology.WORD_COUNTS, SedimentStores.METRICS_SCOPE,
                             WordStatsTopology.LONGEST_BY_LETTER, SedimentStores.METRICS_SCOPE,
-                            WordStatsTopology.WORDS_PER_WINDOW, "rocksdb-window"),
+                            WordStatsTopology.WORDS_PER_WINDOW, SedimentStores.METRICS_SCOPE), // window stores run on Sediment too
                     StoreBackends.of(driver.metrics().keySet()));
         }
     }
