@@ -144,6 +144,18 @@ public interface Store extends AutoCloseable {
      */
     void compactRange(byte[] from, byte[] to);
 
+    /**
+     * Removes every table whose keys all lie in {@code range}, with one manifest edit and no tombstone
+     * (RocksDB's {@code DeleteFilesInRange}): the way time-segmented stores drop expired segments in
+     * proportion to files, not records. Keys of {@code range} held by memtables or by tables that also hold
+     * keys outside it stay, so after this call a read in {@code range} may return any of the key's versions,
+     * or none: the caller must treat the range as gone and stop reading and writing it. Cheap to call again
+     * (it only looks at the table list), which is how leftovers go once compaction has moved them into
+     * tables of their own (see {@link dev.sediment.store.compaction.CompactionOptions#cutPrefixBytes()}).
+     * Does not wait for a running compaction: then nothing is removed and {@link DroppedTables#NONE} returned.
+     */
+    DroppedTables dropRange(KeyRange range);
+
     StoreStats stats();
 
     /**

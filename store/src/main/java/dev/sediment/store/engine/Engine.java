@@ -1,5 +1,6 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.DroppedTables;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.Snapshot;
 import dev.sediment.store.Store;
@@ -195,6 +196,13 @@ public final class Engine implements Store {
         }
         writes.flush();
         compactions.compactRange(from, to);
+    }
+
+    @Override
+    public DroppedTables dropRange(KeyRange range) {
+        state.checkWritable();
+        Objects.requireNonNull(range, "range must not be null");
+        return compactions.dropRange(range);
     }
 
     @Override

@@ -81,7 +81,7 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
 
     SedimentKeyValueStore(String name, String format) {
         this.format = format;
-        this.core = new EngineStoreCore(name, this, EngineStoreCore.AS_IS, format);
+        this.core = new EngineStoreCore(name, this, EngineStoreCore.AS_IS, format, 0);
     }
 
     @Override
