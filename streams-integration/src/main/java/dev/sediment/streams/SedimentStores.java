@@ -1,7 +1,15 @@
 package dev.sediment.streams;
 
 import dev.sediment.streams.internal.SedimentKeyValueBytesStoreSupplier;
+import dev.sediment.streams.internal.SedimentVersionedBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.VersionedBytesStoreSupplier;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import static org.apache.kafka.streams.internals.ApiUtils.prepareMillisCheckFailMsgPrefix;
+import static org.apache.kafka.streams.internals.ApiUtils.validateMillisecondDuration;
 
 /**
  * Sediment stores for Kafka Streams, in the manner of Kafka's {@code Stores}.
@@ -33,5 +41,50 @@ public final class SedimentStores {
     /** A persistent key-value store supplier, for {@code Materialized.as(...)} or {@code Stores.keyValueStoreBuilder(...)}. */
     public static KeyValueBytesStoreSupplier keyValueStore(String name) {
         return new SedimentKeyValueBytesStoreSupplier(name);
+    }
+
+    /**
+     * A persistent versioned key-value store supplier (KIP-889), for {@code Materialized.as(...)} or
+     * {@code Stores.versionedKeyValueStoreBuilder(...)}, as Kafka's {@code Stores.persistentVersionedKeyValueStore}:
+     * versions older than observed stream time minus {@code historyRetention} are not readable (only the latest
+     * version never expires), puts older than that are refused, and compaction drops what no read can see.
+     * The observed stream time survives a restart (Kafka's RocksDB store forgets it).
+     *
+     * @throws NullPointerException     if {@code name} is null
+     * @throws IllegalArgumentException if {@code historyRetention} is negative or not a millisecond duration
+     */
+    public static VersionedBytesStoreSupplier versionedKeyValueStore(String name, Duration historyRetention) {
+        Objects.requireNonNull(name, "name cannot be null");
+        long historyRetentionMs = historyRetentionMs(historyRetention);
+        return new SedimentVersionedBytesStoreSupplier(name, historyRetentionMs,
+                SedimentVersionedBytesStoreSupplier.defaultSegmentInterval(historyRetentionMs));
+    }
+
+    /**
+     * As {@link #versionedKeyValueStore(String, Duration)}, with Kafka's {@code segmentInterval}: Sediment keeps
+     * one engine per store, so the interval only decides how long a multi-version query still lists an expired
+     * version (as Kafka does until the version's segment is dropped).
+     *
+     * @throws IllegalArgumentException also if {@code segmentInterval} is zero or negative
+     */
+    public static VersionedBytesStoreSupplier versionedKeyValueStore(String name, Duration historyRetention,
+                                                                     Duration segmentInterval) {
+        Objects.requireNonNull(name, "name cannot be null");
+        long historyRetentionMs = historyRetentionMs(historyRetention);
+        String siMsgPrefix = prepareMillisCheckFailMsgPrefix(segmentInterval, "segmentInterval");
+        long segmentIntervalMs = validateMillisecondDuration(segmentInterval, siMsgPrefix);
+        if (segmentIntervalMs < 1L) {
+            throw new IllegalArgumentException("segmentInterval cannot be zero or negative");
+        }
+        return new SedimentVersionedBytesStoreSupplier(name, historyRetentionMs, segmentIntervalMs);
+    }
+
+    private static long historyRetentionMs(Duration historyRetention) {
+        String hrMsgPrefix = prepareMillisCheckFailMsgPrefix(historyRetention, "historyRetention");
+        long historyRetentionMs = validateMillisecondDuration(historyRetention, hrMsgPrefix);
+        if (historyRetentionMs < 0L) {
+            throw new IllegalArgumentException("historyRetention cannot be negative");
+        }
+        return historyRetentionMs;
     }
 }

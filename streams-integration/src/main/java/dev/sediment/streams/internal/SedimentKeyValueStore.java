@@ -68,6 +68,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
             + "this for negative numbers";
 
     private final String name;
+    private final RestoreTransform restoreTransform;
     private final Set<SedimentKeyValueIterator> openIterators = ConcurrentHashMap.newKeySet();
     private final AtomicLong uncommittedBytes = new AtomicLong();
     private volatile Store store;
@@ -80,7 +81,16 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     private volatile TopicPartition changelog;
 
     public SedimentKeyValueStore(String name) {
+        this(name, RestoreTransform.IDENTITY);
+    }
+
+    /**
+     * A store whose changelog records are turned into engine records by {@code restoreTransform} before
+     * they are restored (a store layered on this one, such as the versioned store, keeps its own layout).
+     */
+    SedimentKeyValueStore(String name, RestoreTransform restoreTransform) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
+        this.restoreTransform = Objects.requireNonNull(restoreTransform, "restoreTransform");
     }
 
     @Override
@@ -217,6 +227,19 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         return s;
     }
 
+    /**
+     * The engine store, for a store layered on this one, after applying restored records still gathered.
+     * @throws InvalidStateStoreException if closed
+     */
+    Store engine() {
+        return open();
+    }
+
+    /** The context given to {@link #init}, or null before. */
+    StateStoreContext context() {
+        return context;
+    }
+
     private Store requireOpen() {
         Store s = store;
         if (s == null) {
@@ -290,7 +313,8 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         written(key.get().length + (value == null ? 0 : value.length));
     }
 
-    private void written(long bytes) {
+    /** Counts a write made through {@link #engine()} by a store layered on this one: bytes, changelog claim, position. */
+    void written(long bytes) {
         uncommittedBytes.addAndGet(bytes);
         TopicPartition tp = changelog;
         if (tp != null) {
@@ -340,7 +364,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     /** Gathers a restore batch into runs applied with the engine's bulk path. */
     void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records, byte[] positionAfter) {
         requireOpen(); // not open(): that would drain the run being gathered
-        uncommittedBytes.addAndGet(restoreBuffer.add(records, positionAfter));
+        uncommittedBytes.addAndGet(restoreBuffer.add(restoreTransform.apply(records), positionAfter));
     }
 
     Position position() {
