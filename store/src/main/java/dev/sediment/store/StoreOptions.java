@@ -1,5 +1,6 @@
 package dev.sediment.store;
 
+import dev.sediment.store.compaction.CompactionFilter;
 import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.fs.DiskFileSystem;
 import dev.sediment.store.fs.FileSystem;
@@ -35,13 +36,15 @@ import java.util.Objects;
  * @param runtime               resources shared with other stores, or null (the default) for a store of its own:
  *                              with one, its block cache replaces {@code blockCacheSizeBytes} and its memtable
  *                              budget bounds this store's memtables together with the others'
+ * @param compactionFilter      drops live entries no read can see any more during compaction (see its contract),
+ *                              or null (the default) for none
  */
 public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long memtableSizeBytes,
                            int maxImmutableMemtables, int blockSizeBytes, int blockRestartInterval,
                            int bloomBitsPerKey, Compression compression, long blockCacheSizeBytes,
                            int maxOpenFiles, long maxManifestBytes, int maxKeySizeBytes, int maxValueSizeBytes,
                            CompactionOptions compaction, RevisionOptions revisions, Clock clock,
-                           StoreRuntime runtime) {
+                           StoreRuntime runtime, CompactionFilter compactionFilter) {
 
     public StoreOptions {
         Objects.requireNonNull(fileSystem, "fileSystem");
@@ -103,6 +106,7 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         b.revisions = revisions;
         b.clock = clock;
         b.runtime = runtime;
+        b.compactionFilter = compactionFilter;
         return b;
     }
 
@@ -125,6 +129,7 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         private RevisionOptions revisions = RevisionOptions.defaults();
         private Clock clock = Clock.systemUTC();
         private StoreRuntime runtime;
+        private CompactionFilter compactionFilter;
 
         private Builder() {
         }
@@ -215,11 +220,17 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
             return this;
         }
 
+        /** Drops live entries no read can see any more during compaction; null for none. */
+        public Builder compactionFilter(CompactionFilter v) {
+            compactionFilter = v;
+            return this;
+        }
+
         public StoreOptions build() {
             return new StoreOptions(fileSystem, createIfMissing, memtableSizeBytes, maxImmutableMemtables,
                     blockSizeBytes, blockRestartInterval, bloomBitsPerKey, compression, blockCacheSizeBytes,
                     maxOpenFiles, maxManifestBytes, maxKeySizeBytes, maxValueSizeBytes, compaction,
-                    revisions, clock, runtime);
+                    revisions, clock, runtime, compactionFilter);
         }
     }
 }

@@ -185,7 +185,8 @@ public final class Engine implements Store {
         CompactionOptions compaction = options.compaction();
         this.bulkLoadCompaction = compaction.toBuilder().l0CompactionTrigger(
                 Math.max(compaction.l0CompactionTrigger(), compaction.l0SlowdownTrigger() / 2)).build();
-        this.compactionJob = new CompactionJob(fs, dir, tableCache, tableOptions, versions::newFileNumber);
+        this.compactionJob = new CompactionJob(fs, dir, tableCache, tableOptions, versions::newFileNumber,
+                options.compactionFilter());
         Version v = versions.current();
         v.ref();
         liveVersions.add(v);

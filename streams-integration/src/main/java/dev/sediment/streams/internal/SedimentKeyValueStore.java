@@ -6,6 +6,7 @@ import dev.sediment.store.Store;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
+import dev.sediment.store.compaction.CompactionFilter;
 import dev.sediment.store.sstable.Compression;
 import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentStores;
@@ -69,6 +70,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
 
     private final String name;
     private final RestoreTransform restoreTransform;
+    private final CompactionFilter compactionFilter;
     private final Set<SedimentKeyValueIterator> openIterators = ConcurrentHashMap.newKeySet();
     private final AtomicLong uncommittedBytes = new AtomicLong();
     private volatile Store store;
@@ -89,8 +91,14 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
      * they are restored (a store layered on this one, such as the versioned store, keeps its own layout).
      */
     SedimentKeyValueStore(String name, RestoreTransform restoreTransform) {
+        this(name, restoreTransform, null);
+    }
+
+    /** As above, with the engine's {@link CompactionFilter} (null for none). */
+    SedimentKeyValueStore(String name, RestoreTransform restoreTransform, CompactionFilter compactionFilter) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.restoreTransform = Objects.requireNonNull(restoreTransform, "restoreTransform");
+        this.compactionFilter = compactionFilter;
     }
 
     @Override
@@ -148,6 +156,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         try {
             StoreOptions options = StoreOptions.builder()
                     .runtime(runtime)
+                    .compactionFilter(compactionFilter)
                     .memtableSizeBytes(config.getLong(SedimentConfig.MEMTABLE_BYTES))
                     .maxOpenFiles(config.getInt(SedimentConfig.MAX_OPEN_FILES))
                     .compression("none".equals(config.getString(SedimentConfig.COMPRESSION)) ? Compression.NONE : Compression.ZSTD)

@@ -40,8 +40,9 @@ import java.util.Objects;
  * returns null); a read as of a time older than that returns the latest version if it is not newer than the
  * asked time, else null; out-of-order puts land in the middle of a key's history; values are Kafka's
  * serialized {@code ValueAndTimestamp}. Unlike Kafka's store, the observed stream time is kept across a close
- * and reopen: it is stored as data ({@link VersionKeys#STREAM_TIME}) before each commit point and close, and in
- * each restored batch, so a rollback to a commit point restores the stream time that goes with its data.
+ * and reopen: it is stored as data ({@link VersionKeys#STREAM_TIME}) in the same atomic write as the version
+ * that moves it, and in each restored batch, so a rollback to a commit point restores the stream time that
+ * goes with its data. Compaction drops versions no read can see ({@link VersionExpiry}).
  *
  * <p>Lifecycle (engine, shared runtime, KIP-1035 commit points, position, restore runs, metrics) is the
  * key-value store's: this store delegates to an inner {@link SedimentKeyValueStore} and touches its engine
@@ -58,14 +59,15 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
     private final SedimentKeyValueStore inner;
     /** Kafka's {@code observedStreamTime}: the largest timestamp put; NO_TIMESTAMP (-1) before any. */
     private volatile long observedStreamTime = ConsumerRecord.NO_TIMESTAMP;
-    /** The stream time moved by a put since it was last written to the engine. */
-    private boolean streamTimeDirty;
+    /** What compaction may forget: stream time minus history retention as of the last commit or open. */
+    private volatile long compactionCutoff = Long.MIN_VALUE;
 
     public SedimentVersionedStore(String name, long historyRetentionMs, long segmentIntervalMs) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.historyRetentionMs = historyRetentionMs;
         this.segmentIntervalMs = segmentIntervalMs;
-        this.inner = new SedimentKeyValueStore(name, this::toVersions);
+        this.inner = new SedimentKeyValueStore(name, this::toVersions,
+                new VersionExpiry(() -> compactionCutoff, segmentIntervalMs));
     }
 
     @Override
@@ -91,21 +93,15 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
         if (opening) {
             byte[] t = inner.engine().get(VersionKeys.STREAM_TIME);
             observedStreamTime = t == null ? ConsumerRecord.NO_TIMESTAMP : VersionKeys.decodeLong(t);
-            streamTimeDirty = false;
+            compactionCutoff = cutoff();
         }
     }
 
     @Override
     public synchronized void commit(Map<TopicPartition, Long> changelogOffsets) {
-        persistStreamTime();
+        long cutoff = cutoff();
         inner.commit(changelogOffsets);
-    }
-
-    private void persistStreamTime() {
-        if (streamTimeDirty && inner.isOpen()) {
-            inner.engine().put(VersionKeys.STREAM_TIME, VersionKeys.encodeLong(observedStreamTime));
-            streamTimeDirty = false;
-        }
+        compactionCutoff = cutoff;
     }
 
     @Override
@@ -126,11 +122,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
 
     @Override
     public synchronized void close() {
-        try {
-            persistStreamTime();
-        } finally {
-            inner.close();
-        }
+        inner.close();
     }
 
     @Override
@@ -196,8 +188,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
     /** A put within history retention; returns the new version's validTo or VALID_TO_UNDEFINED. */
     private long doPut(Store s, byte[] prefix, byte[] value, long timestamp) {
         if (value == null && erasesLatest(s, prefix, timestamp)) {
-            s.delete(VersionKeys.versionKey(prefix, timestamp));
-            advanceStreamTime(timestamp);
+            s.delete(VersionKeys.versionKey(prefix, timestamp)); // the latest version: not above stream time
             inner.written(prefix.length + 8);
             return VersionedKeyValueStore.PUT_RETURN_CODE_VALID_TO_UNDEFINED;
         }
@@ -209,16 +200,13 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
     private void write(Store s, byte[] prefix, byte[] value, long timestamp) {
         byte[] versionKey = VersionKeys.versionKey(prefix, timestamp);
         byte[] versionValue = VersionKeys.versionValue(value, timestamp);
-        s.put(versionKey, versionValue);
-        advanceStreamTime(timestamp);
-        inner.written(versionKey.length + versionValue.length);
-    }
-
-    private void advanceStreamTime(long timestamp) {
         if (timestamp > observedStreamTime) {
+            s.write(new WriteBatch().put(versionKey, versionValue).put(VersionKeys.STREAM_TIME, VersionKeys.encodeLong(timestamp)));
             observedStreamTime = timestamp;
-            streamTimeDirty = true;
+        } else {
+            s.put(versionKey, versionValue);
         }
+        inner.written(versionKey.length + versionValue.length);
     }
 
     /**

@@ -36,6 +36,11 @@ final class VersionKeys {
         return k;
     }
 
+    /** Whether an engine key is a version key (not meta). */
+    static boolean isVersionKey(byte[] engineKey) {
+        return engineKey.length > 8 && engineKey[0] == VERSION_SPACE;
+    }
+
     /** {@code 0x01 len key}: the prefix shared by every version of {@code key} and nothing else. */
     static byte[] prefix(byte[] key) {
         int lenBytes = varintLength(key.length);

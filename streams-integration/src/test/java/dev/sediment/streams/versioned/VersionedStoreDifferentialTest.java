@@ -1,6 +1,7 @@
 package dev.sediment.streams.versioned;
 
 import dev.sediment.streams.CapturingStateStoreContext;
+import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentStores;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
@@ -35,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code VersionedBytesStore} layer with the same seeded operations: puts with out-of-order and expired
  * timestamps, tombstones, deletes, latest and as-of reads inside and outside the history retention, and
  * IQv2 {@code VersionedKeyQuery}s (validTo included). Ours is also committed, closed and reopened along
- * the way (Kafka's is not: it would forget its stream time). Every answer must be equal, byte for byte.
+ * the way (Kafka's is not: it would forget its stream time), with a small memtable so that compaction,
+ * and with it the expiry of old versions, runs throughout. Every answer must be equal, byte for byte.
  * {@code -Dtests.seed=N} replays a run; {@code -Dtests.multiplier=N} makes it longer.
  */
 class VersionedStoreDifferentialTest {
@@ -66,7 +68,9 @@ class VersionedStoreDifferentialTest {
                 Serdes.Bytes(), Serdes.ByteArray(), new StreamsConfig(props));
         kafka.init(kafkaContext, kafka);
 
-        ourContext = new CapturingStateStoreContext(tmp.resolve("ours").toFile(), new Properties());
+        Properties small = new Properties();
+        small.put(SedimentConfig.MEMTABLE_BYTES, "131072"); // many flushes and compactions: expiry runs often
+        ourContext = new CapturingStateStoreContext(tmp.resolve("ours").toFile(), small);
         open();
 
         Bytes[] keys = keys(random);
