@@ -1064,8 +1064,9 @@ public final class Engine implements Store {
                 checkWritable();
                 PickedCompaction c;
                 synchronized (stateLock) {
-                    if (level == Version.NUM_LEVELS - 1 && !tombstonesInRange(readState.version(), level, from, to)) {
-                        break; // rewriting the last level only pays when it can drop tombstones
+                    if (level == Version.NUM_LEVELS - 1 && options.compactionFilter() == null
+                            && !tombstonesInRange(readState.version(), level, from, to)) {
+                        break; // rewriting the last level only pays when it can drop tombstones (or filter)
                     }
                     c = picker.manual(envLocked(), from, to, level);
                 }

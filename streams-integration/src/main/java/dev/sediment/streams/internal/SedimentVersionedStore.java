@@ -75,6 +75,11 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
         return name;
     }
 
+    /** The store this one delegates its lifecycle to (tests reach the engine through it). */
+    SedimentKeyValueStore inner() {
+        return inner;
+    }
+
     public long historyRetentionMs() {
         return historyRetentionMs;
     }
