@@ -4,6 +4,7 @@ import dev.sediment.store.KeyRange;
 import dev.sediment.store.Store;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.WriteBatch;
+import dev.sediment.streams.eos.TransactionCommitListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
@@ -24,7 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,18 +45,18 @@ import java.util.Objects;
  * goes with its data. Compaction drops versions no read can see ({@link VersionExpiry}).
  *
  * <p>Lifecycle (engine, shared runtime, KIP-1035 commit points, position, restore runs, metrics) is the
- * key-value store's: this store delegates to an inner {@link SedimentKeyValueStore} and touches its engine
- * only through {@link SedimentKeyValueStore#engine()} and {@link SedimentKeyValueStore#written}.
+ * key-value store's, composed from an {@link EngineStoreCore} with this store's changelog mapping and
+ * compaction filter.
  *
  * <p>Threading: writes come from the stream thread; IQv2 queries read concurrently (snapshot iterators).
  */
-public final class SedimentVersionedStore implements VersionedBytesStore {
+public final class SedimentVersionedStore implements VersionedBytesStore, TransactionCommitListener {
     private static final Logger log = LoggerFactory.getLogger(SedimentVersionedStore.class);
 
     private final String name;
     private final long historyRetentionMs;
     private final long segmentIntervalMs;
-    private final SedimentKeyValueStore inner;
+    private final EngineStoreCore core;
     /** Kafka's {@code observedStreamTime}: the largest timestamp put; NO_TIMESTAMP (-1) before any. */
     private volatile long observedStreamTime = ConsumerRecord.NO_TIMESTAMP;
     /** What compaction may forget: stream time minus history retention as of the last commit or open. */
@@ -66,7 +66,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.historyRetentionMs = historyRetentionMs;
         this.segmentIntervalMs = segmentIntervalMs;
-        this.inner = new SedimentKeyValueStore(name, this::toVersions,
+        this.core = new EngineStoreCore(name, this, this::restoreVersion,
                 new VersionExpiry(() -> compactionCutoff, segmentIntervalMs));
     }
 
@@ -75,9 +75,9 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
         return name;
     }
 
-    /** The store this one delegates its lifecycle to (tests reach the engine through it). */
-    SedimentKeyValueStore inner() {
-        return inner;
+    /** The engine store, after any restored records still gathered (tests reach the engine through it). */
+    Store engine() {
+        return core.store();
     }
 
     public long historyRetentionMs() {
@@ -89,14 +89,12 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
         return observedStreamTime - historyRetentionMs;
     }
 
-    // ---------------------------------------------------------------- lifecycle (the inner store's)
+    // ---------------------------------------------------------------- lifecycle (the core's)
 
     @Override
     public synchronized void init(StateStoreContext context, StateStore root) {
-        boolean opening = !inner.isOpen();
-        inner.init(context, root);
-        if (opening) {
-            byte[] t = inner.engine().get(VersionKeys.STREAM_TIME);
+        if (core.init(context, root)) {
+            byte[] t = core.store().get(VersionKeys.STREAM_TIME);
             observedStreamTime = t == null ? ConsumerRecord.NO_TIMESTAMP : VersionKeys.decodeLong(t);
             compactionCutoff = cutoff();
         }
@@ -105,13 +103,21 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
     @Override
     public synchronized void commit(Map<TopicPartition, Long> changelogOffsets) {
         long cutoff = cutoff();
-        inner.commit(changelogOffsets);
+        core.commit(changelogOffsets);
         compactionCutoff = cutoff;
+    }
+
+    /** A Kafka transaction carrying this store's changelog records committed: record a commit point there. */
+    @Override
+    public void onTransactionCommitted(TopicPartition changelog, long lastOffset) {
+        if (core.isOpen()) {
+            commit(Map.of(changelog, lastOffset));
+        }
     }
 
     @Override
     public Long committedOffset(TopicPartition partition) {
-        return inner.committedOffset(partition);
+        return core.committedOffset(partition);
     }
 
     @Override
@@ -127,7 +133,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
 
     @Override
     public synchronized void close() {
-        inner.close();
+        core.close(() -> { }); // multi-version results are read at once: no iterators stay open
     }
 
     @Override
@@ -137,38 +143,31 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
 
     @Override
     public boolean isOpen() {
-        return inner.isOpen();
+        return core.isOpen();
     }
 
     @Override
     public Position getPosition() {
-        return inner.getPosition();
+        return core.position();
     }
 
     /**
-     * Changelog records (key, value or null, timestamp) to version entries, skipping those a put would have
-     * refused, with the stream time after them as the batch's last record (at the batch's last offset).
+     * A changelog record (key, value or null, timestamp) as a version entry, unless a put would have refused
+     * it; the stream time it moves goes into the same run. A restore of a tombstone at the latest record's
+     * timestamp writes a tombstone where a put may have erased the version (see {@link #erasesLatest}): a
+     * restored store may keep such a tombstone where Kafka's keeps none (reads agree; a later out-of-order put
+     * older than it gets this tombstone as its validTo, Kafka's none).
      */
-    private Collection<ConsumerRecord<byte[], byte[]>> toVersions(Collection<ConsumerRecord<byte[], byte[]>> records) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(records.size() + 1);
-        ConsumerRecord<byte[], byte[]> last = null;
-        long streamTime = observedStreamTime;
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            last = r;
-            if (r.timestamp() < streamTime - historyRetentionMs) {
-                continue; // refused when it was put, and so again
-            }
-            streamTime = Math.max(streamTime, r.timestamp());
-            out.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(),
-                    VersionKeys.versionKey(VersionKeys.prefix(r.key()), r.timestamp()),
-                    VersionKeys.versionValue(r.value(), r.timestamp())));
+    private void restoreVersion(ConsumerRecord<byte[], byte[]> r, WriteBatch batch) {
+        if (r.timestamp() < observedStreamTime - historyRetentionMs) {
+            return; // refused when it was put, and so again
         }
-        if (last != null) {
-            out.add(new ConsumerRecord<>(last.topic(), last.partition(), last.offset(), VersionKeys.STREAM_TIME,
-                    VersionKeys.encodeLong(streamTime)));
+        batch.put(VersionKeys.versionKey(VersionKeys.prefix(r.key()), r.timestamp()),
+                VersionKeys.versionValue(r.value(), r.timestamp()));
+        if (r.timestamp() > observedStreamTime) {
+            observedStreamTime = r.timestamp();
+            batch.put(VersionKeys.STREAM_TIME, VersionKeys.encodeLong(r.timestamp()));
         }
-        observedStreamTime = streamTime;
-        return out;
     }
 
     // ---------------------------------------------------------------- writes
@@ -181,10 +180,10 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
     @Override
     public synchronized long put(Bytes key, byte[] value, long timestamp) {
         Objects.requireNonNull(key, "key cannot be null");
-        Store s = inner.engine();
+        Store s = core.store();
         if (timestamp < cutoff()) {
             log.warn("Skipping record for expired put.");
-            inner.written(0); // Kafka moves the position also for a refused put
+            core.written(0); // Kafka moves the position also for a refused put
             return VersionedKeyValueStore.PUT_RETURN_CODE_NOT_PUT;
         }
         return doPut(s, VersionKeys.prefix(key.get()), value, timestamp);
@@ -194,7 +193,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
     private long doPut(Store s, byte[] prefix, byte[] value, long timestamp) {
         if (value == null && erasesLatest(s, prefix, timestamp)) {
             s.delete(VersionKeys.versionKey(prefix, timestamp)); // the latest version: not above stream time
-            inner.written(prefix.length + 8);
+            core.written(prefix.length + 8);
             return VersionedKeyValueStore.PUT_RETURN_CODE_VALID_TO_UNDEFINED;
         }
         long validTo = nextValidFrom(s, prefix, timestamp);
@@ -211,7 +210,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
         } else {
             s.put(versionKey, versionValue);
         }
-        inner.written(versionKey.length + versionValue.length);
+        core.written(versionKey.length + versionValue.length);
     }
 
     /**
@@ -234,7 +233,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
     @Override
     public synchronized byte[] delete(Bytes key, long timestamp) {
         Objects.requireNonNull(key, "key cannot be null");
-        Store s = inner.engine();
+        Store s = core.store();
         if (timestamp < cutoff()) {
             log.warn("Skipping record for expired delete.");
             return null;
@@ -257,7 +256,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
     @Override
     public byte[] get(Bytes key) {
         Objects.requireNonNull(key, "key cannot be null");
-        Version v = latest(inner.engine(), VersionKeys.prefix(key.get()));
+        Version v = latest(core.store(), VersionKeys.prefix(key.get()));
         return v == null || v.isTombstone() ? null : v.value;
     }
 
@@ -265,7 +264,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
     @Override
     public byte[] get(Bytes key, long asOfTimestamp) {
         Objects.requireNonNull(key, "key cannot be null");
-        Version v = asOf(inner.engine(), VersionKeys.prefix(key.get()), asOfTimestamp);
+        Version v = asOf(core.store(), VersionKeys.prefix(key.get()), asOfTimestamp);
         return v == null ? null : v.value;
     }
 
@@ -299,7 +298,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
 
     /** As {@link #get(Bytes, long)}, with {@code validTo} (for IQv2). */
     VersionedRecord<byte[]> getRecord(Bytes key, long asOf) {
-        Store s = inner.engine();
+        Store s = core.store();
         byte[] prefix = VersionKeys.prefix(key.get());
         Version v = asOf(s, prefix, asOf);
         if (v == null) {
@@ -310,7 +309,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
     }
 
     VersionedRecord<byte[]> getRecord(Bytes key) {
-        Version v = latest(inner.engine(), VersionKeys.prefix(key.get()));
+        Version v = latest(core.store(), VersionKeys.prefix(key.get()));
         return v == null || v.isTombstone() ? null : record(v, Long.MIN_VALUE);
     }
 
@@ -328,7 +327,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
      * what its segments hold.
      */
     List<VersionedRecord<byte[]>> history(Bytes key, long fromTime, long toTime) {
-        Store s = inner.engine();
+        Store s = core.store();
         byte[] prefix = VersionKeys.prefix(key.get());
         List<VersionedRecord<byte[]>> out = new ArrayList<>();
         long cutoff = cutoff();
@@ -360,7 +359,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore {
 
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return VersionedQueries.run(this, query, positionBound, config, inner.getPosition(), inner.context());
+        return VersionedQueries.run(this, query, positionBound, config, core.position(), core.context());
     }
 
     // ---------------------------------------------------------------- unversioned access, as Kafka's store

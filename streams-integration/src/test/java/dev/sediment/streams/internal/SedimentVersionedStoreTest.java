@@ -309,7 +309,7 @@ class SedimentVersionedStoreTest {
         }
         store.put(K, null, 1000);
         store.commit(Map.of(CHANGELOG, 1L)); // compaction may forget what is older than this commit's cutoff
-        Store engine = store.inner().engine();
+        Store engine = store.engine();
         engine.compactRange(null, null);
         List<Long> kept = new ArrayList<>();
         try (StoreIterator it = engine.iterator(KeyRange.prefix(VersionKeys.prefix(K.get())), false)) {
