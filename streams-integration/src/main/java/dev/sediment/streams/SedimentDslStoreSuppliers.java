@@ -14,8 +14,8 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
  * Makes Sediment the store of every DSL key-value store of a topology with one config line:
  * {@code dsl.store.suppliers.class=dev.sediment.streams.SedimentDslStoreSuppliers}.
  *
- * <p>Sediment has no window, session or header-preserving stores yet: those, and key-value stores asked
- * for in the {@link DslStoreFormat#HEADERS} format, stay on Kafka's built-in RocksDB stores.
+ * <p>Key-value stores in every format are Sediment's ({@link DslStoreFormat#HEADERS} included). Sediment has
+ * no window or session stores yet: those stay on Kafka's built-in RocksDB stores.
  */
 public class SedimentDslStoreSuppliers implements DslStoreSuppliers {
     private final DslStoreSuppliers fallback = new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers();
@@ -23,7 +23,7 @@ public class SedimentDslStoreSuppliers implements DslStoreSuppliers {
     @Override
     public KeyValueBytesStoreSupplier keyValueStore(DslKeyValueParams params) {
         if (params.dslStoreFormat() == DslStoreFormat.HEADERS) {
-            return fallback.keyValueStore(params);
+            return SedimentStores.timestampedKeyValueStoreWithHeaders(params.name());
         }
         return SedimentStores.keyValueStore(params.name());
     }

@@ -1,5 +1,6 @@
 package dev.sediment.streams;
 
+import dev.sediment.streams.internal.SedimentHeadersBytesStoreSupplier;
 import dev.sediment.streams.internal.SedimentKeyValueBytesStoreSupplier;
 import dev.sediment.streams.internal.SedimentVersionedBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -41,6 +42,17 @@ public final class SedimentStores {
     /** A persistent key-value store supplier, for {@code Materialized.as(...)} or {@code Stores.keyValueStoreBuilder(...)}. */
     public static KeyValueBytesStoreSupplier keyValueStore(String name) {
         return new SedimentKeyValueBytesStoreSupplier(name);
+    }
+
+    /**
+     * A persistent key-value store supplier in Kafka's headers format (KIP-1271), as Kafka's
+     * {@code Stores.persistentTimestampedKeyValueStoreWithHeaders}: values keep the record's headers and
+     * timestamp, for {@code Stores.timestampedKeyValueStoreWithHeadersBuilder(...)}, {@code Materialized.as(...)}
+     * or the DSL under {@code dsl.store.format=HEADERS}.
+     */
+    public static KeyValueBytesStoreSupplier timestampedKeyValueStoreWithHeaders(String name) {
+        Objects.requireNonNull(name, "name cannot be null");
+        return new SedimentHeadersBytesStoreSupplier(name);
     }
 
     /**

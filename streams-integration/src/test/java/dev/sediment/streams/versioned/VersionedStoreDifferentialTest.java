@@ -69,7 +69,7 @@ class VersionedStoreDifferentialTest {
         kafka.init(kafkaContext, kafka);
 
         Properties small = new Properties();
-        small.put(SedimentConfig.MEMTABLE_BYTES, "131072"); // many flushes and compactions: expiry runs often
+        small.put(SedimentConfig.MEMTABLE_BYTES, "262144"); // many flushes and compactions: expiry runs often
         ourContext = new CapturingStateStoreContext(tmp.resolve("ours").toFile(), small);
         open();
 
@@ -108,7 +108,7 @@ class VersionedStoreDifferentialTest {
                     assertSameRecord(query(kafka, q), query(ours, q), "query " + q.asOfTimestamp() + ", " + where);
                 } else if (kind < 99) {
                     ours.commit(Map.of(CHANGELOG, (long) op));
-                } else if (random.nextInt(10) == 0) {
+                } else if (random.nextInt(50) == 0) {
                     ours.commit(Map.of(CHANGELOG, (long) op));
                     ours.close();
                     open();
