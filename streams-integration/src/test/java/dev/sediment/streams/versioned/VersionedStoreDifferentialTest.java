@@ -7,6 +7,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.query.MultiVersionedKeyQuery;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
@@ -14,6 +15,7 @@ import org.apache.kafka.streams.query.VersionedKeyQuery;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.VersionedBytesStore;
 import org.apache.kafka.streams.state.VersionedRecord;
+import org.apache.kafka.streams.state.VersionedRecordIterator;
 import org.apache.kafka.test.InternalMockProcessorContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -120,6 +123,50 @@ class VersionedStoreDifferentialTest {
             ours.close();
         }
         assertTrue(reopens > 0, "the run reopened our store");
+    }
+
+    /**
+     * The one known difference in multi-version queries: Kafka's store searches the time segments up to
+     * {@code toTime}'s only, so it misses a record valid in the range that ended in a later segment; ours lists it.
+     */
+    @Test
+    void aMultiVersionQueryListsARecordThatEndedInALaterSegment() {
+        VersionedBytesStore kafka = (VersionedBytesStore) Stores.persistentVersionedKeyValueStore("kafka",
+                Duration.ofMillis(HISTORY_MS), Duration.ofMillis(SEGMENT_MS)).get();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "app");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1");
+        kafka.init(new InternalMockProcessorContext<>(tmp.resolve("kafka").toFile(), Serdes.Bytes(), Serdes.ByteArray(),
+                new StreamsConfig(props)), kafka);
+        ourContext = new CapturingStateStoreContext(tmp.resolve("ours").toFile(), new Properties());
+        open();
+        Bytes key = Bytes.wrap(new byte[] {1});
+        try {
+            for (VersionedBytesStore store : List.of(kafka, ours)) {
+                store.put(key, new byte[] {'a'}, 10);
+                store.put(key, new byte[] {'b'}, 250); // a is valid in [10, 250): its segment is 250's
+            }
+            MultiVersionedKeyQuery<Bytes, byte[]> q = MultiVersionedKeyQuery.<Bytes, byte[]>withKey(key)
+                    .fromTime(Instant.ofEpochMilli(0)).toTime(Instant.ofEpochMilli(50));
+            assertEquals(List.of(), history(kafka, q), "Kafka's store misses it");
+            assertEquals(List.of("a@10-250"), history(ours, q));
+            q = q.toTime(Instant.ofEpochMilli(260));
+            assertEquals(history(kafka, q), history(ours, q), "with toTime in the record's segment both list it");
+        } finally {
+            kafka.close();
+            ours.close();
+        }
+    }
+
+    private static List<String> history(VersionedBytesStore store, MultiVersionedKeyQuery<Bytes, byte[]> q) {
+        QueryResult<VersionedRecordIterator<byte[]>> r = store.query(q, PositionBound.unbounded(), new QueryConfig(false));
+        assertTrue(r.isSuccess(), r::getFailureMessage);
+        List<String> out = new java.util.ArrayList<>();
+        try (VersionedRecordIterator<byte[]> it = r.getResult()) {
+            it.forEachRemaining(v -> out.add(new String(v.value()) + "@" + v.timestamp() + "-"
+                    + v.validTo().map(String::valueOf).orElse("")));
+        }
+        return out;
     }
 
     private void open() {
