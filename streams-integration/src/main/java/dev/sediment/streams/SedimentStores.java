@@ -2,35 +2,52 @@ package dev.sediment.streams;
 
 import dev.sediment.streams.internal.SedimentHeadersBytesStoreSupplier;
 import dev.sediment.streams.internal.SedimentKeyValueBytesStoreSupplier;
+import dev.sediment.streams.internal.KafkaInternals;
+import dev.sediment.streams.internal.SedimentSessionBytesStoreSupplier;
 import dev.sediment.streams.internal.SedimentVersionedBytesStoreSupplier;
+import dev.sediment.streams.internal.SedimentWindowBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.SessionBytesStoreSupplier;
 import org.apache.kafka.streams.state.VersionedBytesStoreSupplier;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 
 import java.time.Duration;
 import java.util.Objects;
 
-import static org.apache.kafka.streams.internals.ApiUtils.prepareMillisCheckFailMsgPrefix;
-import static org.apache.kafka.streams.internals.ApiUtils.validateMillisecondDuration;
 
 /**
- * Sediment stores for Kafka Streams, in the manner of Kafka's {@code Stores}.
+ * Sediment stores for Kafka Streams, named and shaped as Kafka's {@code Stores}. Each supplier goes with
+ * the builder Kafka's matching supplier goes with:
+ *
+ * <table>
+ * <caption>Which supplier with which builder</caption>
+ * <tr><th>supplier</th><th>values</th><th>use it with</th><th>Kafka's equivalent</th></tr>
+ * <tr><td>{@link #timestampedKeyValueStore}</td><td>8-byte record timestamp + value</td>
+ *     <td>{@code Materialized.as(...)} (the DSL), {@code Stores.timestampedKeyValueStoreBuilder(...)}</td>
+ *     <td>{@code Stores.persistentTimestampedKeyValueStore}</td></tr>
+ * <tr><td>{@link #keyValueStore}</td><td>the value as given</td>
+ *     <td>{@code Stores.keyValueStoreBuilder(...)} (Processor API)</td>
+ *     <td>{@code Stores.persistentKeyValueStore}</td></tr>
+ * </table>
  *
  * <pre>{@code
- * builder.stream("in").groupByKey().count(Materialized.as(SedimentStores.keyValueStore("counts")));
- * // or for every DSL key-value store of a topology:
+ * builder.stream("in").groupByKey().count(Materialized.as(SedimentStores.timestampedKeyValueStore("counts")));
+ * topology.addStateStore(Stores.keyValueStoreBuilder(SedimentStores.keyValueStore("seen"), keySerde, valueSerde), "p");
+ * // or for every DSL key-value store of a topology (the format each operator asks for is chosen for it):
  * props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, SedimentDslStoreSuppliers.class);
  * }</pre>
  *
+ * <p>Kafka converts restored changelog values by whether the innermost store is timestamped, so the pair
+ * matters: the store records its format in its files, and opening it later as the other kind fails with a
+ * {@code ProcessorStateException} that says how to fix it. A plain store under a timestamped builder works
+ * through Kafka's adapter, which drops record timestamps and cannot answer IQv2 {@code RangeQuery}
+ * (a WARN at startup says so).
+ *
  * <p>The store is persistent, keeps its files in {@code <state.dir>/<task>/<store name>}, manages its
  * changelog offsets itself (KIP-1035) and, after a crash, opens at its last commit point instead of being
- * wiped, also under {@code exactly_once_v2}. It implements {@code TimestampedBytesStore}, so the DSL and
- * IQv2 use it without an adapter. Kafka's wrappers add metering, caching and change-logging around it.
- * All stores of a JVM share one runtime (memory budget, block cache, background pool), configured by the
- * {@code sediment.} keys listed in {@link SedimentConfig}:
- * {@value SedimentConfig#MEMORY_BYTES} (256 MiB), {@value SedimentConfig#BLOCK_CACHE_FRACTION} (0.5),
- * {@value SedimentConfig#MEMTABLE_BYTES} (8 MiB), {@value SedimentConfig#MAX_OPEN_FILES} (1000),
- * {@value SedimentConfig#COMPRESSION} (zstd), {@value SedimentConfig#TOMBSTONE_RETENTION_MS} (12 h),
- * {@value SedimentConfig#MAX_REPLAY_AGE_MS} (30 s).
+ * wiped, also under {@code exactly_once_v2}. Kafka's wrappers add metering, caching and change-logging
+ * around it. All stores of a JVM share one runtime (memory budget, block cache, background pool),
+ * configured by the {@code sediment.} keys listed in {@link SedimentConfig}.
  */
 public final class SedimentStores {
     /** Metrics scope of Sediment stores: their metrics carry the tag {@code sediment-state-id}. */
@@ -39,9 +56,85 @@ public final class SedimentStores {
     private SedimentStores() {
     }
 
-    /** A persistent key-value store supplier, for {@code Materialized.as(...)} or {@code Stores.keyValueStoreBuilder(...)}. */
+    /**
+     * A persistent plain key-value store supplier (not a {@code TimestampedBytesStore}), for
+     * {@code Stores.keyValueStoreBuilder(...)}; like Kafka's {@code Stores.persistentKeyValueStore}.
+     */
     public static KeyValueBytesStoreSupplier keyValueStore(String name) {
-        return new SedimentKeyValueBytesStoreSupplier(name);
+        return new SedimentKeyValueBytesStoreSupplier(name, false);
+    }
+
+    /**
+     * A persistent timestamped key-value store supplier (a {@code TimestampedBytesStore}), for
+     * {@code Materialized.as(...)} and {@code Stores.timestampedKeyValueStoreBuilder(...)}; like Kafka's
+     * {@code Stores.persistentTimestampedKeyValueStore}.
+     */
+    public static KeyValueBytesStoreSupplier timestampedKeyValueStore(String name) {
+        return new SedimentKeyValueBytesStoreSupplier(name, true);
+    }
+
+    /**
+     * A persistent window store supplier, for {@code Stores.windowStoreBuilder(...)}: plain values. Same
+     * arguments, checks and time segments ({@code max(retention / 2, 60 s)}) as Kafka's
+     * {@code Stores.persistentWindowStore}, but one engine store for all segments. {@code retainDuplicates} keeps
+     * every put (stream-stream joins).
+     *
+     * @throws IllegalArgumentException if a duration is negative, not representable in milliseconds, or the window
+     *                                  size exceeds the retention period
+     */
+    public static WindowBytesStoreSupplier windowStore(String name, Duration retentionPeriod, Duration windowSize,
+                                                       boolean retainDuplicates) {
+        return window(name, retentionPeriod, windowSize, retainDuplicates, false);
+    }
+
+    /**
+     * As {@link #windowStore}, values in Kafka's timestamped format: for
+     * {@code Stores.timestampedWindowStoreBuilder(...)} and the DSL's window aggregations.
+     */
+    public static WindowBytesStoreSupplier timestampedWindowStore(String name, Duration retentionPeriod,
+                                                                  Duration windowSize, boolean retainDuplicates) {
+        return window(name, retentionPeriod, windowSize, retainDuplicates, true);
+    }
+
+    private static WindowBytesStoreSupplier window(String name, Duration retentionPeriod, Duration windowSize,
+                                                   boolean retainDuplicates, boolean timestamped) {
+        Objects.requireNonNull(name, "name cannot be null");
+        long retentionMs = KafkaInternals.validateMillis(retentionPeriod, "retentionPeriod");
+        long windowSizeMs = KafkaInternals.validateMillis(windowSize, "windowSize");
+        if (retentionMs < 0L) {
+            throw new IllegalArgumentException("retentionPeriod cannot be negative");
+        }
+        if (windowSizeMs < 0L) {
+            throw new IllegalArgumentException("windowSize cannot be negative");
+        }
+        if (windowSizeMs > retentionMs) {
+            throw new IllegalArgumentException("The retention period of the window store " + name
+                    + " must be no smaller than its window size. Got size=[" + windowSizeMs + "], retention=["
+                    + retentionMs + "]");
+        }
+        return new SedimentWindowBytesStoreSupplier(name, retentionMs, defaultSegmentInterval(retentionMs), windowSizeMs,
+                retainDuplicates, timestamped);
+    }
+
+    /**
+     * A persistent session store supplier, for {@code Stores.sessionStoreBuilder(...)} and the DSL's session
+     * aggregations. Same argument checks and time segments as Kafka's {@code Stores.persistentSessionStore}, one
+     * engine store for all segments.
+     *
+     * @throws IllegalArgumentException if the retention period is negative or not representable in milliseconds
+     */
+    public static SessionBytesStoreSupplier sessionStore(String name, Duration retentionPeriod) {
+        Objects.requireNonNull(name, "name cannot be null");
+        long retentionMs = KafkaInternals.validateMillis(retentionPeriod, "retentionPeriod");
+        if (retentionMs < 0) {
+            throw new IllegalArgumentException("retentionPeriod cannot be negative");
+        }
+        return new SedimentSessionBytesStoreSupplier(name, retentionMs, defaultSegmentInterval(retentionMs));
+    }
+
+    /** Kafka's default for its persistent segmented stores: about three live segments. */
+    private static long defaultSegmentInterval(long retentionMs) {
+        return Math.max(retentionMs / 2, 60_000L);
     }
 
     /**
@@ -83,8 +176,7 @@ public final class SedimentStores {
                                                                      Duration segmentInterval) {
         Objects.requireNonNull(name, "name cannot be null");
         long historyRetentionMs = historyRetentionMs(historyRetention);
-        String siMsgPrefix = prepareMillisCheckFailMsgPrefix(segmentInterval, "segmentInterval");
-        long segmentIntervalMs = validateMillisecondDuration(segmentInterval, siMsgPrefix);
+        long segmentIntervalMs = KafkaInternals.validateMillis(segmentInterval, "segmentInterval");
         if (segmentIntervalMs < 1L) {
             throw new IllegalArgumentException("segmentInterval cannot be zero or negative");
         }
@@ -92,8 +184,7 @@ public final class SedimentStores {
     }
 
     private static long historyRetentionMs(Duration historyRetention) {
-        String hrMsgPrefix = prepareMillisCheckFailMsgPrefix(historyRetention, "historyRetention");
-        long historyRetentionMs = validateMillisecondDuration(historyRetention, hrMsgPrefix);
+        long historyRetentionMs = KafkaInternals.validateMillis(historyRetention, "historyRetention");
         if (historyRetentionMs < 0L) {
             throw new IllegalArgumentException("historyRetention cannot be negative");
         }

@@ -1,8 +1,8 @@
 package dev.sediment.store.engine;
 
-import dev.sediment.store.compaction.CompactionFilter;
+import dev.sediment.store.CompactionOptions;
+import dev.sediment.store.CompactionFilter;
 import dev.sediment.store.compaction.CompactionIterator;
-import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.compaction.OutputSplitter;
 import dev.sediment.store.compaction.PickedCompaction;
 import dev.sediment.store.fs.FileNames;

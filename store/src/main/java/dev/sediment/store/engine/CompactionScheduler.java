@@ -1,5 +1,7 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.DroppedTables;
+import dev.sediment.store.KeyRange;
 import dev.sediment.store.StoreIOException;
 import dev.sediment.store.compaction.CompactionPicker;
 import dev.sediment.store.compaction.PickedCompaction;
@@ -84,6 +86,7 @@ final class CompactionScheduler {
                     PickedCompaction c;
                     synchronized (state.stateLock) {
                         c = picker.pick(shape.envLocked());
+                        startedLocked(c);
                     }
                     if (c == null) {
                         break;
@@ -122,6 +125,11 @@ final class CompactionScheduler {
      * Compacts every level's part of [from, to] (null: unbounded) down the tree, then asks for a
      * background pass. The caller flushed first.
      */
+    /** {@link dev.sediment.store.Store#dropRange}: whole tables, between compactions ({@link RangeDrop}). */
+    DroppedTables dropRange(KeyRange range) {
+        return RangeDrop.drop(state, installer, compactionLock, range);
+    }
+
     void compactRange(byte[] from, byte[] to) {
         compactionLock.lock();
         try {
@@ -134,6 +142,7 @@ final class CompactionScheduler {
                         break; // rewriting the last level only pays when it can drop tombstones (or filter)
                     }
                     c = picker.manual(shape.envLocked(), from, to, level);
+                    startedLocked(c);
                 }
                 if (c != null) {
                     run(c);
@@ -164,7 +173,25 @@ final class CompactionScheduler {
      * Runs one picked compaction as a transaction: outputs written and synced, then one manifest edit
      * swaps inputs for outputs. REQUIRES: compactionLock held.
      */
+    /** Registered in the lock block that picked it, so no other pick sees its inputs as free. */
+    private void startedLocked(PickedCompaction c) {
+        if (c != null) {
+            shape.compactionStartedLocked(c);
+        }
+    }
+
+    /** Runs a picked (and registered) compaction; it is unregistered however it ends. */
     private void run(PickedCompaction c) throws IOException {
+        try {
+            runPicked(c);
+        } finally {
+            synchronized (state.stateLock) {
+                shape.compactionEndedLocked(c);
+            }
+        }
+    }
+
+    private void runPicked(PickedCompaction c) throws IOException {
         long start = System.nanoTime();
         VersionEdit.Builder edit = VersionEdit.builder();
         for (FileMetadata f : c.startInputs()) {
@@ -198,6 +225,7 @@ final class CompactionScheduler {
         }
         CompactionJob.Result done = result;
         installer.install(edit.build(), true, "a compaction", (s, installed) -> {
+            shape.compactionEndedLocked(c); // installed: its inputs are gone, its outputs are plain files
             // Counted with the install, so stats() never shows the new shape without the compaction.
             if (done == null) {
                 stats.recordTrivialMove(c.outputLevel());

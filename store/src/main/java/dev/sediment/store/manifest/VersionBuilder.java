@@ -100,7 +100,8 @@ final class VersionBuilder {
             rolledBack.add(r);
             lastRevision = Math.max(lastRevision, r.to());
         }
-        return new Version(levels, flushed, trim, lastRevision, bound(commitPoints, flushed), rolledBack);
+        String format = edit.format() == null ? base.format() : edit.format();
+        return new Version(levels, flushed, trim, lastRevision, bound(commitPoints, flushed), rolledBack, format);
     }
 
     /**

@@ -28,6 +28,8 @@ public final class MemTable {
     private volatile long entries;
     private volatile long minRevision = Long.MAX_VALUE;
     private volatile long maxRevision;
+    /** The last {@link #liveKeyDelta()}, valid while {@link #entries} has not moved since. */
+    private volatile long[] liveKeyDeltaAt = {-1, 0};
 
     /** Adds an entry. REQUIRES: called by the single writer; revision larger than any added before. */
     public void add(byte[] userKey, long trailer, byte[] value) {
@@ -74,6 +76,45 @@ public final class MemTable {
 
     public long entries() {
         return entries;
+    }
+
+    /**
+     * This memtable's estimated contribution to the store's live key count, by each user key's entries
+     * here (newest first): newest a put, +1 (overwrites within the memtable count once); newest a delete
+     * with no put of the key here, -1 (it deletes a key of an older table); a delete after a put here, 0.
+     * Overwrites of keys in older tables are not seen. O(entries) on first call after a write, then cached
+     * (a frozen memtable computes it once).
+     */
+    public long liveKeyDelta() {
+        long n = entries;
+        long[] cached = liveKeyDeltaAt;
+        if (cached[0] == n) {
+            return cached[1];
+        }
+        long delta = 0;
+        byte[] current = null;
+        boolean newestIsDelete = false;
+        boolean sawPut = false;
+        for (MemKey k : map.keySet()) {
+            if (current == null || InternalKeys.compareUserKeys(current, k.userKey()) != 0) {
+                delta += contribution(current, newestIsDelete, sawPut);
+                current = k.userKey();
+                newestIsDelete = InternalKeys.isDelete(k.trailer());
+                sawPut = false;
+            } else if (!InternalKeys.isDelete(k.trailer())) {
+                sawPut = true;
+            }
+        }
+        delta += contribution(current, newestIsDelete, sawPut);
+        liveKeyDeltaAt = new long[] {n, delta};
+        return delta;
+    }
+
+    private static long contribution(byte[] key, boolean newestIsDelete, boolean olderPut) {
+        if (key == null) {
+            return 0;
+        }
+        return newestIsDelete ? (olderPut ? 0 : -1) : 1;
     }
 
     /** Smallest revision added, or Long.MAX_VALUE if empty. */

@@ -1,5 +1,6 @@
 package dev.sediment.store.compaction;
 
+import dev.sediment.store.CompactionFilter;
 import dev.sediment.store.compaction.SortedEntries.Entry;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.manifest.RevisionRange;

@@ -27,10 +27,12 @@ import java.util.Map;
  * delegates.
  */
 public final class SedimentHeadersKeyValueStore implements KeyValueStore<Bytes, byte[]>, HeadersBytesStore {
+    /** The value format recorded in the manifest: a timestamped or plain store's files are refused, not misread. */
+    static final String FORMAT = "headers";
     private final SedimentKeyValueStore store;
 
     public SedimentHeadersKeyValueStore(String name) {
-        this.store = new SedimentKeyValueStore(name);
+        this.store = new SedimentKeyValueStore(name, FORMAT);
     }
 
     @Override

@@ -53,6 +53,9 @@ import java.util.Objects;
 public final class SedimentVersionedStore implements VersionedBytesStore, TransactionCommitListener {
     private static final Logger log = LoggerFactory.getLogger(SedimentVersionedStore.class);
 
+    /** The value format recorded in the manifest: a key-value store's files are refused, not misread. */
+    static final String FORMAT = "versioned";
+
     private final String name;
     private final long historyRetentionMs;
     private final long segmentIntervalMs;
@@ -66,7 +69,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.historyRetentionMs = historyRetentionMs;
         this.segmentIntervalMs = segmentIntervalMs;
-        this.core = new EngineStoreCore(name, this, this::restoreVersion,
+        this.core = new EngineStoreCore(name, this, this::restoreVersion, FORMAT, 0,
                 new VersionExpiry(() -> compactionCutoff, segmentIntervalMs));
     }
 

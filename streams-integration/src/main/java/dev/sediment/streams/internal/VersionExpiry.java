@@ -1,6 +1,6 @@
 package dev.sediment.streams.internal;
 
-import dev.sediment.store.compaction.CompactionFilter;
+import dev.sediment.store.CompactionFilter;
 
 import java.util.Arrays;
 import java.util.function.LongSupplier;

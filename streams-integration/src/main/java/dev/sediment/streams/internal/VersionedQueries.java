@@ -13,7 +13,6 @@ import org.apache.kafka.streams.query.ResultOrder;
 import org.apache.kafka.streams.query.VersionedKeyQuery;
 import org.apache.kafka.streams.state.VersionedRecord;
 import org.apache.kafka.streams.state.VersionedRecordIterator;
-import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 
 import java.util.Collections;
 import java.util.Iterator;
@@ -38,7 +37,7 @@ final class VersionedQueries {
             boolean known = query instanceof VersionedKeyQuery || query instanceof MultiVersionedKeyQuery;
             if (!known) {
                 result = QueryResult.forUnknownQueryType(query, store);
-            } else if (context == null || !StoreQueryUtils.isPermitted(position, bound, context.taskId().partition())) {
+            } else if (context == null || !KafkaInternals.isPermitted(position, bound, context.taskId().partition())) {
                 result = QueryResult.notUpToBound(position, bound, context == null ? null : context.taskId().partition());
             } else {
                 try {

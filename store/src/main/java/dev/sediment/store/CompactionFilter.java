@@ -1,4 +1,4 @@
-package dev.sediment.store.compaction;
+package dev.sediment.store;
 
 /**
  * Lets the owner of a store drop live entries that no read can see any more, during compaction (RocksDB's
