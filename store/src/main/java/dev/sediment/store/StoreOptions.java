@@ -37,13 +37,15 @@ import java.util.Objects;
  *                              none): opaque to the engine, recorded in the manifest when the store is created
  *                              (or first opened with one), and an open naming another non-empty format throws
  *                              {@link StoreFormatMismatchException}
+ * @param compactionFilter      drops live entries no read can see any more during compaction (see its contract),
+ *                              or null (the default) for none
  */
 public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long memtableSizeBytes,
                            int maxImmutableMemtables, int blockSizeBytes, int blockRestartInterval,
                            int bloomBitsPerKey, Compression compression, long blockCacheSizeBytes,
                            int maxOpenFiles, long maxManifestBytes, int maxKeySizeBytes, int maxValueSizeBytes,
                            CompactionOptions compaction, RevisionOptions revisions, Clock clock,
-                           StoreRuntime runtime, String format) {
+                           StoreRuntime runtime, String format, CompactionFilter compactionFilter) {
 
     public StoreOptions {
         Objects.requireNonNull(fileSystem, "fileSystem");
@@ -112,6 +114,7 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         b.clock = clock;
         b.runtime = runtime;
         b.format = format;
+        b.compactionFilter = compactionFilter;
         return b;
     }
 
@@ -135,6 +138,7 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         private Clock clock = Clock.systemUTC();
         private StoreRuntime runtime;
         private String format = "";
+        private CompactionFilter compactionFilter;
 
         private Builder() {
         }
@@ -231,11 +235,17 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
             return this;
         }
 
+        /** Drops live entries no read can see any more during compaction; null for none. */
+        public Builder compactionFilter(CompactionFilter v) {
+            compactionFilter = v;
+            return this;
+        }
+
         public StoreOptions build() {
             return new StoreOptions(fileSystem, createIfMissing, memtableSizeBytes, maxImmutableMemtables,
                     blockSizeBytes, blockRestartInterval, bloomBitsPerKey, compression, blockCacheSizeBytes,
                     maxOpenFiles, maxManifestBytes, maxKeySizeBytes, maxValueSizeBytes, compaction,
-                    revisions, clock, runtime, format);
+                    revisions, clock, runtime, format, compactionFilter);
         }
     }
 }

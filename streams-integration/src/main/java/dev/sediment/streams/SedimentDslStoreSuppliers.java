@@ -25,8 +25,9 @@ import java.util.Map;
  * gets the format its operator asks for ({@code dslStoreFormat()}): {@code PLAIN} a plain store,
  * {@code TIMESTAMPED} a timestamped one.
  *
- * <p>Stores asked for in the {@link DslStoreFormat#HEADERS} format stay on Kafka's built-in RocksDB stores
- * until Sediment has header-preserving stores (logged once per store at INFO).
+ * <p>Key-value stores in every format are Sediment's ({@link DslStoreFormat#HEADERS} included); window and
+ * session stores asked for in the {@link DslStoreFormat#HEADERS} format stay on Kafka's built-in RocksDB stores
+ * until Sediment has header-preserving ones (logged once per store at INFO).
  */
 public class SedimentDslStoreSuppliers implements DslStoreSuppliers {
     private static final Logger log = LoggerFactory.getLogger(SedimentDslStoreSuppliers.class);
@@ -48,8 +49,7 @@ public class SedimentDslStoreSuppliers implements DslStoreSuppliers {
     public KeyValueBytesStoreSupplier keyValueStore(DslKeyValueParams params) {
         DslStoreFormat format = params.dslStoreFormat();
         if (format == DslStoreFormat.HEADERS) {
-            logFallback(params.name());
-            return fallback.keyValueStore(params);
+            return SedimentStores.timestampedKeyValueStoreWithHeaders(params.name());
         }
         return format == DslStoreFormat.PLAIN
                 ? SedimentStores.keyValueStore(params.name())

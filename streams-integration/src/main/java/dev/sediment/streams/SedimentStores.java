@@ -1,15 +1,19 @@
 package dev.sediment.streams;
 
+import dev.sediment.streams.internal.SedimentHeadersBytesStoreSupplier;
 import dev.sediment.streams.internal.SedimentKeyValueBytesStoreSupplier;
-import dev.sediment.streams.internal.SedimentSessionBytesStoreSupplier;
-import dev.sediment.streams.internal.SedimentWindowBytesStoreSupplier;
 import dev.sediment.streams.internal.KafkaInternals;
+import dev.sediment.streams.internal.SedimentSessionBytesStoreSupplier;
+import dev.sediment.streams.internal.SedimentVersionedBytesStoreSupplier;
+import dev.sediment.streams.internal.SedimentWindowBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.SessionBytesStoreSupplier;
+import org.apache.kafka.streams.state.VersionedBytesStoreSupplier;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 
 import java.time.Duration;
 import java.util.Objects;
+
 
 /**
  * Sediment stores for Kafka Streams, named and shaped as Kafka's {@code Stores}. Each supplier goes with
@@ -131,5 +135,59 @@ public final class SedimentStores {
     /** Kafka's default for its persistent segmented stores: about three live segments. */
     private static long defaultSegmentInterval(long retentionMs) {
         return Math.max(retentionMs / 2, 60_000L);
+    }
+
+    /**
+     * A persistent key-value store supplier in Kafka's headers format (KIP-1271), as Kafka's
+     * {@code Stores.persistentTimestampedKeyValueStoreWithHeaders}: values keep the record's headers and
+     * timestamp, for {@code Stores.timestampedKeyValueStoreWithHeadersBuilder(...)}, {@code Materialized.as(...)}
+     * or the DSL under {@code dsl.store.format=HEADERS}.
+     */
+    public static KeyValueBytesStoreSupplier timestampedKeyValueStoreWithHeaders(String name) {
+        Objects.requireNonNull(name, "name cannot be null");
+        return new SedimentHeadersBytesStoreSupplier(name);
+    }
+
+    /**
+     * A persistent versioned key-value store supplier (KIP-889), for {@code Materialized.as(...)} or
+     * {@code Stores.versionedKeyValueStoreBuilder(...)}, as Kafka's {@code Stores.persistentVersionedKeyValueStore}:
+     * versions older than observed stream time minus {@code historyRetention} are not readable (only the latest
+     * version never expires), puts older than that are refused, and compaction drops what no read can see.
+     * The observed stream time survives a restart (Kafka's RocksDB store forgets it).
+     *
+     * @throws NullPointerException     if {@code name} is null
+     * @throws IllegalArgumentException if {@code historyRetention} is negative or not a millisecond duration
+     */
+    public static VersionedBytesStoreSupplier versionedKeyValueStore(String name, Duration historyRetention) {
+        Objects.requireNonNull(name, "name cannot be null");
+        long historyRetentionMs = historyRetentionMs(historyRetention);
+        return new SedimentVersionedBytesStoreSupplier(name, historyRetentionMs,
+                SedimentVersionedBytesStoreSupplier.defaultSegmentInterval(historyRetentionMs));
+    }
+
+    /**
+     * As {@link #versionedKeyValueStore(String, Duration)}, with Kafka's {@code segmentInterval}: Sediment keeps
+     * one engine per store, so the interval only decides how long a multi-version query still lists an expired
+     * version (as Kafka does until the version's segment is dropped).
+     *
+     * @throws IllegalArgumentException also if {@code segmentInterval} is zero or negative
+     */
+    public static VersionedBytesStoreSupplier versionedKeyValueStore(String name, Duration historyRetention,
+                                                                     Duration segmentInterval) {
+        Objects.requireNonNull(name, "name cannot be null");
+        long historyRetentionMs = historyRetentionMs(historyRetention);
+        long segmentIntervalMs = KafkaInternals.validateMillis(segmentInterval, "segmentInterval");
+        if (segmentIntervalMs < 1L) {
+            throw new IllegalArgumentException("segmentInterval cannot be zero or negative");
+        }
+        return new SedimentVersionedBytesStoreSupplier(name, historyRetentionMs, segmentIntervalMs);
+    }
+
+    private static long historyRetentionMs(Duration historyRetention) {
+        long historyRetentionMs = KafkaInternals.validateMillis(historyRetention, "historyRetention");
+        if (historyRetentionMs < 0L) {
+            throw new IllegalArgumentException("historyRetention cannot be negative");
+        }
+        return historyRetentionMs;
     }
 }

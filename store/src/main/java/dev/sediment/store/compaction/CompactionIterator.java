@@ -1,5 +1,6 @@
 package dev.sediment.store.compaction;
 
+import dev.sediment.store.CompactionFilter;
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.manifest.RevisionRange;
@@ -70,10 +71,14 @@ public final class CompactionIterator {
     private final long[] rolledBackTo;
     private final boolean bottommost;
     private final long historyFrom;
+    private final CompactionFilter.Run filter;
 
     /** The user key of the current run of versions, and the stripe of its newest counted version. */
     private byte[] runKey;
     private int runStripe;
+    /** Whether the current user key's newest version was offered to the filter, and dropped by it. */
+    private boolean runOffered;
+    private boolean runFiltered;
     /** For the REQUIRES check that the input is in internal-key order. */
     private byte[] prevKey;
     private long prevTrailer;
@@ -83,6 +88,7 @@ public final class CompactionIterator {
     private long droppedSuperseded;
     private long droppedTombstones;
     private long droppedRolledBack;
+    private long droppedFiltered;
 
     /**
      * @param input      the merged compaction inputs in internal-key order (REQUIRES: every version
@@ -102,7 +108,17 @@ public final class CompactionIterator {
      */
     public CompactionIterator(InternalIterator input, long[] boundaries, List<RevisionRange> rolledBack,
                               boolean bottommost, long historyFrom) {
+        this(input, boundaries, rolledBack, bottommost, historyFrom, null);
+    }
+
+    /**
+     * As above, also dropping every version of a user key whose newest version (a PUT) {@code filter}
+     * drops; null for none.
+     */
+    public CompactionIterator(InternalIterator input, long[] boundaries, List<RevisionRange> rolledBack,
+                              boolean bottommost, long historyFrom, CompactionFilter.Run filter) {
         this.input = input;
+        this.filter = filter;
         this.historyFrom = historyFrom;
         this.boundaries = sortedUnique(boundaries);
         this.bottommost = bottommost;
@@ -179,10 +195,14 @@ public final class CompactionIterator {
             if (runKey == null || !Arrays.equals(runKey, key)) {
                 runKey = key;
                 runStripe = -1;
+                runOffered = false;
+                runFiltered = false;
             }
             long revision = InternalKeys.revision(trailer);
             if (isRolledBack(revision)) {
                 droppedRolledBack++;
+            } else if (filtered(key, trailer)) {
+                droppedFiltered++;
             } else if (revision > historyFrom) {
                 runStripe = -1; // each retained revision is its own stripe: never equal to a real one
                 entriesOut++;
@@ -204,6 +224,15 @@ public final class CompactionIterator {
             }
             input.next();
         }
+    }
+
+    /** Offers the newest (not rolled back) version of a user key to the filter; true while its key is dropped. */
+    private boolean filtered(byte[] key, long trailer) {
+        if (filter != null && !runOffered) {
+            runOffered = true;
+            runFiltered = !InternalKeys.isDelete(trailer) && filter.drop(key, input.value());
+        }
+        return runFiltered;
     }
 
     private boolean inOrder(byte[] key, long trailer) {
@@ -266,9 +295,15 @@ public final class CompactionIterator {
         return droppedRolledBack;
     }
 
+    /** Entries dropped because the {@link CompactionFilter} dropped their key. */
+    public long droppedFiltered() {
+        return droppedFiltered;
+    }
+
     @Override
     public String toString() {
         return "in=" + entriesIn + " out=" + entriesOut + " superseded=" + droppedSuperseded
-                + " tombstones=" + droppedTombstones + " rolled-back=" + droppedRolledBack;
+                + " tombstones=" + droppedTombstones + " rolled-back=" + droppedRolledBack
+                + (filter == null ? "" : " filtered=" + droppedFiltered);
     }
 }

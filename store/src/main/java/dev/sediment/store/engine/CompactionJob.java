@@ -1,6 +1,7 @@
 package dev.sediment.store.engine;
 
 import dev.sediment.store.CompactionOptions;
+import dev.sediment.store.CompactionFilter;
 import dev.sediment.store.compaction.CompactionIterator;
 import dev.sediment.store.compaction.OutputSplitter;
 import dev.sediment.store.compaction.PickedCompaction;
@@ -42,6 +43,7 @@ final class CompactionJob {
     private final TableCache tables;
     private final TableOptions tableOptions;
     private final LongSupplier fileNumbers;
+    private final CompactionFilter filter;
 
     /** What the job produced. */
     record Result(List<FileMetadata> outputs, long bytesRead, long bytesWritten, long entriesIn, long entriesOut,
@@ -49,6 +51,13 @@ final class CompactionJob {
     }
 
     CompactionJob(FileSystem fs, Path dir, TableCache tables, TableOptions tableOptions, LongSupplier fileNumbers) {
+        this(fs, dir, tables, tableOptions, fileNumbers, null);
+    }
+
+    /** With the store owner's {@link CompactionFilter}, or null for none. */
+    CompactionJob(FileSystem fs, Path dir, TableCache tables, TableOptions tableOptions, LongSupplier fileNumbers,
+                  CompactionFilter filter) {
+        this.filter = filter;
         this.fs = fs;
         this.dir = dir;
         this.tables = tables;
@@ -152,7 +161,8 @@ final class CompactionJob {
         boolean done = false;
         try (MergingIterator merged = new MergingIterator(inputs)) {
             InternalIterator input = from == null && to == null ? merged : new RangeIterator(merged, from, to);
-            CompactionIterator it = new CompactionIterator(input, boundaries, rolledBack, c.isBottommost(), historyFrom);
+            CompactionIterator it = new CompactionIterator(input, boundaries, rolledBack, c.isBottommost(), historyFrom,
+                    filter == null ? null : filter.start());
             for (it.seekToFirst(); it.valid(); it.next()) {
                 byte[] key = it.userKey();
                 // The splitter never cuts between two versions of one user key.

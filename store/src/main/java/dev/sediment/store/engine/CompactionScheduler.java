@@ -137,9 +137,9 @@ final class CompactionScheduler {
                 state.checkWritable();
                 PickedCompaction c;
                 synchronized (state.stateLock) {
-                    if (level == Version.NUM_LEVELS - 1
+                    if (level == Version.NUM_LEVELS - 1 && state.options.compactionFilter() == null
                             && !tombstonesInRange(state.readState.version(), level, from, to)) {
-                        break; // rewriting the last level only pays when it can drop tombstones
+                        break; // rewriting the last level only pays when it can drop tombstones (or filter)
                     }
                     c = picker.manual(shape.envLocked(), from, to, level);
                     startedLocked(c);

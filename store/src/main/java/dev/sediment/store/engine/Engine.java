@@ -83,7 +83,7 @@ public final class Engine implements Store {
         WriteStalls stalls = new WriteStalls(state, shape, picker);
         VersionInstaller installer = new VersionInstaller(state, obsolete, stalls);
         CompactionJob compactionJob = new CompactionJob(state.fs, dir, tableCache, parts.tableOptions,
-                opened.versions()::newFileNumber);
+                opened.versions()::newFileNumber, options.compactionFilter());
         this.compactions = new CompactionScheduler(state, shape, picker, compactionJob, compactionStats, installer);
         this.budget = BudgetShare.of(options.runtime() == null ? null : options.runtime().writeBufferBudget(),
                 () -> state.readState.active().approximateBytes());

@@ -1,5 +1,6 @@
 package dev.sediment.store.compaction;
 
+import dev.sediment.store.CompactionFilter;
 import dev.sediment.store.compaction.SortedEntries.Entry;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.manifest.RevisionRange;
@@ -77,6 +78,27 @@ class CompactionIteratorTest {
             out.add(new Entry(it.userKey(), it.trailer(), it.value()));
         }
         return out;
+    }
+
+    @Test
+    void aFilteredKeyGoesWithAllItsVersionsAndTombstonesAreNeverOffered() {
+        List<Entry> entries = List.of(Entry.put("a", 3, "keep"), Entry.put("a", 2, "old"),
+                Entry.put("b", 9, "drop"), Entry.put("b", 8, "x"), Entry.put("b", 4, "y"),
+                Entry.delete("c", 7), Entry.put("c", 1, "drop"), Entry.put("d", 6, "drop"));
+        List<String> offered = new ArrayList<>();
+        CompactionFilter.Run filter = (key, value) -> {
+            offered.add(new String(key) + "=" + new String(value));
+            return new String(value).equals("drop");
+        };
+        // Boundary 8 keeps b#8 for a reader at 8, unless the filter drops b.
+        CompactionIterator it = new CompactionIterator(new SortedEntries(entries), new long[] {8}, List.of(), false,
+                Long.MAX_VALUE, filter);
+        List<Entry> out = drain(it);
+        assertEquals(List.of("a=keep", "b=drop", "d=drop"), offered, "each key's newest version, PUTs only");
+        assertEquals(List.of(Entry.put("a", 3, "keep"), Entry.delete("c", 7)).toString(),
+                out.toString());
+        assertEquals(4, it.droppedFiltered());
+        assertTrue(it.toString().contains("filtered=4"), it.toString());
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.store.CompactionOptions;
+import dev.sediment.store.CompactionFilter;
 import dev.sediment.store.fs.FileSystem;
 import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentStores;
@@ -74,6 +75,7 @@ final class EngineStoreCore {
     private final int cutPrefixBytes;
     /** Where the engine keeps its files; null: the disk. Tests put an in-memory file system here. */
     private FileSystem fileSystem;
+    private final CompactionFilter compactionFilter;
     private final AtomicLong uncommittedBytes = new AtomicLong();
     private volatile Store store;
     private RestoreBuffer restoreBuffer;
@@ -101,11 +103,18 @@ final class EngineStoreCore {
      */
     EngineStoreCore(String name, TransactionCommitListener owner, ChangelogMapping mapping, String format,
                     int cutPrefixBytes) {
+        this(name, owner, mapping, format, cutPrefixBytes, null);
+    }
+
+    /** As above, with the engine's {@link CompactionFilter} (null for none). */
+    EngineStoreCore(String name, TransactionCommitListener owner, ChangelogMapping mapping, String format,
+                    int cutPrefixBytes, CompactionFilter compactionFilter) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.owner = owner;
         this.mapping = mapping;
         this.format = Objects.requireNonNull(format, "format");
         this.cutPrefixBytes = cutPrefixBytes;
+        this.compactionFilter = compactionFilter;
     }
 
     String name() {
@@ -161,6 +170,7 @@ final class EngineStoreCore {
             }
             StoreOptions options = builder
                     .runtime(runtime)
+                    .compactionFilter(compactionFilter)
                     .memtableSizeBytes(config.getLong(SedimentConfig.MEMTABLE_BYTES))
                     .maxOpenFiles(config.getInt(SedimentConfig.MAX_OPEN_FILES))
                     .compression(config.compression())

@@ -128,6 +128,11 @@ public final class KafkaInternals {
                 : null;
     }
 
+    /** Whether the store's position reaches the bound for this task's partition (Kafka's IQv2 check). */
+    static boolean isPermitted(Position position, PositionBound bound, int partition) {
+        return StoreQueryUtils.isPermitted(position, bound, partition);
+    }
+
     /** The context's wall-clock time (mocked in tests), for sensors; the public context has none. */
     static long currentSystemTimeMs(StateStoreContext context) {
         return context instanceof InternalProcessorContext<?, ?> internal ? internal.currentSystemTimeMs()
