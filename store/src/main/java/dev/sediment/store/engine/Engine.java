@@ -197,7 +197,7 @@ public final class Engine implements Store {
         this.lastAssignedRevision = versions.lastRevision();
         this.reservedRevision = lastAssignedRevision;
         this.visibleRevision = recovered.visibleRevision();
-        this.readState = new ReadState(new MemTable(), List.of(), v);
+        this.readState = new ReadState(new MemTable(options.memtableSizeBytes()), List.of(), v);
         this.rolledBackTables = tablesOverlappingRolledBack(v);
         this.committedOffsets = recovered.offsets();
         this.committedPosition = recovered.position();
@@ -360,7 +360,7 @@ public final class Engine implements Store {
             long rev = ++lastAssignedRevision;
             MemTable active = readState.active();
             long before = active.approximateBytes();
-            active.add(key.clone(), InternalKeys.trailer(rev, KeyKind.PUT), value.clone());
+            active.add(key, InternalKeys.trailer(rev, KeyKind.PUT), value);
             budget.charge(active.approximateBytes() - before);
             visibleRevision = rev;
             sampleTime(rev);
@@ -380,7 +380,7 @@ public final class Engine implements Store {
             long rev = ++lastAssignedRevision;
             MemTable active = readState.active();
             long before = active.approximateBytes();
-            active.add(key.clone(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
+            active.add(key, InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
             budget.charge(active.approximateBytes() - before);
             visibleRevision = rev;
             sampleTime(rev);
@@ -428,9 +428,9 @@ public final class Engine implements Store {
             for (WriteBatch.Op op : batch.ops()) {
                 rev++;
                 if (op.isDelete()) {
-                    active.add(op.key().clone(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
+                    active.add(op.key(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
                 } else {
-                    active.add(op.key().clone(), InternalKeys.trailer(rev, KeyKind.PUT), op.value().clone());
+                    active.add(op.key(), InternalKeys.trailer(rev, KeyKind.PUT), op.value());
                 }
             }
             budget.charge(active.approximateBytes() - before);
@@ -657,7 +657,7 @@ public final class Engine implements Store {
             List<MemTable> frozen = new ArrayList<>(s.immutables().size() + 1);
             frozen.add(s.active());
             frozen.addAll(s.immutables());
-            readState = new ReadState(new MemTable(), frozen, s.version());
+            readState = new ReadState(new MemTable(options.memtableSizeBytes()), frozen, s.version());
             scheduleFlushLocked();
         }
     }
