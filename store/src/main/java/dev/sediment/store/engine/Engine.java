@@ -778,7 +778,9 @@ public final class Engine implements Store {
             liveVersions.add(next.version());
         }
         readState = next;
-        updateStallLocked();
+        if (next.immutables() != prev.immutables() || !next.version().sameFilesAs(prev.version())) {
+            updateStallLocked(); // a commit changes neither, and must cost microseconds
+        }
         if (next.version() != prev.version()) {
             return unrefLocked(prev.version());
         }

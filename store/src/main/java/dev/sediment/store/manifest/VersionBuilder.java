@@ -38,6 +38,10 @@ final class VersionBuilder {
      * @throws IllegalStateException if the edit is inconsistent with {@code base}
      */
     static Version apply(Version base, VersionEdit edit, long fileNumberLimit) {
+        if (edit.newFiles().isEmpty() && edit.deletedFiles().isEmpty() && edit.rolledBack().isEmpty()
+                && edit.flushedRevision() <= base.flushedRevision() && edit.trimHorizon() <= base.trimHorizon()) {
+            return applyCommitPoints(base, edit);
+        }
         List<List<FileMetadata>> levels = new ArrayList<>(Version.NUM_LEVELS);
         Set<Long> live = new HashSet<>();
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
@@ -101,6 +105,52 @@ final class VersionBuilder {
             lastRevision = Math.max(lastRevision, r.to());
         }
         return new Version(levels, flushed, trim, lastRevision, bound(commitPoints, flushed), rolledBack);
+    }
+
+    /**
+     * {@link #apply} for an edit that changes no file, rolls nothing back and moves neither the flushed
+     * revision nor the trim horizon (a commit's edit): the same result without rebuilding the levels.
+     */
+    private static Version applyCommitPoints(Version base, VersionEdit edit) {
+        long flushed = base.flushedRevision();
+        long lastRevision = Math.max(base.lastRevision(), Math.max(edit.lastRevision(), flushed));
+        for (CommitPoint c : edit.commitPoints()) {
+            lastRevision = Math.max(lastRevision, c.revision());
+        }
+        List<CommitPoint> points = base.commitPoints();
+        if (edit.commitPoints().size() == 1 && edit.commitPoints().get(0).revision() > flushed) {
+            return base.withCommitPoints(lastRevision, appendAbove(points, edit.commitPoints().get(0), flushed));
+        }
+        List<CommitPoint> all = new ArrayList<>(points.size() + edit.commitPoints().size());
+        all.addAll(points);
+        all.addAll(edit.commitPoints());
+        return base.withCommitPoints(lastRevision, bound(all, flushed));
+    }
+
+    /**
+     * {@code bound(points + c, flushed)} for an already bounded {@code points} and {@code c} above
+     * {@code flushed}, in one copy: {@code c} is appended and, if that makes one too many above
+     * {@code flushed}, the oldest of those is dropped.
+     */
+    static List<CommitPoint> appendAbove(List<CommitPoint> points, CommitPoint c, long flushed) {
+        int above = 0;
+        int oldestAbove = -1;
+        for (int i = points.size() - 1; i >= 0; i--) {
+            if (points.get(i).revision() > flushed) {
+                above++;
+                oldestAbove = i;
+            }
+        }
+        int skip = above + 1 > Version.MAX_UNFLUSHED_COMMIT_POINTS ? oldestAbove : -1;
+        CommitPoint[] out = new CommitPoint[points.size() + (skip >= 0 ? 0 : 1)];
+        int n = 0;
+        for (int i = 0; i < points.size(); i++) {
+            if (i != skip) {
+                out[n++] = points.get(i);
+            }
+        }
+        out[n] = c;
+        return List.of(out);
     }
 
     /**
