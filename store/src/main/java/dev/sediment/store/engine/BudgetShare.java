@@ -13,22 +13,26 @@ import java.util.function.LongSupplier;
 final class BudgetShare implements WriteBufferBudget.Member {
     private final WriteBufferBudget budget;
     private final LongSupplier activeBytes;
-    private final Runnable freeze;
+    /** Set by {@link #join}, before the budget can call it. */
+    private Runnable freeze;
     private final AtomicLong chargedBytes = new AtomicLong();
 
-    private BudgetShare(WriteBufferBudget budget, LongSupplier activeBytes, Runnable freeze) {
+    private BudgetShare(WriteBufferBudget budget, LongSupplier activeBytes) {
         this.budget = budget;
         this.activeBytes = activeBytes;
-        this.freeze = freeze;
     }
 
-    /** {@code budget} may be null: every method is then a no-op. */
-    static BudgetShare join(WriteBufferBudget budget, LongSupplier activeBytes, Runnable freeze) {
-        BudgetShare share = new BudgetShare(budget, activeBytes, freeze);
+    /** {@code budget} may be null: every method is then a no-op. Not a member until {@link #join}. */
+    static BudgetShare of(WriteBufferBudget budget, LongSupplier activeBytes) {
+        return new BudgetShare(budget, activeBytes);
+    }
+
+    /** Becomes a member: from now on the budget may call {@code freeze} from other threads. */
+    void join(Runnable freeze) {
+        this.freeze = freeze;
         if (budget != null) {
-            budget.register(share);
+            budget.register(this);
         }
-        return share;
     }
 
     /** REQUIRES: no store lock held (see {@link WriteBufferBudget#awaitRoom}). */

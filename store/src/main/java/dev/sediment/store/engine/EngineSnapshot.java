@@ -7,14 +7,14 @@ import dev.sediment.store.StoreIterator;
 
 import java.util.Objects;
 
-/** A pinned revision; reads go through the engine at that revision. */
+/** A pinned revision; reads go through the engine's read path at that revision. */
 final class EngineSnapshot implements Snapshot {
-    private final Engine engine;
+    private final Reads reads;
     private final long revision;
     private volatile boolean closed;
 
-    EngineSnapshot(Engine engine, long revision) {
-        this.engine = engine;
+    EngineSnapshot(Reads reads, long revision) {
+        this.reads = reads;
         this.revision = revision;
     }
 
@@ -27,28 +27,28 @@ final class EngineSnapshot implements Snapshot {
         if (closed) {
             throw new StoreClosedException("snapshot at revision " + revision);
         }
-        engine.checkOpenForSnapshot();
+        reads.checkOpen();
     }
 
     @Override
     public byte[] get(byte[] key) {
         Objects.requireNonNull(key, "key must not be null");
         checkOpen();
-        return engine.getAt(key, revision);
+        return reads.getAt(key, revision);
     }
 
     @Override
     public StoreIterator iterator(KeyRange range, boolean reverse) {
         Objects.requireNonNull(range, "range must not be null");
         checkOpen();
-        return engine.iteratorAt(range, reverse, revision);
+        return reads.iteratorAt(range, reverse, revision);
     }
 
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            engine.snapshotClosed(this);
+            reads.snapshotClosed(this);
         }
     }
 }

@@ -12,10 +12,10 @@ import java.util.Collection;
  * that IQ consistency needs. Offsets reached during restoration arrive through the store's commit.
  */
 final class ChangelogRestorer implements RecordBatchingStateRestoreCallback {
-    private final SedimentKeyValueStore store;
+    private final EngineStoreCore store;
     private final boolean consistencyEnabled;
 
-    ChangelogRestorer(SedimentKeyValueStore store, boolean consistencyEnabled) {
+    ChangelogRestorer(EngineStoreCore store, boolean consistencyEnabled) {
         this.store = store;
         this.consistencyEnabled = consistencyEnabled;
     }

@@ -45,6 +45,7 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
     private final long runBytes;
     private final long minAsyncBytes;
     private final Executor writer;
+    private final EngineStoreCore.ChangelogMapping mapping;
     /**
      * The store's query position after the last record gathered, encoded, as the restorer hands it over:
      * taken from the caller, never read here, because readers lock the position before they drain this
@@ -84,7 +85,14 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
      */
     RestoreBuffer(Store store, WriteBufferBudget budget, long runBytes, long minAsyncBytes, Executor writer,
                   Duration maxCommitDelay) {
+        this(store, budget, runBytes, minAsyncBytes, writer, maxCommitDelay, EngineStoreCore.AS_IS);
+    }
+
+    /** As above, with {@code mapping} turning each changelog record into engine writes. */
+    RestoreBuffer(Store store, WriteBufferBudget budget, long runBytes, long minAsyncBytes, Executor writer,
+                  Duration maxCommitDelay, EngineStoreCore.ChangelogMapping mapping) {
         this.store = store;
+        this.mapping = mapping;
         this.budget = budget;
         this.runBytes = Math.max(runBytes, minAsyncBytes);
         this.minAsyncBytes = minAsyncBytes;
@@ -102,11 +110,7 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
         position = positionAfter;
         long before = pending.approximateBytes();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            if (r.value() == null) {
-                pending.delete(r.key());
-            } else {
-                pending.put(r.key(), r.value());
-            }
+            mapping.apply(r, pending);
             lastOffset = r.offset();
             if (partition == null) {
                 partition = r.topic() + "-" + r.partition(); // as TopicPartition.toString(), the offsets' key

@@ -1,25 +1,13 @@
 package dev.sediment.streams.internal;
 
 import dev.sediment.store.KeyRange;
-import dev.sediment.store.RevisionOptions;
 import dev.sediment.store.Store;
-import dev.sediment.store.StoreOptions;
-import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
-import dev.sediment.store.sstable.Compression;
-import dev.sediment.streams.SedimentConfig;
-import dev.sediment.streams.SedimentStores;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import dev.sediment.streams.eos.ChangelogOwners;
 import dev.sediment.streams.eos.TransactionCommitListener;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.processor.internals.ProcessorContextUtils;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.query.Position;
@@ -34,16 +22,11 @@ import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The innermost Kafka Streams key-value store: bytes in, bytes out, on one Sediment engine store in
@@ -67,25 +50,16 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
             + "lexicographically comparing the serialized bytes. Note that the built-in numerical serdes do not follow "
             + "this for negative numbers";
 
-    private final String name;
+    private final EngineStoreCore core;
     private final Set<SedimentKeyValueIterator> openIterators = ConcurrentHashMap.newKeySet();
-    private final AtomicLong uncommittedBytes = new AtomicLong();
-    private volatile Store store;
-    private RestoreBuffer restoreBuffer;
-    private StateStoreContext context;
-    private Position position = Position.emptyPosition();
-    private StoreGauges gauges;
-    private boolean holdsRuntime;
-    /** This task's changelog partition, claimed on processing writes for per-transaction commit points; may be null. */
-    private volatile TopicPartition changelog;
 
     public SedimentKeyValueStore(String name) {
-        this.name = Objects.requireNonNull(name, "name cannot be null");
+        this.core = new EngineStoreCore(name, this, EngineStoreCore.AS_IS);
     }
 
     @Override
     public String name() {
-        return name;
+        return core.name();
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -96,28 +70,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
      */
     @Override
     public synchronized void init(StateStoreContext context, StateStore root) {
-        this.context = context;
-        if (store == null) {
-            open(context);
-        }
-        boolean consistency = StreamsConfig.InternalConfig.getBoolean(context.appConfigs(),
-                StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
-        context.register(root, new ChangelogRestorer(this, consistency));
-        changelog = changelogOf(context);
-    }
-
-    /** The changelog partition Kafka Streams writes this store's records to, or null if unknown (test contexts). */
-    private TopicPartition changelogOf(StateStoreContext context) {
-        try {
-            if (context.taskId() == null) {
-                return null;
-            }
-            String topic = ProcessorContextUtils.changelogFor(context, name, Boolean.FALSE);
-            return topic == null ? null : new TopicPartition(topic, context.taskId().partition());
-        } catch (RuntimeException e) {
-            log.debug("store {}: no changelog partition known ({}); per-transaction commit points are off", name, e.toString());
-            return null;
-        }
+        core.init(context, root);
     }
 
     /**
@@ -126,41 +79,9 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
      */
     @Override
     public void onTransactionCommitted(TopicPartition changelog, long lastOffset) {
-        if (store != null) {
+        if (core.isOpen()) {
             commit(Map.of(changelog, lastOffset));
         }
-    }
-
-    private void open(StateStoreContext context) {
-        SedimentConfig config = new SedimentConfig(context.appConfigs());
-        File dir = new File(context.stateDir(), name);
-        StoreRuntime runtime = SharedRuntime.acquire(config);
-        try {
-            StoreOptions options = StoreOptions.builder()
-                    .runtime(runtime)
-                    .memtableSizeBytes(config.getLong(SedimentConfig.MEMTABLE_BYTES))
-                    .maxOpenFiles(config.getInt(SedimentConfig.MAX_OPEN_FILES))
-                    .compression("none".equals(config.getString(SedimentConfig.COMPRESSION)) ? Compression.NONE : Compression.ZSTD)
-                    .revisions(RevisionOptions.builder()
-                            .tombstoneRetention(Duration.ofMillis(config.getLong(SedimentConfig.TOMBSTONE_RETENTION_MS)))
-                            .maxReplayAge(Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)))
-                            .build())
-                    .build();
-            store = Store.open(dir.toPath(), options);
-        } catch (RuntimeException e) {
-            SharedRuntime.release();
-            throw new ProcessorStateException("cannot open Sediment store " + name + " in " + dir, e);
-        }
-        holdsRuntime = true;
-        // A quarter of the memtable: below that Store.ingest goes through the memtable (see its contract).
-        long minAsyncBytes = config.getLong(SedimentConfig.MEMTABLE_BYTES) / 4;
-        restoreBuffer = new RestoreBuffer(store, runtime.writeBufferBudget(), config.restoreRunBytes(),
-                minAsyncBytes, SharedRuntime.restoreWriters(),
-                Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)));
-        position = PositionCodec.decode(store.committedPosition());
-        uncommittedBytes.set(0);
-        String taskId = context.taskId() == null ? "unknown" : context.taskId().toString();
-        gauges = StoreGauges.register(context.metrics(), taskId, SedimentStores.METRICS_SCOPE, name, store, runtime);
     }
 
     @Override
@@ -170,59 +91,22 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
 
     @Override
     public boolean isOpen() {
-        return store != null;
+        return core.isOpen();
     }
 
     /** Closes open iterators, then the engine store (which flushes). Idempotent. */
     @Override
     public synchronized void close() {
-        Store s = store;
-        if (s == null) {
-            return;
-        }
-        try {
-            restoreBuffer.close();
-        } catch (RuntimeException e) {
-            log.error("store {}: restored records not yet applied are dropped at close: {}", name, e.toString());
-        }
-        store = null;
-        TopicPartition tp = changelog;
-        if (tp != null) {
-            ChangelogOwners.release(tp, this);
-        }
-        for (SedimentKeyValueIterator it : List.copyOf(openIterators)) {
-            it.close();
-        }
-        if (gauges != null) {
-            gauges.close();
-            gauges = null;
-        }
-        try {
-            s.close();
-        } finally {
-            if (holdsRuntime) {
-                holdsRuntime = false;
-                SharedRuntime.release();
+        core.close(() -> {
+            for (SedimentKeyValueIterator it : List.copyOf(openIterators)) {
+                it.close();
             }
-        }
+        });
     }
 
     /** The engine store, after applying any restored records still gathered (so no operation runs past them). */
     private Store open() {
-        Store s = requireOpen();
-        RestoreBuffer buffer = restoreBuffer;
-        if (!buffer.isEmpty()) {
-            buffer.drain();
-        }
-        return s;
-    }
-
-    private Store requireOpen() {
-        Store s = store;
-        if (s == null) {
-            throw new InvalidStateStoreException("Store " + name + " is currently closed.");
-        }
-        return s;
+        return core.store();
     }
 
     // ---------------------------------------------------------------- offsets (KIP-1035)
@@ -241,25 +125,12 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
      */
     @Override
     public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        Objects.requireNonNull(changelogOffsets, "changelogOffsets cannot be null");
-        requireOpen();
-        Map<String, Long> offsets = new HashMap<>();
-        changelogOffsets.forEach((tp, offset) -> offsets.put(tp.toString(), offset));
-        if (!restoreBuffer.commitAfterGathered(offsets)) {
-            requireOpen().commit(offsets, encodedPosition());
-        }
-        uncommittedBytes.set(0);
-    }
-
-    private byte[] encodedPosition() {
-        synchronized (position) {
-            return PositionCodec.encode(position);
-        }
+        core.commit(changelogOffsets);
     }
 
     @Override
     public Long committedOffset(TopicPartition partition) {
-        return open().committedOffsets().get(partition.toString());
+        return core.committedOffset(partition);
     }
 
     /** Kafka 4.3 commits through {@link #commit}; a separate flush has nothing to make durable that commit needs. */
@@ -273,7 +144,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
      * {@code statestore.uncommitted.max.bytes}. No {@code @Override}: the method is not in Kafka 4.3.1.
      */
     public long approximateNumUncommittedBytes() {
-        return uncommittedBytes.get();
+        return core.approximateNumUncommittedBytes();
     }
 
     // ---------------------------------------------------------------- writes
@@ -291,14 +162,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     }
 
     private void written(long bytes) {
-        uncommittedBytes.addAndGet(bytes);
-        TopicPartition tp = changelog;
-        if (tp != null) {
-            ChangelogOwners.claim(tp, this); // a processing write: this instance is the partition's active store
-        }
-        synchronized (position) {
-            StoreQueryUtils.updatePosition(position, context);
-        }
+        core.written(bytes);
     }
 
     @Override
@@ -335,16 +199,6 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         s.delete(key.get());
         written(key.get().length);
         return old;
-    }
-
-    /** Gathers a restore batch into runs applied with the engine's bulk path. */
-    void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records, byte[] positionAfter) {
-        requireOpen(); // not open(): that would drain the run being gathered
-        uncommittedBytes.addAndGet(restoreBuffer.add(records, positionAfter));
-    }
-
-    Position position() {
-        return position;
     }
 
     // ---------------------------------------------------------------- reads
@@ -392,7 +246,7 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     }
 
     private KeyValueIterator<Bytes, byte[]> iterator(KeyRange range, boolean reverse) {
-        SedimentKeyValueIterator it = new SedimentKeyValueIterator(name, open().iterator(range, reverse), openIterators::remove);
+        SedimentKeyValueIterator it = new SedimentKeyValueIterator(core.name(), open().iterator(range, reverse), openIterators::remove);
         openIterators.add(it);
         return it;
     }
@@ -409,11 +263,11 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     /** KeyQuery and RangeQuery (both orders), with the position bound checked first; others are unknown. */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, position, context);
+        return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, core.position(), core.context());
     }
 
     @Override
     public Position getPosition() {
-        return position;
+        return core.position();
     }
 }

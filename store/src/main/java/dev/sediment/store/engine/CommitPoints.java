@@ -1,0 +1,153 @@
+package dev.sediment.store.engine;
+
+import dev.sediment.store.manifest.CommitPoint;
+import dev.sediment.store.manifest.Version;
+import dev.sediment.store.manifest.VersionEdit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * Commit points and bounded replay (design §5): {@code commit} appends a commit point to the manifest
+ * without a sync of its own (losing the newest ones in a crash only rolls back further); a periodic
+ * check makes them durable and flushes once the oldest unflushed one is older than maxReplayAge.
+ * History trims are logged the same way.
+ */
+final class CommitPoints {
+    private static final Logger log = LoggerFactory.getLogger(CommitPoints.class);
+
+    private final EngineState state;
+    private final VersionInstaller installer;
+    private final WritePipeline writes;
+    private final CompactionScheduler compactions;
+    /** The latest commit point's offsets and position (the recovery point's after open). Written under writeLock. */
+    private volatile Map<String, Long> offsets;
+    private volatile byte[] position;
+    private volatile ScheduledFuture<?> replayCheck;
+
+    CommitPoints(EngineState state, VersionInstaller installer, WritePipeline writes, CompactionScheduler compactions,
+                 Recovery.Outcome recovered) {
+        this.state = state;
+        this.installer = installer;
+        this.writes = writes;
+        this.compactions = compactions;
+        this.offsets = recovered.offsets();
+        this.position = recovered.position();
+    }
+
+    Map<String, Long> offsets() {
+        return offsets;
+    }
+
+    byte[] position() {
+        return position.clone();
+    }
+
+    /** Records a commit point at the visible revision; see {@link dev.sediment.store.Store#commit}. */
+    long commit(Map<String, Long> changed, byte[] newPosition) {
+        synchronized (state.writeLock) {
+            state.checkWritable();
+            Map<String, Long> merged = new HashMap<>();
+            if (!changed.isEmpty()) {
+                merged.putAll(offsets);
+                changed.forEach((name, offset) -> {
+                    if (offset == null) {
+                        merged.remove(name);
+                    } else {
+                        merged.put(name, offset);
+                    }
+                });
+            }
+            byte[] pos = newPosition == null ? position : newPosition.clone();
+            long rev = state.visibleRevision;
+            CommitPoint point = new CommitPoint(rev, merged, pos, state.options.clock().millis());
+            installer.install(VersionEdit.builder().addCommitPoint(point).build(), false, "a commit point",
+                    VersionInstaller.SAME_MEMTABLES);
+            offsets = point.offsets();
+            position = pos;
+            return rev;
+        }
+    }
+
+    /**
+     * Raises the trim horizon to {@code revision}, capped at the recovery point (a rollback must still
+     * find its versions); returns the horizon. See {@link dev.sediment.store.Store#trimHistory}.
+     */
+    long trimHistory(long revision, Reads reads) {
+        synchronized (state.writeLock) {
+            state.checkWritable();
+            Version v = state.readState.version();
+            CommitPoint recovery = v.recoveryPoint();
+            long cap = recovery != null ? recovery.revision() : state.visibleRevision;
+            long target = Math.min(revision, cap);
+            if (target > v.trimHorizon()) {
+                installer.install(VersionEdit.builder().trimHorizon(target).build(), false, "a history trim",
+                        VersionInstaller.SAME_MEMTABLES);
+                synchronized (state.stateLock) {
+                    compactions.scheduleLocked();
+                }
+            }
+            return reads.trimHorizon();
+        }
+    }
+
+    /** Starts the bounded-replay check (design §5): flushes once the oldest unflushed commit point is too old. */
+    void startReplayCheck() {
+        Duration age = state.options.revisions().maxReplayAge();
+        long period = age.isZero() ? 1000 : Math.max(10, Math.min(1000, age.toMillis() / 4));
+        replayCheck = BackgroundPool.every(this::checkReplay, period);
+    }
+
+    void stopReplayCheck() {
+        ScheduledFuture<?> check = replayCheck;
+        if (check != null) {
+            check.cancel(false);
+        }
+    }
+
+    private void checkReplay() {
+        if (state.stopping()) {
+            return;
+        }
+        try {
+            // Commit points are appended unsynced; make them durable within about a period.
+            state.versions.sync();
+        } catch (IOException | RuntimeException e) {
+            installer.enterReadOnly(e);
+            return;
+        }
+        Duration age = state.options.revisions().maxReplayAge();
+        if (age.isZero()) {
+            return;
+        }
+        Version v = state.readState.version();
+        CommitPoint oldest = null;
+        for (CommitPoint c : v.commitPoints()) {
+            if (c.revision() > v.flushedRevision()) {
+                oldest = c;
+                break;
+            }
+        }
+        if (oldest == null || state.options.clock().millis() - oldest.wallTimeMillis() < age.toMillis()) {
+            return;
+        }
+        synchronized (state.writeLock) {
+            if (state.stopping()) {
+                return;
+            }
+            ReadState s = state.readState;
+            // Never wait for room here: a full set of frozen memtables is being flushed already.
+            if (!s.active().isEmpty() && s.active().minRevision() <= oldest.revision()
+                    && s.immutables().size() < state.options.maxImmutableMemtables()) {
+                log.debug("flushing {}: the commit point at revision {} is older than {}", state.dir,
+                        oldest.revision(), age);
+                writes.freezeActive();
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.sediment.store.engine;
+
+import dev.sediment.store.compaction.CompactionEnv;
+import dev.sediment.store.compaction.CompactionOptions;
+import dev.sediment.store.manifest.CommitPoint;
+import dev.sediment.store.manifest.FileMetadata;
+import dev.sediment.store.manifest.Version;
+import dev.sediment.store.revision.HistoryRetention;
+import dev.sediment.store.revision.SnapshotList;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What compaction decisions are made on: the current version's levels, the tables marked for a rewrite,
+ * the compaction options in force (raised L0 trigger during a bulk load), and the revisions compaction
+ * must keep readable (open snapshots, recovery point, history horizon). Methods ending in Locked
+ * require the state lock.
+ */
+final class TreeShape {
+    private final EngineState state;
+    private final HistoryRetention history;
+    /** Guarded by stateLock: a compaction reads the boundaries and a snapshot registers in one order. */
+    private final SnapshotList snapshots = new SnapshotList();
+    /** Tables that existed when the store opened and may hold rolled-back revisions; compaction rewrites them. */
+    private final Set<Long> rolledBackTables;
+    /**
+     * Set by an ingest, cleared by the next write: while a store is bulk loaded (restored), L0 is compacted
+     * only at {@link #bulkLoadCompaction}'s higher trigger, so runs are merged in fewer, larger compactions
+     * instead of each being merged with the whole base level again and again. Written under stateLock.
+     */
+    private volatile boolean bulkLoading;
+    private final CompactionOptions bulkLoadCompaction;
+
+    TreeShape(EngineState state, HistoryRetention history, Version opened) {
+        this.state = state;
+        this.history = history;
+        this.rolledBackTables = tablesOverlappingRolledBack(opened);
+        CompactionOptions compaction = state.options.compaction();
+        this.bulkLoadCompaction = compaction.toBuilder().l0CompactionTrigger(
+                Math.max(compaction.l0CompactionTrigger(), compaction.l0SlowdownTrigger() / 2)).build();
+    }
+
+    HistoryRetention history() {
+        return history;
+    }
+
+    SnapshotList snapshotsLocked() {
+        return snapshots;
+    }
+
+    Set<Long> rolledBackTables() {
+        return rolledBackTables;
+    }
+
+    boolean bulkLoading() {
+        return bulkLoading;
+    }
+
+    void bulkLoadingLocked(boolean on) {
+        bulkLoading = on;
+    }
+
+    /** What the picker sees now. */
+    CompactionEnv envLocked() {
+        Version v = state.readState.version();
+        List<List<FileMetadata>> levels = new ArrayList<>(Version.NUM_LEVELS);
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            levels.add(v.files(level));
+        }
+        return new CompactionEnv(levels, Set.of(), List.of(), markedLocked(v),
+                bulkLoading ? bulkLoadCompaction : state.options.compaction());
+    }
+
+    /**
+     * The history horizon: every version above it is kept and readable. {@link Long#MAX_VALUE} when no
+     * history is retained. The longer of the two retentions wins; an explicit trim raises it.
+     */
+    long historyHorizonLocked(Version v) {
+        return history.horizon(state.visibleRevision, v.trimHorizon(), state.options.clock().millis());
+    }
+
+    /**
+     * What compaction must keep readable (design §4, §5 invariant 4): every open snapshot's revision,
+     * the recovery point, and the trim horizon.
+     */
+    long[] boundariesLocked(Version v, long historyFrom) {
+        List<Long> b = snapshots.revisions();
+        if (v.trimHorizon() > 0) {
+            b.add(v.trimHorizon());
+        }
+        CommitPoint recovery = v.recoveryPoint();
+        if (recovery != null) {
+            b.add(recovery.revision());
+        }
+        if (historyFrom != Long.MAX_VALUE) {
+            b.add(historyFrom);
+        }
+        long[] out = new long[b.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.get(i);
+        }
+        return out;
+    }
+
+    /**
+     * Tables dense in tombstones, which the picker compacts when no level is over its target. L0 is left
+     * to the L0 trigger. A last-level table is marked only while no snapshot is open: rewriting it in
+     * place drops its tombstones only when no snapshot can see them, and marking it otherwise would
+     * rewrite it again and again.
+     */
+    private Set<Long> markedLocked(Version v) {
+        double trigger = state.options.compaction().tombstoneDensityTrigger();
+        Set<Long> marked = new HashSet<>();
+        int last = Version.NUM_LEVELS - 1;
+        long lowestBoundary = Long.MAX_VALUE;
+        for (long b : boundariesLocked(v, historyHorizonLocked(v))) {
+            lowestBoundary = Math.min(lowestBoundary, b);
+        }
+        for (int level = 1; level <= last; level++) {
+            for (FileMetadata f : v.files(level)) {
+                if (rolledBackTables.contains(f.fileNumber())) {
+                    marked.add(f.fileNumber()); // rewriting it drops the rolled-back entries for good
+                    continue;
+                }
+                // In place, a last-level table loses only tombstones below every boundary: mark it only
+                // if all of them are, or it would be rewritten again and again to no effect.
+                if (trigger > 0 && f.tombstones() > 0 && f.tombstones() >= trigger * f.entries()
+                        && (level < last || f.maxRevision() <= lowestBoundary)) {
+                    marked.add(f.fileNumber());
+                }
+            }
+        }
+        return marked;
+    }
+
+    /** Tables whose revisions overlap a rolled-back range; outputs of later compactions never do. */
+    private static Set<Long> tablesOverlappingRolledBack(Version v) {
+        Set<Long> out = ConcurrentHashMap.newKeySet();
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMetadata f : v.files(level)) {
+                for (var r : v.rolledBack()) {
+                    if (f.minRevision() <= r.to() && f.maxRevision() >= r.from()) {
+                        out.add(f.fileNumber());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.sediment.store.engine;
+
+import dev.sediment.store.StoreException;
+import dev.sediment.store.StoreIOException;
+import dev.sediment.store.manifest.Version;
+import dev.sediment.store.manifest.VersionEdit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The one way a version changes: log the edit to the manifest, install the version it yields in a new
+ * read state, then delete the tables no live version names. Every path goes through here — flush,
+ * compaction, ingest, commit points and history trims, the revision lease — so a manifest failure on any
+ * of them puts the store in the same read-only state: {@link EngineState#fatalError} is set, further
+ * writes fail, reads go on against the last installed version.
+ */
+final class VersionInstaller {
+    private static final Logger log = LoggerFactory.getLogger(VersionInstaller.class);
+
+    /** The read state that carries an installed version, built under the state lock. */
+    @FunctionalInterface
+    interface Change {
+        /**
+         * Returns the read state for {@code installed}, given the current one; may update bookkeeping
+         * guarded by the state lock (it runs under it, after the edit is logged and before the swap).
+         */
+        ReadState apply(ReadState current, Version installed);
+    }
+
+    /** The memtables stay as they are; only the version changes. */
+    static final Change SAME_MEMTABLES = (s, v) -> new ReadState(s.active(), s.immutables(), v);
+
+    private final EngineState state;
+    private final ObsoleteFiles obsolete;
+    private final WriteStalls stalls;
+
+    VersionInstaller(EngineState state, ObsoleteFiles obsolete, WriteStalls stalls) {
+        this.state = state;
+        this.obsolete = obsolete;
+        this.stalls = stalls;
+    }
+
+    /**
+     * Logs {@code edit} (synced unless {@code sync} is false: only for edits whose loss in a crash is
+     * safe), installs its version with {@code change}, and deletes what became obsolete. On a manifest
+     * failure the store turns read-only and this throws a {@link StoreIOException} naming {@code what}.
+     * REQUIRES: neither installLock nor stateLock held.
+     */
+    void install(VersionEdit edit, boolean sync, String what, Change change) {
+        List<Long> dropped;
+        synchronized (state.installLock) {
+            Version installed;
+            try {
+                installed = state.versions.logAndApply(edit, sync);
+            } catch (IOException | RuntimeException e) {
+                enterReadOnly(e);
+                throw new StoreIOException("cannot record " + what + " in the manifest of " + state.dir, asIo(e));
+            }
+            synchronized (state.stateLock) {
+                for (VersionEdit.NewFile f : edit.newFiles()) {
+                    obsolete.addTableLocked(f.file().fileNumber()); // deleted once no live version names it
+                }
+                dropped = swapLocked(change.apply(state.readState, installed));
+            }
+        }
+        obsolete.delete(dropped);
+    }
+
+    /**
+     * Installs a read state whose version is unchanged (a memtable switch). Returns nothing to delete:
+     * only a version change can make tables obsolete.
+     */
+    void swapMemtablesLocked(ReadState next) {
+        if (next.version() != state.readState.version()) {
+            throw new IllegalStateException("a version changes only through install()");
+        }
+        state.readState = next;
+    }
+
+    /** If {@code next}'s version is new, the old one loses the reference the read state held. */
+    private List<Long> swapLocked(ReadState next) {
+        ReadState prev = state.readState;
+        boolean newVersion = next.version() != prev.version();
+        if (newVersion) {
+            obsolete.refLocked(next.version());
+        }
+        state.readState = next;
+        if (next.immutables() != prev.immutables() || !next.version().sameFilesAs(prev.version())) {
+            stalls.updateLocked(); // a commit changes neither, and must cost microseconds
+        }
+        return newVersion ? obsolete.unrefLocked(prev.version()) : List.of();
+    }
+
+    /**
+     * The manifest's state is unknown (a write or sync failed): no more writes until reopened. Returns
+     * the error every later write reports.
+     */
+    StoreException enterReadOnly(Exception e) {
+        StoreException fatal = new StoreIOException("manifest write failed in " + state.dir
+                + "; the store is read-only until reopened", asIo(e));
+        synchronized (state.stateLock) {
+            state.fatalError = fatal;
+            state.stateLock.notifyAll();
+        }
+        log.error("{}", fatal.getMessage());
+        return fatal;
+    }
+
+    static IOException asIo(Exception e) {
+        return e instanceof IOException io ? io : new IOException(e.toString(), e);
+    }
+}

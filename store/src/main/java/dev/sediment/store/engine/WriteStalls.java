@@ -1,0 +1,134 @@
+package dev.sediment.store.engine;
+
+import dev.sediment.store.StoreClosedException;
+import dev.sediment.store.StoreException;
+import dev.sediment.store.compaction.CompactionEnv;
+import dev.sediment.store.compaction.CompactionPicker;
+import dev.sediment.store.compaction.StallDecision;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Write stalls: the decision (none, slow down, stop) recomputed whenever the tree's shape changes, the
+ * throttle writers pass through, and the stall counters. Methods ending in Locked require the state lock.
+ */
+final class WriteStalls {
+    private static final Logger log = LoggerFactory.getLogger(WriteStalls.class);
+
+    private final EngineState state;
+    private final TreeShape shape;
+    private final CompactionPicker picker;
+    private volatile StallDecision decision = StallDecision.NONE;
+    private volatile long pendingCompactionBytes;
+    // Guarded by stateLock.
+    private long stalls;
+    private long stallNanos;
+    /** Stall kind and cause (e.g. "STOP L0 files") → {count, nanos}. */
+    private final Map<String, long[]> byCause = new TreeMap<>();
+
+    WriteStalls(EngineState state, TreeShape shape, CompactionPicker picker) {
+        this.state = state;
+        this.shape = shape;
+        this.picker = picker;
+    }
+
+    /** Recomputes the decision for the current shape and wakes stalled writers. */
+    void updateLocked() {
+        CompactionEnv env = shape.envLocked();
+        pendingCompactionBytes = picker.pendingCompactionBytes(env);
+        StallDecision d = picker.stall(env, state.readState.immutables().size(),
+                state.options.maxImmutableMemtables() + 1);
+        if (d.kind() != decision.kind()) {
+            if (d.kind() == StallDecision.Kind.NONE) {
+                log.info("writes to {} no longer stalled", state.dir);
+            } else {
+                log.info("writes to {} {}", state.dir, d);
+            }
+        }
+        decision = d;
+        state.stateLock.notifyAll();
+    }
+
+    /**
+     * Applies the decision: at SLOWDOWN a write waits 1 ms (LevelDB's delay, spreading the cost over many
+     * writes instead of one long stop), at STOP it waits until compaction catches up, asking for it with
+     * {@code scheduleCompactionLocked}. Never fails a write for being slow. REQUIRES: writeLock held.
+     */
+    void throttle(Runnable scheduleCompactionLocked) {
+        StallDecision d = decision;
+        if (d.kind() == StallDecision.Kind.NONE) {
+            return;
+        }
+        Object stateLock = state.stateLock;
+        synchronized (stateLock) {
+            stalls++;
+            long start = System.nanoTime();
+            String cause = d.kind() + " " + cause(d.reason());
+            try {
+                if (decision.kind() == StallDecision.Kind.SLOWDOWN) {
+                    stateLock.wait(1);
+                    return;
+                }
+                while (decision.kind() == StallDecision.Kind.STOP) {
+                    scheduleCompactionLocked.run();
+                    if (state.fatalError != null) {
+                        throw state.fatalError;
+                    }
+                    if (state.closed || state.closeRequested) {
+                        throw new StoreClosedException("store " + state.dir);
+                    }
+                    stateLock.wait(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while writes to " + state.dir + " were stalled: " + d.reason());
+            } finally {
+                recordLocked(cause, System.nanoTime() - start);
+            }
+        }
+    }
+
+    /** The cause of a stall reason without its numbers: "L0 files 4 >= stop trigger 4" → "L0 files". */
+    private static String cause(String reason) {
+        return reason.split(" [0-9]", 2)[0];
+    }
+
+    /** Counts a stall that began elsewhere (a writer waiting for frozen memtables to flush). */
+    void beginLocked() {
+        stalls++;
+    }
+
+    /** Adds {@code nanos} of stall to {@code cause}. */
+    void recordLocked(String cause, long nanos) {
+        stallNanos += nanos;
+        long[] c = byCause.computeIfAbsent(cause, k -> new long[2]);
+        c[0]++;
+        c[1] += nanos;
+    }
+
+    StallDecision decision() {
+        return decision;
+    }
+
+    long pendingCompactionBytes() {
+        return pendingCompactionBytes;
+    }
+
+    long countLocked() {
+        return stalls;
+    }
+
+    long nanosLocked() {
+        return stallNanos;
+    }
+
+    /** "cause: count stalls, millis ms" per stall cause. */
+    Map<String, String> summaryLocked() {
+        Map<String, String> m = new TreeMap<>();
+        byCause.forEach((k, v) -> m.put(k, v[0] + " stalls, " + v[1] / 1_000_000 + " ms"));
+        return m;
+    }
+}

@@ -1,0 +1,266 @@
+package dev.sediment.streams.internal;
+
+import dev.sediment.store.RevisionOptions;
+import dev.sediment.store.Store;
+import dev.sediment.store.StoreOptions;
+import dev.sediment.store.StoreRuntime;
+import dev.sediment.store.WriteBatch;
+import dev.sediment.store.sstable.Compression;
+import dev.sediment.streams.SedimentConfig;
+import dev.sediment.streams.SedimentStores;
+import dev.sediment.streams.eos.ChangelogOwners;
+import dev.sediment.streams.eos.TransactionCommitListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.ProcessorStateException;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.internals.ProcessorContextUtils;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.state.internals.StoreQueryUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What every Kafka Streams store on one Sediment engine store shares, whatever its key layout: opening the
+ * engine in {@code stateDir()/<name>} on the shared runtime, closing it, KIP-1035 commit points holding the
+ * changelog offsets and the IQ position, restore through a {@link RestoreBuffer}, the engine gauges, the
+ * changelog claim for per-transaction commit points and the uncommitted-bytes count. A store type composes one
+ * and supplies a {@link ChangelogMapping}: how one changelog record becomes engine writes.
+ *
+ * <p>Threading: driven by the stream thread; readers (interactive queries) call {@link #store()} concurrently.
+ */
+final class EngineStoreCore {
+    private static final Logger log = LoggerFactory.getLogger(EngineStoreCore.class);
+
+    /** Turns one restored changelog record into engine writes (or none, for a record the store refuses). */
+    @FunctionalInterface
+    interface ChangelogMapping {
+        void apply(ConsumerRecord<byte[], byte[]> record, WriteBatch batch);
+    }
+
+    /** The changelog key is the engine key; a null value deletes it. */
+    static final ChangelogMapping AS_IS = (r, batch) -> {
+        if (r.value() == null) {
+            batch.delete(r.key());
+        } else {
+            batch.put(r.key(), r.value());
+        }
+    };
+
+    private final String name;
+    private final TransactionCommitListener owner;
+    private final ChangelogMapping mapping;
+    private final AtomicLong uncommittedBytes = new AtomicLong();
+    private volatile Store store;
+    private RestoreBuffer restoreBuffer;
+    private StateStoreContext context;
+    private Position position = Position.emptyPosition();
+    private StoreGauges gauges;
+    private boolean holdsRuntime;
+    /** This task's changelog partition, claimed on processing writes for per-transaction commit points; may be null. */
+    private volatile TopicPartition changelog;
+
+    /** @param owner the store as Kafka and {@link ChangelogOwners} know it */
+    EngineStoreCore(String name, TransactionCommitListener owner, ChangelogMapping mapping) {
+        this.name = Objects.requireNonNull(name, "name cannot be null");
+        this.owner = owner;
+        this.mapping = mapping;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /**
+     * Opens the engine store (only the first time: a second init just registers again) and registers
+     * {@code root}, the outermost store, with the context for restore. Returns whether the engine was opened now.
+     */
+    boolean init(StateStoreContext context, StateStore root) {
+        this.context = context;
+        boolean opened = false;
+        if (store == null) {
+            open(context);
+            opened = true;
+        }
+        boolean consistency = StreamsConfig.InternalConfig.getBoolean(context.appConfigs(),
+                StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
+        context.register(root, new ChangelogRestorer(this, consistency));
+        changelog = changelogOf(context);
+        return opened;
+    }
+
+    /** The changelog partition Kafka Streams writes this store's records to, or null if unknown (test contexts). */
+    private TopicPartition changelogOf(StateStoreContext context) {
+        try {
+            if (context.taskId() == null) {
+                return null;
+            }
+            String topic = ProcessorContextUtils.changelogFor(context, name, Boolean.FALSE);
+            return topic == null ? null : new TopicPartition(topic, context.taskId().partition());
+        } catch (RuntimeException e) {
+            log.debug("store {}: no changelog partition known ({}); per-transaction commit points are off", name, e.toString());
+            return null;
+        }
+    }
+
+    private void open(StateStoreContext context) {
+        SedimentConfig config = new SedimentConfig(context.appConfigs());
+        File dir = new File(context.stateDir(), name);
+        StoreRuntime runtime = SharedRuntime.acquire(config);
+        try {
+            StoreOptions options = StoreOptions.builder()
+                    .runtime(runtime)
+                    .memtableSizeBytes(config.getLong(SedimentConfig.MEMTABLE_BYTES))
+                    .maxOpenFiles(config.getInt(SedimentConfig.MAX_OPEN_FILES))
+                    .compression("none".equals(config.getString(SedimentConfig.COMPRESSION)) ? Compression.NONE : Compression.ZSTD)
+                    .revisions(RevisionOptions.builder()
+                            .tombstoneRetention(Duration.ofMillis(config.getLong(SedimentConfig.TOMBSTONE_RETENTION_MS)))
+                            .maxReplayAge(Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)))
+                            .build())
+                    .build();
+            store = Store.open(dir.toPath(), options);
+        } catch (RuntimeException e) {
+            SharedRuntime.release();
+            throw new ProcessorStateException("cannot open Sediment store " + name + " in " + dir, e);
+        }
+        holdsRuntime = true;
+        // A quarter of the memtable: below that Store.ingest goes through the memtable (see its contract).
+        long minAsyncBytes = config.getLong(SedimentConfig.MEMTABLE_BYTES) / 4;
+        restoreBuffer = new RestoreBuffer(store, runtime.writeBufferBudget(), config.restoreRunBytes(),
+                minAsyncBytes, SharedRuntime.restoreWriters(),
+                Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)), mapping);
+        position = PositionCodec.decode(store.committedPosition());
+        uncommittedBytes.set(0);
+        String taskId = context.taskId() == null ? "unknown" : context.taskId().toString();
+        gauges = StoreGauges.register(context.metrics(), taskId, SedimentStores.METRICS_SCOPE, name, store, runtime);
+    }
+
+    boolean isOpen() {
+        return store != null;
+    }
+
+    /**
+     * Applies or drops what restore gathered, releases the changelog claim, runs {@code closeIterators}, then
+     * closes the engine store (which flushes) and releases the runtime. Idempotent.
+     */
+    void close(Runnable closeIterators) {
+        Store s = store;
+        if (s == null) {
+            return;
+        }
+        try {
+            restoreBuffer.close();
+        } catch (RuntimeException e) {
+            log.error("store {}: restored records not yet applied are dropped at close: {}", name, e.toString());
+        }
+        store = null;
+        TopicPartition tp = changelog;
+        if (tp != null) {
+            ChangelogOwners.release(tp, owner);
+        }
+        closeIterators.run();
+        if (gauges != null) {
+            gauges.close();
+            gauges = null;
+        }
+        try {
+            s.close();
+        } finally {
+            if (holdsRuntime) {
+                holdsRuntime = false;
+                SharedRuntime.release();
+            }
+        }
+    }
+
+    /** The engine store, after applying any restored records still gathered (so no operation runs past them). */
+    Store store() {
+        Store s = requireOpen();
+        RestoreBuffer buffer = restoreBuffer;
+        if (!buffer.isEmpty()) {
+            buffer.drain();
+        }
+        return s;
+    }
+
+    /** The engine store without draining a restore in progress. */
+    Store requireOpen() {
+        Store s = store;
+        if (s == null) {
+            throw new InvalidStateStoreException("Store " + name + " is currently closed.");
+        }
+        return s;
+    }
+
+    StateStoreContext context() {
+        return context;
+    }
+
+    // ---------------------------------------------------------------- offsets (KIP-1035)
+
+    /**
+     * Records a commit point: these changelog offsets (an empty map clears all, a null value clears one,
+     * negative sentinels are kept as given) and the current position describe the state as of now. During
+     * a restore, with records gathered, the commit point is recorded once they are applied, with the offset
+     * of the last of them (see {@link RestoreBuffer#commitAfterGathered}).
+     */
+    void commit(Map<TopicPartition, Long> changelogOffsets) {
+        Objects.requireNonNull(changelogOffsets, "changelogOffsets cannot be null");
+        requireOpen();
+        Map<String, Long> offsets = new HashMap<>();
+        changelogOffsets.forEach((tp, offset) -> offsets.put(tp.toString(), offset));
+        if (!restoreBuffer.commitAfterGathered(offsets)) {
+            requireOpen().commit(offsets, encodedPosition());
+        }
+        uncommittedBytes.set(0);
+    }
+
+    private byte[] encodedPosition() {
+        synchronized (position) {
+            return PositionCodec.encode(position);
+        }
+    }
+
+    Long committedOffset(TopicPartition partition) {
+        return store().committedOffsets().get(partition.toString());
+    }
+
+    long approximateNumUncommittedBytes() {
+        return uncommittedBytes.get();
+    }
+
+    // ---------------------------------------------------------------- writes and restore
+
+    /** Counts a processing write of {@code bytes}, claims the changelog partition and advances the position. */
+    void written(long bytes) {
+        uncommittedBytes.addAndGet(bytes);
+        TopicPartition tp = changelog;
+        if (tp != null) {
+            ChangelogOwners.claim(tp, owner); // a processing write: this instance is the partition's active store
+        }
+        synchronized (position) {
+            StoreQueryUtils.updatePosition(position, context);
+        }
+    }
+
+    /** Gathers a restore batch into runs applied with the engine's bulk path. */
+    void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records, byte[] positionAfter) {
+        requireOpen(); // not store(): that would drain the run being gathered
+        uncommittedBytes.addAndGet(restoreBuffer.add(records, positionAfter));
+    }
+
+    Position position() {
+        return position;
+    }
+}
