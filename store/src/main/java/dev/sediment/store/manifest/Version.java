@@ -87,7 +87,7 @@ public final class Version {
         this.flushedRevision = base.flushedRevision;
         this.trimHorizon = base.trimHorizon;
         this.lastRevision = lastRevision;
-        this.commitPoints = List.copyOf(commitPoints);
+        this.commitPoints = commitPoints instanceof CommitPointList ? commitPoints : List.copyOf(commitPoints);
         this.rolledBack = base.rolledBack;
     }
 

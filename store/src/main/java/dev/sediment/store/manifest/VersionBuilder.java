@@ -119,7 +119,10 @@ final class VersionBuilder {
         }
         List<CommitPoint> points = base.commitPoints();
         if (edit.commitPoints().size() == 1 && edit.commitPoints().get(0).revision() > flushed) {
-            return base.withCommitPoints(lastRevision, appendAbove(points, edit.commitPoints().get(0), flushed));
+            List<CommitPoint> appended = appendAbove(points, edit.commitPoints().get(0), flushed);
+            if (appended != null) {
+                return base.withCommitPoints(lastRevision, appended);
+            }
         }
         List<CommitPoint> all = new ArrayList<>(points.size() + edit.commitPoints().size());
         all.addAll(points);
@@ -129,28 +132,10 @@ final class VersionBuilder {
 
     /**
      * {@code bound(points + c, flushed)} for an already bounded {@code points} and {@code c} above
-     * {@code flushed}, in one copy: {@code c} is appended and, if that makes one too many above
-     * {@code flushed}, the oldest of those is dropped.
+     * {@code flushed}, O(1) amortised; null if {@code points} is not in bound()'s shape.
      */
     static List<CommitPoint> appendAbove(List<CommitPoint> points, CommitPoint c, long flushed) {
-        int above = 0;
-        int oldestAbove = -1;
-        for (int i = points.size() - 1; i >= 0; i--) {
-            if (points.get(i).revision() > flushed) {
-                above++;
-                oldestAbove = i;
-            }
-        }
-        int skip = above + 1 > Version.MAX_UNFLUSHED_COMMIT_POINTS ? oldestAbove : -1;
-        CommitPoint[] out = new CommitPoint[points.size() + (skip >= 0 ? 0 : 1)];
-        int n = 0;
-        for (int i = 0; i < points.size(); i++) {
-            if (i != skip) {
-                out[n++] = points.get(i);
-            }
-        }
-        out[n] = c;
-        return List.of(out);
+        return CommitPointList.appendAbove(points, c, flushed, Version.MAX_UNFLUSHED_COMMIT_POINTS);
     }
 
     /**

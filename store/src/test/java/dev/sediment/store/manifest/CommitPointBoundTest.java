@@ -38,6 +38,37 @@ class CommitPointBoundTest {
         }
     }
 
+    /**
+     * Appends to the newest list (shared slots) and to older ones (which must not see the newer lists'
+     * slots, and copy), each checked against bound() of a plain copy; earlier lists are re-checked.
+     */
+    @Test
+    void appendsToNewAndOldListsStayEqualToTheModel() {
+        long seed = Seeds.seed("CommitPointBoundTest.appendsToNewAndOldListsStayEqualToTheModel");
+        Random r = new Random(seed);
+        int max = Version.MAX_UNFLUSHED_COMMIT_POINTS;
+        long flushed = 10;
+        List<List<CommitPoint>> lists = new ArrayList<>();
+        List<List<CommitPoint>> models = new ArrayList<>();
+        lists.add(List.of(point(3)));
+        models.add(List.of(point(3)));
+        long rev = flushed;
+        for (int step = 0; step < 3000 * Seeds.multiplier(); step++) {
+            int i = r.nextInt(10) == 0 ? r.nextInt(lists.size()) : lists.size() - 1;
+            CommitPoint c = point(++rev);
+            List<CommitPoint> appended = new ArrayList<>(models.get(i));
+            appended.add(c);
+            List<CommitPoint> model = VersionBuilder.bound(appended, flushed);
+            List<CommitPoint> actual = CommitPointList.appendAbove(lists.get(i), c, flushed, max);
+            assertEquals(model, actual, "seed " + seed + " step " + step);
+            lists.add(actual);
+            models.add(model);
+        }
+        for (int i = 0; i < lists.size(); i++) {
+            assertEquals(models.get(i), lists.get(i), "seed " + seed + " list " + i);
+        }
+    }
+
     @Test
     void aCommitEditSharesTheFilesAndMatchesTheGeneralPath() {
         Version base = Version.empty();
