@@ -94,7 +94,24 @@ public record KeyRange(byte[] from, boolean fromInclusive, byte[] to, boolean to
 
     @Override
     public String toString() {
-        return (fromInclusive ? "[" : "(") + (from == null ? "-inf" : dev.sediment.store.key.InternalKeys.printable(from))
-                + ", " + (to == null ? "+inf" : dev.sediment.store.key.InternalKeys.printable(to)) + (toInclusive ? "]" : ")");
+        return (fromInclusive ? "[" : "(") + (from == null ? "-inf" : printable(from))
+                + ", " + (to == null ? "+inf" : printable(to)) + (toInclusive ? "]" : ")");
+    }
+
+    /** A key as shown in messages: printable ASCII as is, every other byte (and the backslash) as {@code \xNN}. */
+    public static String printable(byte[] key) {
+        if (key == null) {
+            return "null";
+        }
+        StringBuilder sb = new StringBuilder(key.length);
+        for (byte b : key) {
+            int c = b & 0xFF;
+            if (c >= 0x20 && c < 0x7F && c != '\\') {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("\\x%02x", c));
+            }
+        }
+        return sb.toString();
     }
 }

@@ -1,9 +1,7 @@
 package dev.sediment.store;
 
-import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.fs.DiskFileSystem;
 import dev.sediment.store.fs.FileSystem;
-import dev.sediment.store.sstable.Compression;
 
 import java.time.Clock;
 import java.util.Objects;
@@ -19,8 +17,8 @@ import java.util.Objects;
  * @param blockSizeBytes        target uncompressed SSTable data block size (4 KiB)
  * @param blockRestartInterval  keys between restart points in a data block (16)
  * @param bloomBitsPerKey       bloom filter bits per key, 0 for none (10, ≈1% false positives)
- * @param compression           block compression of compaction outputs, L1 and below (ZSTD; falls back to
- *                              NONE if zstd-jni cannot load). L0 tables (flushes, ingests) are always written
+ * @param compression           block compression of compaction outputs, L1 and below (ZSTD, native code through
+ *                              zstd-jni, falling back to NONE if it cannot load; LZ4 is pure Java). L0 tables (flushes, ingests) are always written
  *                              uncompressed: their first compaction rewrites them soon, so compressing them
  *                              would cost write-path CPU for bytes that live briefly (RocksDB's usual
  *                              per-level choice)
@@ -35,13 +33,17 @@ import java.util.Objects;
  * @param runtime               resources shared with other stores, or null (the default) for a store of its own:
  *                              with one, its block cache replaces {@code blockCacheSizeBytes} and its memtable
  *                              budget bounds this store's memtables together with the others'
+ * @param format                the value format the user keeps in the store ({@code ""}, the default, for
+ *                              none): opaque to the engine, recorded in the manifest when the store is created
+ *                              (or first opened with one), and an open naming another non-empty format throws
+ *                              {@link StoreFormatMismatchException}
  */
 public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long memtableSizeBytes,
                            int maxImmutableMemtables, int blockSizeBytes, int blockRestartInterval,
                            int bloomBitsPerKey, Compression compression, long blockCacheSizeBytes,
                            int maxOpenFiles, long maxManifestBytes, int maxKeySizeBytes, int maxValueSizeBytes,
                            CompactionOptions compaction, RevisionOptions revisions, Clock clock,
-                           StoreRuntime runtime) {
+                           StoreRuntime runtime, String format) {
 
     public StoreOptions {
         Objects.requireNonNull(fileSystem, "fileSystem");
@@ -49,6 +51,7 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         Objects.requireNonNull(compaction, "compaction");
         Objects.requireNonNull(revisions, "revisions");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(format, "format");
         positive("memtableSizeBytes", memtableSizeBytes);
         positive("maxImmutableMemtables", maxImmutableMemtables);
         positive("blockSizeBytes", blockSizeBytes);
@@ -83,6 +86,11 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         return new Builder();
     }
 
+    /** These options with the value format {@code format} ({@code ""} for none). */
+    public StoreOptions withFormat(String format) {
+        return toBuilder().format(format).build();
+    }
+
     /** A builder starting from these options. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -103,6 +111,7 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         b.revisions = revisions;
         b.clock = clock;
         b.runtime = runtime;
+        b.format = format;
         return b;
     }
 
@@ -125,6 +134,7 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
         private RevisionOptions revisions = RevisionOptions.defaults();
         private Clock clock = Clock.systemUTC();
         private StoreRuntime runtime;
+        private String format = "";
 
         private Builder() {
         }
@@ -215,11 +225,17 @@ public record StoreOptions(FileSystem fileSystem, boolean createIfMissing, long 
             return this;
         }
 
+        /** The value format recorded in and checked against the store's manifest; {@code ""} for none. */
+        public Builder format(String v) {
+            format = v;
+            return this;
+        }
+
         public StoreOptions build() {
             return new StoreOptions(fileSystem, createIfMissing, memtableSizeBytes, maxImmutableMemtables,
                     blockSizeBytes, blockRestartInterval, bloomBitsPerKey, compression, blockCacheSizeBytes,
                     maxOpenFiles, maxManifestBytes, maxKeySizeBytes, maxValueSizeBytes, compaction,
-                    revisions, clock, runtime);
+                    revisions, clock, runtime, format);
         }
     }
 }

@@ -1,8 +1,5 @@
 package dev.sediment.store;
 
-import dev.sediment.store.cache.BlockCache;
-import dev.sediment.store.cache.OpenTableBudget;
-import dev.sediment.store.memtable.WriteBufferBudget;
 
 /**
  * Resources shared by many stores of one process (design §6): one block cache, one memtable budget and

@@ -1,48 +1,110 @@
 package dev.sediment.store;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * A point-in-time view of what the store holds and has done. Immutable.
+ * A point-in-time view of what the store holds and has done, grouped by the part of the engine it
+ * describes. Counters ("since open") start at zero when the store opens. Immutable.
  *
- * @param lastRevision          the last revision assigned
- * @param memtableBytes         bytes in the active and frozen memtables
- * @param immutableMemtables    frozen memtables waiting for flush
- * @param levelFiles            SSTables per level
- * @param levelBytes            SSTable bytes per level
- * @param liveSstBytes          bytes of all live SSTables
- * @param approximateEntries    entries in memtables and SSTables (versions and tombstones counted)
- * @param flushes               memtable flushes completed since open
- * @param flushedBytes          SSTable bytes written by flushes since open
- * @param writeStalls           times a writer waited for a flush since open
- * @param writeStallMillis      total time writers waited
- * @param blockCacheHits        block cache hits
- * @param blockCacheMisses      block cache misses
- * @param blockCacheBytes       bytes held by the block cache
- * @param openTables            SSTables open in the table cache
- * @param compactions           compactions completed since open (trivial moves excluded)
- * @param compactionBytesRead   bytes read by compactions since open
- * @param compactionBytesWritten bytes written by compactions since open
- * @param writeAmplification    SSTable bytes written (flushes and compactions) / bytes flushed, since open
- * @param pendingCompactionBytes estimated bytes compaction must still rewrite to bring every level under target
- * @param stallReason           why writers are being slowed or stopped now, or empty
- * @param levelStatsTable       per-level table like RocksDB's "Compaction Stats"
- * @param tableReads            point lookups that read a table because its bloom filter let them through
- * @param tableReadMisses       of those, reads that did not find the key (mostly bloom false positives)
- * @param stallsByCause         per stall kind and cause (e.g. "STOP L0 files"): how many stalls and how long
+ * @param approximateEntries estimated live keys, as RocksDB's {@code estimate-num-keys}: SSTable entries minus
+ *                           twice their tombstones (each hides one version), plus per memtable its distinct keys
+ *                           whose newest entry is a put, minus deletes of keys it does not hold; at least 0.
+ *                           Exact once compaction has merged every version of a key; overwrites still spread
+ *                           over several tables count once per table
+ * @param revisions          where the store's revisions stand
+ * @param memtables          the active and frozen memtables
+ * @param tables             SSTables per level, open tables and table reads
+ * @param flushes            memtable flushes since open
+ * @param compactions        compactions since open and the debt left
+ * @param stalls             writers slowed or stopped since open
+ * @param cache              the block cache (shared with other stores when a {@link StoreRuntime} is used)
  */
-public record StoreStats(long lastRevision, long memtableBytes, int immutableMemtables, List<Integer> levelFiles,
-                         List<Long> levelBytes, long liveSstBytes, long approximateEntries, long flushes,
-                         long flushedBytes, long writeStalls, long writeStallMillis, long blockCacheHits,
-                         long blockCacheMisses, long blockCacheBytes, int openTables, long compactions,
-                         long compactionBytesRead, long compactionBytesWritten, double writeAmplification,
-                         long pendingCompactionBytes, String stallReason, String levelStatsTable, long tableReads,
-                         long tableReadMisses, java.util.Map<String, String> stallsByCause, long flushedRevision,
-                         long recoveryRevision, long trimHorizon, int commitPoints, int rolledBackRanges,
-                         long flushMillis, long compactionMillis) {
-    public StoreStats {
-        stallsByCause = java.util.Map.copyOf(stallsByCause);
-        levelFiles = List.copyOf(levelFiles);
-        levelBytes = List.copyOf(levelBytes);
+public record StoreStats(long approximateEntries, Revisions revisions, Memtables memtables, Tables tables,
+                         Flushes flushes, Compactions compactions, Stalls stalls, Cache cache) {
+
+    /**
+     * @param last             the last revision assigned (and visible to reads)
+     * @param flushed          every revision up to this one is in SSTables
+     * @param recovery         the recovery point's revision: where a crash now would roll back to; -1 if none
+     * @param trimHorizon      reads below this revision fail (see {@link Store#trimHorizon()})
+     * @param commitPoints     commit points the manifest holds
+     * @param rolledBackRanges revision ranges rolled back at an open, hidden until compaction drops them
+     */
+    public record Revisions(long last, long flushed, long recovery, long trimHorizon, int commitPoints,
+                            int rolledBackRanges) {
+    }
+
+    /**
+     * @param bytes  bytes in the active and frozen memtables
+     * @param frozen frozen memtables waiting for flush
+     */
+    public record Memtables(long bytes, int frozen) {
+    }
+
+    /**
+     * @param files SSTables in the level
+     * @param bytes their bytes
+     */
+    public record Level(int files, long bytes) {
+    }
+
+    /**
+     * @param levels     per level, L0 first
+     * @param liveBytes  bytes of all live SSTables
+     * @param open       SSTables open in the table cache
+     * @param reads      point lookups that read a table because its bloom filter let them through
+     * @param readMisses of those, lookups that did not find the key (mostly bloom false positives)
+     */
+    public record Tables(List<Level> levels, long liveBytes, int open, long reads, long readMisses) {
+        public Tables {
+            levels = List.copyOf(levels);
+        }
+
+        /** SSTables in all levels. */
+        public int files() {
+            return levels.stream().mapToInt(Level::files).sum();
+        }
+    }
+
+    /**
+     * @param count  flushes completed
+     * @param bytes  SSTable bytes they wrote
+     * @param millis milliseconds spent in them
+     */
+    public record Flushes(long count, long bytes, long millis) {
+    }
+
+    /**
+     * @param count              compactions completed (trivial moves excluded)
+     * @param bytesRead          bytes they read
+     * @param bytesWritten       bytes they wrote
+     * @param writeAmplification SSTable bytes written (flushes and compactions) / bytes flushed
+     * @param pendingBytes       estimated bytes compaction must still rewrite to bring every level under target
+     * @param millis             milliseconds spent in them
+     * @param levelTable         per-level table like RocksDB's "Compaction Stats", for logs
+     */
+    public record Compactions(long count, long bytesRead, long bytesWritten, double writeAmplification,
+                              long pendingBytes, long millis, String levelTable) {
+    }
+
+    /**
+     * @param count   times a writer was slowed or waited
+     * @param millis  milliseconds writers waited in all
+     * @param reason  why writers are slowed or stopped now, or empty
+     * @param byCause per stall kind and cause (e.g. "STOP L0 files"): how many stalls and how long
+     */
+    public record Stalls(long count, long millis, String reason, Map<String, String> byCause) {
+        public Stalls {
+            byCause = Map.copyOf(byCause);
+        }
+    }
+
+    /**
+     * @param hits   block cache hits
+     * @param misses block cache misses
+     * @param bytes  bytes the cache holds
+     */
+    public record Cache(long hits, long misses, long bytes) {
     }
 }

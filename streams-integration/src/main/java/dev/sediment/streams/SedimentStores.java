@@ -4,24 +4,38 @@ import dev.sediment.streams.internal.SedimentKeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 
 /**
- * Sediment stores for Kafka Streams, in the manner of Kafka's {@code Stores}.
+ * Sediment stores for Kafka Streams, named and shaped as Kafka's {@code Stores}. Each supplier goes with
+ * the builder Kafka's matching supplier goes with:
+ *
+ * <table>
+ * <caption>Which supplier with which builder</caption>
+ * <tr><th>supplier</th><th>values</th><th>use it with</th><th>Kafka's equivalent</th></tr>
+ * <tr><td>{@link #timestampedKeyValueStore}</td><td>8-byte record timestamp + value</td>
+ *     <td>{@code Materialized.as(...)} (the DSL), {@code Stores.timestampedKeyValueStoreBuilder(...)}</td>
+ *     <td>{@code Stores.persistentTimestampedKeyValueStore}</td></tr>
+ * <tr><td>{@link #keyValueStore}</td><td>the value as given</td>
+ *     <td>{@code Stores.keyValueStoreBuilder(...)} (Processor API)</td>
+ *     <td>{@code Stores.persistentKeyValueStore}</td></tr>
+ * </table>
  *
  * <pre>{@code
- * builder.stream("in").groupByKey().count(Materialized.as(SedimentStores.keyValueStore("counts")));
- * // or for every DSL key-value store of a topology:
+ * builder.stream("in").groupByKey().count(Materialized.as(SedimentStores.timestampedKeyValueStore("counts")));
+ * topology.addStateStore(Stores.keyValueStoreBuilder(SedimentStores.keyValueStore("seen"), keySerde, valueSerde), "p");
+ * // or for every DSL key-value store of a topology (the format each operator asks for is chosen for it):
  * props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, SedimentDslStoreSuppliers.class);
  * }</pre>
  *
+ * <p>Kafka converts restored changelog values by whether the innermost store is timestamped, so the pair
+ * matters: the store records its format in its files, and opening it later as the other kind fails with a
+ * {@code ProcessorStateException} that says how to fix it. A plain store under a timestamped builder works
+ * through Kafka's adapter, which drops record timestamps and cannot answer IQv2 {@code RangeQuery}
+ * (a WARN at startup says so).
+ *
  * <p>The store is persistent, keeps its files in {@code <state.dir>/<task>/<store name>}, manages its
  * changelog offsets itself (KIP-1035) and, after a crash, opens at its last commit point instead of being
- * wiped, also under {@code exactly_once_v2}. It implements {@code TimestampedBytesStore}, so the DSL and
- * IQv2 use it without an adapter. Kafka's wrappers add metering, caching and change-logging around it.
- * All stores of a JVM share one runtime (memory budget, block cache, background pool), configured by the
- * {@code sediment.} keys listed in {@link SedimentConfig}:
- * {@value SedimentConfig#MEMORY_BYTES} (256 MiB), {@value SedimentConfig#BLOCK_CACHE_FRACTION} (0.5),
- * {@value SedimentConfig#MEMTABLE_BYTES} (8 MiB), {@value SedimentConfig#MAX_OPEN_FILES} (1000),
- * {@value SedimentConfig#COMPRESSION} (zstd), {@value SedimentConfig#TOMBSTONE_RETENTION_MS} (12 h),
- * {@value SedimentConfig#MAX_REPLAY_AGE_MS} (30 s).
+ * wiped, also under {@code exactly_once_v2}. Kafka's wrappers add metering, caching and change-logging
+ * around it. All stores of a JVM share one runtime (memory budget, block cache, background pool),
+ * configured by the {@code sediment.} keys listed in {@link SedimentConfig}.
  */
 public final class SedimentStores {
     /** Metrics scope of Sediment stores: their metrics carry the tag {@code sediment-state-id}. */
@@ -30,8 +44,20 @@ public final class SedimentStores {
     private SedimentStores() {
     }
 
-    /** A persistent key-value store supplier, for {@code Materialized.as(...)} or {@code Stores.keyValueStoreBuilder(...)}. */
+    /**
+     * A persistent plain key-value store supplier (not a {@code TimestampedBytesStore}), for
+     * {@code Stores.keyValueStoreBuilder(...)}; like Kafka's {@code Stores.persistentKeyValueStore}.
+     */
     public static KeyValueBytesStoreSupplier keyValueStore(String name) {
-        return new SedimentKeyValueBytesStoreSupplier(name);
+        return new SedimentKeyValueBytesStoreSupplier(name, false);
+    }
+
+    /**
+     * A persistent timestamped key-value store supplier (a {@code TimestampedBytesStore}), for
+     * {@code Materialized.as(...)} and {@code Stores.timestampedKeyValueStoreBuilder(...)}; like Kafka's
+     * {@code Stores.persistentTimestampedKeyValueStore}.
+     */
+    public static KeyValueBytesStoreSupplier timestampedKeyValueStore(String name) {
+        return new SedimentKeyValueBytesStoreSupplier(name, true);
     }
 }

@@ -4,9 +4,16 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedBytesStore;
 import org.apache.kafka.streams.state.internals.AbstractKeyValueStoreTest;
+import org.junit.jupiter.api.Test;
 
-/** Kafka's own key-value store contract suite (kafka-streams 4.3.1 test jar), run against our supplier. */
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Kafka's own key-value store contract suite (kafka-streams 4.3.1 test jar), run against the plain supplier
+ * under the builder it is meant for, {@code Stores.keyValueStoreBuilder}.
+ */
 class SedimentKeyValueStoreContractTest extends AbstractKeyValueStoreTest {
     @Override
     @SuppressWarnings("unchecked")
@@ -15,5 +22,10 @@ class SedimentKeyValueStoreContractTest extends AbstractKeyValueStoreTest {
                 (Serde<K>) context.keySerde(), (Serde<V>) context.valueSerde()).build();
         store.init(context, store);
         return store;
+    }
+
+    @Test
+    void thePlainSupplierBuildsAPlainStore() {
+        assertFalse(SedimentStores.keyValueStore("s").get() instanceof TimestampedBytesStore);
     }
 }

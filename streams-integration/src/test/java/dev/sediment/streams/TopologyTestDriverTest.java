@@ -1,8 +1,10 @@
 package dev.sediment.streams;
 
 import dev.sediment.streams.internal.SedimentKeyValueStore;
+import dev.sediment.streams.internal.SedimentTimestampedKeyValueStore;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.DslStoreFormat;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -12,16 +14,18 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
-import org.apache.kafka.streams.query.FailureReason;
+import org.apache.kafka.streams.state.DslKeyValueParams;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedBytesStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.junit.jupiter.api.Test;
@@ -33,6 +37,7 @@ import java.util.List;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,9 +73,58 @@ class TopologyTestDriverTest {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
                 .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+                .count(Materialized.<String, Long>as(SedimentStores.timestampedKeyValueStore("counts"))
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
+        assertAnswersIqv2(builder.build(), props());
+    }
+
+    /** The same topology with a plain Materialized.as("counts"), put on Sediment by the DSL suppliers config. */
+    @Test
+    void countOnTheDslSuppliersConfigAnswersKeyAndRangeQueries() {
+        Properties props = props();
+        props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, SedimentDslStoreSuppliers.class);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
+                .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+                .count(Materialized.<String, Long, KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as("counts")
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
+        assertAnswersIqv2(builder.build(props), props);
+    }
+
+    @Test
+    void dslSuppliersFollowTheAskedFormat() {
+        SedimentDslStoreSuppliers suppliers = new SedimentDslStoreSuppliers();
+        assertFalse(suppliers.keyValueStore(new DslKeyValueParams("p", DslStoreFormat.PLAIN)).get()
+                instanceof TimestampedBytesStore);
+        assertInstanceOf(TimestampedBytesStore.class,
+                suppliers.keyValueStore(new DslKeyValueParams("t", DslStoreFormat.TIMESTAMPED)).get());
+        assertFalse(suppliers.keyValueStore(new DslKeyValueParams("h", DslStoreFormat.HEADERS)).get()
+                instanceof SedimentKeyValueStore, "HEADERS stays on Kafka's store");
+    }
+
+    /** A plain supplier given to Materialized.as: Kafka's adapter is in between; RangeQuery fails clearly. */
+    @Test
+    void plainSupplierUnderMaterializedAsFailsRangeQueryWithAClearMessage() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
+                .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
                 .count(Materialized.<String, Long>as(SedimentStores.keyValueStore("counts"))
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props())) {
+            pipeWords(driver);
+            StateStore store = driver.getAllStateStores().get("counts");
+            QueryResult<Long> a = store.query(KeyQuery.withKey("a"), PositionBound.unbounded(), new QueryConfig(false));
+            assertEquals(3L, a.getResult());
+            QueryResult<KeyValueIterator<String, Long>> r = store.query(RangeQuery.withNoBounds(),
+                    PositionBound.unbounded(), new QueryConfig(false));
+            assertFalse(r.isSuccess());
+            assertTrue(r.getFailureMessage().contains("SedimentStores.timestampedKeyValueStore(\"counts\")"),
+                    r.getFailureMessage());
+        }
+    }
+
+    private void assertAnswersIqv2(org.apache.kafka.streams.Topology topology, Properties props) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
             pipeWords(driver);
             // A TimestampedBytesStore: the DSL keeps record timestamps with the values.
             var counts = driver.<String, Long>getTimestampedKeyValueStore("counts");
@@ -80,7 +134,7 @@ class TopologyTestDriverTest {
 
             // The metered store Kafka built (getStateStore refuses timestamped stores); IQv2 goes through its layers.
             StateStore store = driver.getAllStateStores().get("counts");
-            assertInstanceOf(SedimentKeyValueStore.class, innermost(store), "no adapter between Kafka's layers and ours");
+            assertInstanceOf(SedimentTimestampedKeyValueStore.class, innermost(store), "no adapter between Kafka's layers and ours");
             QueryResult<Long> a = store.query(KeyQuery.withKey("a"), PositionBound.unbounded(), new QueryConfig(false));
             assertTrue(a.isSuccess(), a::toString);
             assertEquals(3L, a.getResult());
@@ -159,7 +213,7 @@ class TopologyTestDriverTest {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
                 .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
-                .count(Materialized.as(SedimentStores.keyValueStore("counts")));
+                .count(Materialized.as(SedimentStores.timestampedKeyValueStore("counts")));
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props())) {
             pipeWords(driver);
             java.util.Map<String, Object> gauges = new java.util.TreeMap<>();

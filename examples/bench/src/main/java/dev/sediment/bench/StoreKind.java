@@ -19,6 +19,15 @@ public enum StoreKind {
         };
     }
 
+    /** The supplier of the timestamped variant, the one the DSL ({@code Materialized.as}) is meant for. */
+    public KeyValueBytesStoreSupplier timestampedSupplier(String name) {
+        return switch (this) {
+            case SEDIMENT -> SedimentStores.timestampedKeyValueStore(name);
+            case ROCKSDB -> Stores.persistentTimestampedKeyValueStore(name);
+            case IN_MEMORY -> Stores.inMemoryKeyValueStore(name);
+        };
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

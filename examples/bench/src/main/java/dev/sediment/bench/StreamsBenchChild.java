@@ -79,7 +79,7 @@ public final class StreamsBenchChild {
                     }
                 })
                 .groupByKey()
-                .reduce((oldValue, newValue) -> newValue, Materialized.as(kind.supplier(STORE)));
+                .reduce((oldValue, newValue) -> newValue, Materialized.as(kind.timestampedSupplier(STORE)));
 
         AtomicLong restored = new AtomicLong();
         KafkaStreams streams = kind == StoreKind.SEDIMENT

@@ -1,11 +1,11 @@
 package dev.sediment.jmh;
 
-import dev.sediment.store.cache.BlockCache;
+import dev.sediment.store.BlockCache;
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.key.KeyKind;
-import dev.sediment.store.sstable.Compression;
+import dev.sediment.store.Compression;
 import dev.sediment.store.sstable.TableOptions;
 import dev.sediment.store.sstable.TableReader;
 import dev.sediment.store.sstable.TableWriter;

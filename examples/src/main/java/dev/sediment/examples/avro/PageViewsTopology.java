@@ -37,7 +37,7 @@ public final class PageViewsTopology {
         builder.stream(topics.pageViews(), Consumed.with(Serdes.String(), views))
                 .groupBy((user, view) -> view.getPage(), Grouped.with("views-by-page", Serdes.String(), views))
                 .aggregate(() -> new PageStats(0L, 0L, 0L), (page, view, total) -> add(total, view),
-                        Materialized.<String, PageStats>as(SedimentStores.keyValueStore(PAGE_STATS_STORE))
+                        Materialized.<String, PageStats>as(SedimentStores.timestampedKeyValueStore(PAGE_STATS_STORE))
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(stats))
                 .toStream()

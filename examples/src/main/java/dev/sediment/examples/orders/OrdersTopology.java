@@ -44,13 +44,13 @@ public final class OrdersTopology {
         StreamsBuilder builder = new StreamsBuilder();
         KTable<String, Customer> customers = builder.table(topics.customers(),
                 Consumed.with(Serdes.String(), Customer.SERDE),
-                Materialized.<String, Customer>as(SedimentStores.keyValueStore(CUSTOMERS_STORE))
+                Materialized.<String, Customer>as(SedimentStores.timestampedKeyValueStore(CUSTOMERS_STORE))
                         .withKeySerde(Serdes.String())
                         .withValueSerde(Customer.SERDE));
         KStream<String, Long> orders = builder.stream(topics.orders(), Consumed.with(Serdes.String(), Serdes.Long()));
 
         orders.groupByKey(Grouped.with(Serdes.String(), Serdes.Long()))
-                .reduce(Long::sum, Materialized.<String, Long>as(SedimentStores.keyValueStore(REVENUE_BY_CUSTOMER))
+                .reduce(Long::sum, Materialized.<String, Long>as(SedimentStores.timestampedKeyValueStore(REVENUE_BY_CUSTOMER))
                         .withKeySerde(Serdes.String())
                         .withValueSerde(Serdes.Long()));
 
@@ -58,7 +58,7 @@ public final class OrdersTopology {
                         Joined.with(Serdes.String(), Serdes.Long(), Customer.SERDE))
                 .map((customerId, regionAndCents) -> regionAndCents)
                 .groupByKey(Grouped.with("orders-by-region", Serdes.String(), Serdes.Long()))
-                .reduce(Long::sum, Materialized.<String, Long>as(SedimentStores.keyValueStore(REVENUE_BY_REGION))
+                .reduce(Long::sum, Materialized.<String, Long>as(SedimentStores.timestampedKeyValueStore(REVENUE_BY_REGION))
                         .withKeySerde(Serdes.String())
                         .withValueSerde(Serdes.Long()))
                 .toStream()

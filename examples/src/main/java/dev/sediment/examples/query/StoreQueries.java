@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * {@link KeyQuery} and {@link RangeQuery} over every local partition, merged in key order. Only active tasks answer, so a standby's older copy never does.
  *
  * <p>On a DSL store (timestamped) both queries return plain values: Kafka's metered store unwraps
- * them, and a Sediment store needs no adapter because it is a {@code TimestampedBytesStore}.
+ * them, and a Sediment store from {@code SedimentStores.timestampedKeyValueStore} needs no adapter because it is
+ * a {@code TimestampedBytesStore}.
  *
  * @throws StoreUnavailableException from every query while a partition cannot answer (during a
  *     rebalance or a restore); ask again a moment later

@@ -44,7 +44,7 @@ public final class EosCountApp {
         String bootstrap = args[0];
         String appId = args[1];
         KeyValueBytesStoreSupplier store = switch (args[5]) {
-            case "sediment" -> SedimentStores.keyValueStore(STORE);
+            case "sediment" -> SedimentStores.timestampedKeyValueStore(STORE);
             case "rocksdb" -> Stores.persistentTimestampedKeyValueStore(STORE);
             default -> throw new IllegalArgumentException("unknown store " + args[5]);
         };

@@ -69,6 +69,17 @@ public record PickedCompaction(int startLevel, int outputLevel, List<FileMetadat
         return all;
     }
 
+    /** The key range this compaction writes into its output level, while it runs. */
+    public KeyRangeOfRunningOutput outputRange() {
+        byte[] lo = null;
+        byte[] hi = null;
+        for (FileMetadata f : allInputs()) {
+            lo = lo == null ? f.smallestKey() : LevelFiles.minKey(lo, f.smallestKey());
+            hi = hi == null ? f.largestKey() : LevelFiles.maxKey(hi, f.largestKey());
+        }
+        return new KeyRangeOfRunningOutput(outputLevel, lo, hi);
+    }
+
     /** A one-line description for logs and text-driven tests. */
     @Override
     public String toString() {

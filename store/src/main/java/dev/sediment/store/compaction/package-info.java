@@ -3,16 +3,20 @@
  * cut), separated as in Pebble. Nothing here reads a clock, a file or a thread; the engine's
  * compaction job wires it together:
  * <ol>
- *   <li>Under its lock the engine builds a {@link dev.sediment.store.compaction.CompactionEnv} from the
- *       current version (files per level), the inputs and output ranges of running compactions and the
- *       marked files, and asks {@link dev.sediment.store.compaction.CompactionPicker#pick} (or
- *       {@code manual}) for a {@link dev.sediment.store.compaction.PickedCompaction}. It marks the inputs
- *       as compacting and records the output range before releasing the lock.</li>
+ *   <li>Under its state lock the engine builds a {@link dev.sediment.store.compaction.CompactionEnv} from
+ *       the current version (files per level), the running compactions (their inputs, and the key range
+ *       each writes into its output level), the marked files and the options in force, and asks
+ *       {@link dev.sediment.store.compaction.CompactionPicker#pick} (or {@code manual}) for a
+ *       {@link dev.sediment.store.compaction.PickedCompaction}, which it registers as running in the same
+ *       lock block. The engine runs one compaction at a time today, so a pick sees no running compaction;
+ *       the stall decision and the level scores, computed while one runs, do. A second concurrent
+ *       compaction needs no change here: the picker already skips busy files and overlapping output
+ *       ranges.</li>
  *   <li>A trivial move is a version edit only. Otherwise the job merges the inputs (optionally split by
  *       {@link dev.sediment.store.compaction.CompactionPicker#subcompactionBoundaries}), filters them
  *       through a {@link dev.sediment.store.compaction.CompactionIterator} built with the boundaries
- *       (open snapshots, recovery point, trim horizon), the rolled-back revision ranges and
- *       {@link dev.sediment.store.compaction.PickedCompaction#isBottommost()}, and cuts output files
+ *       (open snapshots, recovery point, trim horizon, history horizon), the rolled-back revision ranges
+ *       and {@link dev.sediment.store.compaction.PickedCompaction#isBottommost()}, and cuts output files
  *       where an {@link dev.sediment.store.compaction.OutputSplitter} says so.</li>
  *   <li>The write path asks {@link dev.sediment.store.compaction.CompactionPicker#stall} whether to slow
  *       down or stop.</li>

@@ -1,6 +1,6 @@
 package dev.sediment.store.engine;
 
-import dev.sediment.store.memtable.WriteBufferBudget;
+import dev.sediment.store.WriteBufferBudget;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;

@@ -1,7 +1,7 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.CompactionOptions;
 import dev.sediment.store.compaction.CompactionIterator;
-import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.compaction.OutputSplitter;
 import dev.sediment.store.compaction.PickedCompaction;
 import dev.sediment.store.fs.FileNames;

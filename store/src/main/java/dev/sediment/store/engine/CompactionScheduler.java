@@ -84,6 +84,7 @@ final class CompactionScheduler {
                     PickedCompaction c;
                     synchronized (state.stateLock) {
                         c = picker.pick(shape.envLocked());
+                        startedLocked(c);
                     }
                     if (c == null) {
                         break;
@@ -134,6 +135,7 @@ final class CompactionScheduler {
                         break; // rewriting the last level only pays when it can drop tombstones
                     }
                     c = picker.manual(shape.envLocked(), from, to, level);
+                    startedLocked(c);
                 }
                 if (c != null) {
                     run(c);
@@ -164,7 +166,25 @@ final class CompactionScheduler {
      * Runs one picked compaction as a transaction: outputs written and synced, then one manifest edit
      * swaps inputs for outputs. REQUIRES: compactionLock held.
      */
+    /** Registered in the lock block that picked it, so no other pick sees its inputs as free. */
+    private void startedLocked(PickedCompaction c) {
+        if (c != null) {
+            shape.compactionStartedLocked(c);
+        }
+    }
+
+    /** Runs a picked (and registered) compaction; it is unregistered however it ends. */
     private void run(PickedCompaction c) throws IOException {
+        try {
+            runPicked(c);
+        } finally {
+            synchronized (state.stateLock) {
+                shape.compactionEndedLocked(c);
+            }
+        }
+    }
+
+    private void runPicked(PickedCompaction c) throws IOException {
         long start = System.nanoTime();
         VersionEdit.Builder edit = VersionEdit.builder();
         for (FileMetadata f : c.startInputs()) {
@@ -198,6 +218,7 @@ final class CompactionScheduler {
         }
         CompactionJob.Result done = result;
         installer.install(edit.build(), true, "a compaction", (s, installed) -> {
+            shape.compactionEndedLocked(c); // installed: its inputs are gone, its outputs are plain files
             // Counted with the install, so stats() never shows the new shape without the compaction.
             if (done == null) {
                 stats.recordTrivialMove(c.outputLevel());

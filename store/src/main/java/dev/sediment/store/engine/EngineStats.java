@@ -1,7 +1,7 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.BlockCache;
 import dev.sediment.store.StoreStats;
-import dev.sediment.store.cache.BlockCache;
 import dev.sediment.store.compaction.CompactionPicker;
 import dev.sediment.store.manifest.CommitPoint;
 import dev.sediment.store.manifest.FileMetadata;
@@ -40,39 +40,42 @@ final class EngineStats {
     StoreStats snapshot() {
         ReadState s = state.readState;
         long memBytes = s.active().approximateBytes();
-        long entries = s.active().entries();
+        long entries = s.active().liveKeyDelta();
         for (MemTable m : s.immutables()) {
             memBytes += m.approximateBytes();
-            entries += m.entries();
+            entries += m.liveKeyDelta();
         }
-        List<Integer> files = new ArrayList<>();
-        List<Long> bytes = new ArrayList<>();
+        List<StoreStats.Level> levels = new ArrayList<>();
         long live = 0;
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             List<FileMetadata> fl = s.version().files(level);
-            files.add(fl.size());
             long b = 0;
             for (FileMetadata f : fl) {
                 b += f.sizeBytes();
-                entries += f.entries();
+                entries += f.entries() - 2 * f.tombstones(); // a tombstone and the version it hides
             }
-            bytes.add(b);
+            levels.add(new StoreStats.Level(fl.size(), b));
             live += b;
         }
         long visible = state.visibleRevision;
         synchronized (state.stateLock) {
-            return new StoreStats(visible, memBytes, s.immutables().size(), files, bytes, live, entries,
-                    flushes.flushesLocked(), flushes.flushedBytesLocked(), stalls.countLocked(),
-                    stalls.nanosLocked() / 1_000_000, blockCache.hits(), blockCache.misses(), blockCache.usedBytes(),
-                    tableCache.openTables(), compactionStats.compactions(), compactionStats.compactionBytesRead(),
-                    compactionStats.compactionBytesWritten(), compactionStats.writeAmplification(),
-                    stalls.pendingCompactionBytes(), stalls.decision().reason(),
-                    compactionStats.table(s.version(), picker.scores(shape.envLocked())), pointReader.tableReads(),
-                    pointReader.tableReadMisses(), stalls.summaryLocked(), s.version().flushedRevision(),
-                    recoveryRevision(s.version()), shape.history().keepsHistory()
-                            ? shape.historyHorizonLocked(s.version()) : visible,
-                    s.version().commitPoints().size(), s.version().rolledBack().size(),
-                    compactionStats.flushMillis(), compactionStats.compactionMillis());
+            Version v = s.version();
+            return new StoreStats(Math.max(0, entries),
+                    new StoreStats.Revisions(visible, v.flushedRevision(), recoveryRevision(v),
+                            shape.history().keepsHistory() ? shape.historyHorizonLocked(v) : visible,
+                            v.commitPoints().size(), v.rolledBack().size()),
+                    new StoreStats.Memtables(memBytes, s.immutables().size()),
+                    new StoreStats.Tables(levels, live, tableCache.openTables(), pointReader.tableReads(),
+                            pointReader.tableReadMisses()),
+                    new StoreStats.Flushes(flushes.flushesLocked(), flushes.flushedBytesLocked(),
+                            compactionStats.flushMillis()),
+                    new StoreStats.Compactions(compactionStats.compactions(), compactionStats.compactionBytesRead(),
+                            compactionStats.compactionBytesWritten(), compactionStats.writeAmplification(),
+                            stalls.pendingCompactionBytes(), compactionStats.compactionMillis(),
+                            compactionStats.table(v, picker.scores(shape.envLocked()))),
+                    new StoreStats.Stalls(stalls.countLocked(), stalls.nanosLocked() / 1_000_000,
+                            stalls.decision().reason(), stalls.summaryLocked()),
+                    new StoreStats.Cache(blockCache.hits(), blockCache.misses(), blockCache.usedBytes()));
         }
     }
 

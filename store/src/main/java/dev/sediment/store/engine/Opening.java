@@ -49,6 +49,7 @@ final class Opening {
                 throw new StoreIOException("cannot lock " + dir + "; is another process or store instance using it?", e);
             }
             versions = VersionSet.open(fs, dir, options.maxManifestBytes(), options.createIfMissing());
+            versions.checkFormat(options.format());
             verifyTablesExist(fs, dir, versions.current());
             Recovery.Outcome recovered = Recovery.recover(versions, dir, options.clock().millis(),
                     options.revisions().tombstoneRetention());

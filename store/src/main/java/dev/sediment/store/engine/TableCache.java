@@ -1,8 +1,8 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.BlockCache;
+import dev.sediment.store.OpenTableBudget;
 import dev.sediment.store.StoreIOException;
-import dev.sediment.store.cache.BlockCache;
-import dev.sediment.store.cache.OpenTableBudget;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.fs.ReadableFile;

@@ -1,8 +1,8 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.BlockCache;
+import dev.sediment.store.Compression;
 import dev.sediment.store.StoreOptions;
-import dev.sediment.store.cache.BlockCache;
-import dev.sediment.store.sstable.Compression;
 import dev.sediment.store.sstable.TableOptions;
 
 import java.nio.file.Path;

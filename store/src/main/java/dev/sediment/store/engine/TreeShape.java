@@ -1,7 +1,9 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.CompactionOptions;
 import dev.sediment.store.compaction.CompactionEnv;
-import dev.sediment.store.compaction.CompactionOptions;
+import dev.sediment.store.compaction.KeyRangeOfRunningOutput;
+import dev.sediment.store.compaction.PickedCompaction;
 import dev.sediment.store.manifest.CommitPoint;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.Version;
@@ -34,6 +36,8 @@ final class TreeShape {
      */
     private volatile boolean bulkLoading;
     private final CompactionOptions bulkLoadCompaction;
+    /** Compactions between their pick and their install (or failure). Guarded by stateLock. */
+    private final List<PickedCompaction> running = new ArrayList<>();
 
     TreeShape(EngineState state, HistoryRetention history, Version opened) {
         this.state = state;
@@ -64,14 +68,29 @@ final class TreeShape {
         bulkLoading = on;
     }
 
-    /** What the picker sees now. */
+    /** A picked compaction starts: its inputs are busy and its output range taken until it ends. */
+    void compactionStartedLocked(PickedCompaction c) {
+        running.add(c);
+    }
+
+    void compactionEndedLocked(PickedCompaction c) {
+        running.remove(c);
+    }
+
+    /** What the picker sees now, running compactions included. */
     CompactionEnv envLocked() {
         Version v = state.readState.version();
         List<List<FileMetadata>> levels = new ArrayList<>(Version.NUM_LEVELS);
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             levels.add(v.files(level));
         }
-        return new CompactionEnv(levels, Set.of(), List.of(), markedLocked(v),
+        Set<Long> compacting = new HashSet<>();
+        List<KeyRangeOfRunningOutput> outputs = new ArrayList<>(running.size());
+        for (PickedCompaction c : running) {
+            c.allInputs().forEach(f -> compacting.add(f.fileNumber()));
+            outputs.add(c.outputRange());
+        }
+        return new CompactionEnv(levels, compacting, outputs, markedLocked(v),
                 bulkLoading ? bulkLoadCompaction : state.options.compaction());
     }
 

@@ -1,5 +1,7 @@
 package dev.sediment.store.key;
 
+import dev.sediment.store.KeyRange;
+
 import java.util.Arrays;
 
 /**
@@ -65,18 +67,6 @@ public final class InternalKeys {
 
     /** Printable ASCII as is, other bytes as {@code \xNN}. */
     public static String printable(byte[] key) {
-        if (key == null) {
-            return "null";
-        }
-        StringBuilder sb = new StringBuilder(key.length);
-        for (byte b : key) {
-            int c = b & 0xFF;
-            if (c >= 0x20 && c < 0x7F && c != '\\') {
-                sb.append((char) c);
-            } else {
-                sb.append(String.format("\\x%02x", c));
-            }
-        }
-        return sb.toString();
+        return KeyRange.printable(key);
     }
 }

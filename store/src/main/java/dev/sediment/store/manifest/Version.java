@@ -40,7 +40,7 @@ public final class Version {
      */
     static final int MAX_UNFLUSHED_COMMIT_POINTS = 256;
 
-    private static final Version EMPTY = new Version(emptyLevels(), 0, 0, 0, List.of(), List.of());
+    private static final Version EMPTY = new Version(emptyLevels(), 0, 0, 0, List.of(), List.of(), "");
 
     // Immutable fields. INVARIANT: files per level in the order the class javadoc gives.
     private final List<List<FileMetadata>> levels;
@@ -50,6 +50,7 @@ public final class Version {
     private final long lastRevision;
     private final List<CommitPoint> commitPoints;
     private final List<RevisionRange> rolledBack;
+    private final String format;
 
     private final AtomicInteger refs = new AtomicInteger();
 
@@ -60,6 +61,12 @@ public final class Version {
      */
     Version(List<List<FileMetadata>> levels, long flushedRevision, long trimHorizon, long lastRevision,
             List<CommitPoint> commitPoints, List<RevisionRange> rolledBack) {
+        this(levels, flushedRevision, trimHorizon, lastRevision, commitPoints, rolledBack, "");
+    }
+
+    /** As above, with the recorded value format ({@code ""} for none). */
+    Version(List<List<FileMetadata>> levels, long flushedRevision, long trimHorizon, long lastRevision,
+            List<CommitPoint> commitPoints, List<RevisionRange> rolledBack, String format) {
         if (levels.size() != NUM_LEVELS) {
             throw new IllegalArgumentException("expected " + NUM_LEVELS + " levels, got " + levels.size());
         }
@@ -78,6 +85,7 @@ public final class Version {
         this.lastRevision = lastRevision;
         this.commitPoints = List.copyOf(commitPoints);
         this.rolledBack = List.copyOf(rolledBack);
+        this.format = java.util.Objects.requireNonNull(format, "format");
     }
 
     /** {@code base}'s files and rolled-back ranges (shared, as they are immutable) with other commit points. */
@@ -89,6 +97,7 @@ public final class Version {
         this.lastRevision = lastRevision;
         this.commitPoints = commitPoints instanceof CommitPointList ? commitPoints : List.copyOf(commitPoints);
         this.rolledBack = base.rolledBack;
+        this.format = base.format;
     }
 
     /**
@@ -178,6 +187,14 @@ public final class Version {
         return rolledBack;
     }
 
+    /**
+     * The value format recorded for the store by its user (e.g. "timestamped"), or {@code ""} if none was
+     * ever named. Opaque to the engine: it only compares it with the format a later open asks for.
+     */
+    public String format() {
+        return format;
+    }
+
     /** Superseded versions below this revision may be dropped; 0 for a new store. */
     public long trimHorizon() {
         return trimHorizon;
@@ -238,7 +255,7 @@ public final class Version {
 
     /** {@link #toDebugString()} preceded by a line with the revision bookkeeping; for tests and tools. */
     String stateDebugString() {
-        return "flushed " + flushedRevision + " trim " + trimHorizon + " last " + lastRevision
+        return (format.isEmpty() ? "" : "format " + format + " ") + "flushed " + flushedRevision + " trim " + trimHorizon + " last " + lastRevision
                 + " commitPoints " + commitPoints + " rolledBack " + rolledBack + "\n" + toDebugString();
     }
 

@@ -39,7 +39,8 @@ final class VersionBuilder {
      */
     static Version apply(Version base, VersionEdit edit, long fileNumberLimit) {
         if (edit.newFiles().isEmpty() && edit.deletedFiles().isEmpty() && edit.rolledBack().isEmpty()
-                && edit.flushedRevision() <= base.flushedRevision() && edit.trimHorizon() <= base.trimHorizon()) {
+                && edit.flushedRevision() <= base.flushedRevision() && edit.trimHorizon() <= base.trimHorizon()
+                && edit.format() == null) {
             return applyCommitPoints(base, edit);
         }
         List<List<FileMetadata>> levels = new ArrayList<>(Version.NUM_LEVELS);
@@ -104,12 +105,13 @@ final class VersionBuilder {
             rolledBack.add(r);
             lastRevision = Math.max(lastRevision, r.to());
         }
-        return new Version(levels, flushed, trim, lastRevision, bound(commitPoints, flushed), rolledBack);
+        String format = edit.format() == null ? base.format() : edit.format();
+        return new Version(levels, flushed, trim, lastRevision, bound(commitPoints, flushed), rolledBack, format);
     }
 
     /**
-     * {@link #apply} for an edit that changes no file, rolls nothing back and moves neither the flushed
-     * revision nor the trim horizon (a commit's edit): the same result without rebuilding the levels.
+     * {@link #apply} for an edit that changes no file, rolls nothing back, records no format and moves
+     * neither the flushed revision nor the trim horizon (a commit's edit): the same result without rebuilding the levels.
      */
     private static Version applyCommitPoints(Version base, VersionEdit edit) {
         long flushed = base.flushedRevision();

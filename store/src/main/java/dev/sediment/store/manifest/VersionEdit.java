@@ -29,6 +29,7 @@ public final class VersionEdit {
     private final List<CommitPoint> commitPoints;
     private final List<RevisionRange> rolledBack;
     private final long trimHorizon;
+    private final String format;
 
     private VersionEdit(Builder b) {
         newFiles = List.copyOf(b.newFiles);
@@ -39,6 +40,7 @@ public final class VersionEdit {
         commitPoints = List.copyOf(b.commitPoints);
         rolledBack = List.copyOf(b.rolledBack);
         trimHorizon = b.trimHorizon;
+        format = b.format;
     }
 
     public static Builder builder() {
@@ -56,6 +58,7 @@ public final class VersionEdit {
         b.commitPoints.addAll(commitPoints);
         b.rolledBack.addAll(rolledBack);
         b.trimHorizon = trimHorizon;
+        b.format = format;
         return b;
     }
 
@@ -95,19 +98,25 @@ public final class VersionEdit {
         return trimHorizon;
     }
 
+    /** The store's value format as recorded by this edit, or null if the edit leaves it unchanged. */
+    public String format() {
+        return format;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof VersionEdit e
                 && newFiles.equals(e.newFiles) && deletedFiles.equals(e.deletedFiles)
                 && nextFileNumber == e.nextFileNumber && lastRevision == e.lastRevision
                 && flushedRevision == e.flushedRevision && commitPoints.equals(e.commitPoints)
-                && rolledBack.equals(e.rolledBack) && trimHorizon == e.trimHorizon;
+                && rolledBack.equals(e.rolledBack) && trimHorizon == e.trimHorizon
+                && Objects.equals(format, e.format);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(newFiles, deletedFiles, nextFileNumber, lastRevision, flushedRevision,
-                commitPoints, rolledBack, trimHorizon);
+                commitPoints, rolledBack, trimHorizon, format);
     }
 
     @Override
@@ -117,6 +126,9 @@ public final class VersionEdit {
         scalar(sb, "lastRevision", lastRevision);
         scalar(sb, "flushedRevision", flushedRevision);
         scalar(sb, "trimHorizon", trimHorizon);
+        if (format != null) {
+            sb.append(" format=").append(format);
+        }
         for (DeletedFile d : deletedFiles) {
             sb.append(" del L").append(d.level()).append(':').append(d.fileNumber());
         }
@@ -148,6 +160,7 @@ public final class VersionEdit {
         private final List<CommitPoint> commitPoints = new ArrayList<>();
         private final List<RevisionRange> rolledBack = new ArrayList<>();
         private long trimHorizon = -1;
+        private String format;
 
         /** Same as {@link VersionEdit#builder()}. */
         public Builder() {
@@ -209,6 +222,12 @@ public final class VersionEdit {
         /** REQUIRES: {@code r >= 0}. */
         public Builder trimHorizon(long r) {
             trimHorizon = nonNegative("trimHorizon", r);
+            return this;
+        }
+
+        /** Records the store's value format; REQUIRES: non-null (empty means "none"). */
+        public Builder format(String f) {
+            format = Objects.requireNonNull(f, "format");
             return this;
         }
 

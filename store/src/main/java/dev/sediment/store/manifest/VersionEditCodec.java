@@ -32,6 +32,7 @@ final class VersionEditCodec {
     static final int TAG_COMMIT_POINT = 7;
     static final int TAG_ROLLED_BACK = 8;
     static final int TAG_TRIM_HORIZON = 9;
+    static final int TAG_FORMAT = 10;
 
     /** The manifest format version written after {@link #TAG_SNAPSHOT}. */
     static final int FORMAT_VERSION = 1;
@@ -53,6 +54,9 @@ final class VersionEditCodec {
         scalar(w, TAG_LAST_REVISION, edit.lastRevision());
         scalar(w, TAG_FLUSHED_REVISION, edit.flushedRevision());
         scalar(w, TAG_TRIM_HORIZON, edit.trimHorizon());
+        if (edit.format() != null) {
+            w.writeVarint32(TAG_FORMAT).writeLengthPrefixed(edit.format().getBytes(StandardCharsets.UTF_8));
+        }
         for (VersionEdit.DeletedFile d : edit.deletedFiles()) {
             w.writeVarint32(TAG_DELETED_FILE).writeVarint32(d.level()).writeVarint64(d.fileNumber());
         }
@@ -124,6 +128,13 @@ final class VersionEditCodec {
                             default -> b.trimHorizon(v);
                         }
                     }
+                    case TAG_FORMAT -> {
+                        if ((seenScalars & (1 << TAG_FORMAT)) != 0) {
+                            throw new MalformedDataException("tag " + tag + " repeated at " + tagAt);
+                        }
+                        seenScalars |= 1 << TAG_FORMAT;
+                        b.format(utf8(r.readLengthPrefixed(), "format"));
+                    }
                     case TAG_DELETED_FILE -> b.deleteFile(level(r), nonNegative(r, "file number"));
                     case TAG_NEW_FILE -> {
                         int level = level(r);
@@ -155,7 +166,7 @@ final class VersionEditCodec {
         int count = r.readLength(r.remaining());
         Map<String, Long> offsets = new HashMap<>();
         for (int i = 0; i < count; i++) {
-            String name = utf8(r.readLengthPrefixed());
+            String name = utf8(r.readLengthPrefixed(), "commit point name");
             if (offsets.put(name, r.readFixed64()) != null) {
                 throw new MalformedDataException("commit point names '" + name + "' twice");
             }
@@ -180,14 +191,14 @@ final class VersionEditCodec {
         return v;
     }
 
-    private static String utf8(byte[] b) {
+    private static String utf8(byte[] b, String what) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(b)).toString();
         } catch (CharacterCodingException e) {
-            throw new MalformedDataException("commit point name is not UTF-8");
+            throw new MalformedDataException(what + " is not UTF-8");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.sediment.store.manifest;
 
 import dev.sediment.store.CorruptionException;
 import dev.sediment.store.StoreClosedException;
+import dev.sediment.store.StoreFormatMismatchException;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.FileSystem;
 import org.slf4j.Logger;
@@ -275,6 +276,9 @@ public final class VersionSet implements Closeable {
                 .lastRevision(v.lastRevision())
                 .flushedRevision(v.flushedRevision())
                 .trimHorizon(v.trimHorizon());
+        if (!v.format().isEmpty()) {
+            b.format(v.format());
+        }
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             for (FileMetadata f : v.files(level)) {
                 b.addFile(level, f);
@@ -283,6 +287,24 @@ public final class VersionSet implements Closeable {
         v.commitPoints().forEach(b::addCommitPoint);
         v.rolledBack().forEach(b::addRolledBack);
         return b.build();
+    }
+
+    /**
+     * Checks the value format a user opens the store with against the recorded one: an empty
+     * {@code requested} checks nothing; a store with no recorded format records {@code requested} (a new
+     * store, or one written before formats were recorded); a different recorded format is refused.
+     *
+     * @throws StoreFormatMismatchException if the store records another non-empty format
+     */
+    public void checkFormat(String requested) throws IOException {
+        if (requested.isEmpty() || requested.equals(current.format())) {
+            return;
+        }
+        if (!current.format().isEmpty()) {
+            throw new StoreFormatMismatchException(dir, current.format(), requested);
+        }
+        logAndApply(VersionEdit.builder().format(requested).build());
+        LOG.info("recorded value format '{}' for {}", requested, dir);
     }
 
     /** Deletes manifests other than the live one and a stale CURRENT.tmp: leftovers of interrupted rotations. */

@@ -198,6 +198,23 @@ final class ArenaSkipList {
         return Arrays.equals(bytes.chunk(data), from, from + keyLength, key, 0, key.length);
     }
 
+    /** Whether two nodes hold the same user key. */
+    boolean sameUserKey(long a, long b) {
+        long[] ca = nodes.chunk(a);
+        long[] cb = nodes.chunk(b);
+        int at = (int) a;
+        int bt = (int) b;
+        if (ca[at + PREFIX] != cb[bt + PREFIX]) {
+            return false;
+        }
+        long da = ca[at + BYTES];
+        long db = cb[bt + BYTES];
+        int fa = (int) da;
+        int fb = (int) db;
+        return Arrays.equals(bytes.chunk(da), fa, fa + (int) (ca[at + LENGTHS] >>> 32),
+                bytes.chunk(db), fb, fb + (int) (cb[bt + LENGTHS] >>> 32));
+    }
+
     /** A copy of the node's user key. */
     byte[] userKey(long node) {
         long[] c = nodes.chunk(node);

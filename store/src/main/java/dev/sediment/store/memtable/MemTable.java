@@ -26,6 +26,8 @@ public final class MemTable {
     private volatile long entries;
     private volatile long minRevision = Long.MAX_VALUE;
     private volatile long maxRevision;
+    /** The last {@link #liveKeyDelta()}, valid while {@link #entries} has not moved since. */
+    private volatile long[] liveKeyDeltaAt = {-1, 0};
 
     /** A memtable for the default 16 MiB size. */
     public MemTable() {
@@ -85,6 +87,46 @@ public final class MemTable {
 
     public long entries() {
         return entries;
+    }
+
+    /**
+     * This memtable's estimated contribution to the store's live key count, by each user key's entries
+     * here (newest first): newest a put, +1 (overwrites within the memtable count once); newest a delete
+     * with no put of the key here, -1 (it deletes a key of an older table); a delete after a put here, 0.
+     * Overwrites of keys in older tables are not seen. O(entries) on first call after a write, then cached
+     * (a frozen memtable computes it once).
+     */
+    public long liveKeyDelta() {
+        long n = entries;
+        long[] cached = liveKeyDeltaAt;
+        if (cached[0] == n) {
+            return cached[1];
+        }
+        long delta = 0;
+        long current = 0;
+        boolean newestIsDelete = false;
+        boolean sawPut = false;
+        for (long node = list.first(); node != 0; node = list.next(node)) {
+            long trailer = list.trailer(node);
+            if (current == 0 || !list.sameUserKey(current, node)) {
+                delta += contribution(current != 0, newestIsDelete, sawPut);
+                current = node;
+                newestIsDelete = InternalKeys.isDelete(trailer);
+                sawPut = false;
+            } else if (!InternalKeys.isDelete(trailer)) {
+                sawPut = true;
+            }
+        }
+        delta += contribution(current != 0, newestIsDelete, sawPut);
+        liveKeyDeltaAt = new long[] {n, delta};
+        return delta;
+    }
+
+    private static long contribution(boolean anyKey, boolean newestIsDelete, boolean olderPut) {
+        if (!anyKey) {
+            return 0;
+        }
+        return newestIsDelete ? (olderPut ? 0 : -1) : 1;
     }
 
     /** Smallest revision added, or Long.MAX_VALUE if empty. */

@@ -1,5 +1,6 @@
 package dev.sediment.store.sstable;
 
+import dev.sediment.store.Compression;
 import com.github.luben.zstd.Zstd;
 import dev.sediment.store.CorruptionException;
 import dev.sediment.store.StoreException;
@@ -18,7 +19,8 @@ import java.util.Arrays;
 /**
  * Compression and the per-block trailer: a stored block is {@code payload ‖ type:uint8 ‖ crc:fixed32}
  * with {@code crc = masked CRC32C(payload ‖ type)} and {@code type} a {@link Compression} code. A ZSTD
- * payload is {@code varint32 uncompressedLength ‖ zstd frame}.
+ * payload is {@code varint32 uncompressedLength ‖ zstd frame}; an LZ4 payload is
+ * {@code varint32 uncompressedLength ‖ lz4 block} ({@link Lz4}).
  *
  * <p>Encoding keeps a scratch buffer, so an instance used for {@link #encode} belongs to one writer.
  * {@link #decode} keeps no state and is thread-safe.
@@ -68,10 +70,11 @@ final class BlockCodec {
      * @return the payload size, i.e. the {@link BlockHandle#sizeBytes()} of the stored block
      */
     int encode(byte[] raw, int off, int len, Compression requested, int zstdLevel, ByteWriter out) {
-        if (effective(requested) == Compression.ZSTD) {
-            int compressedLen = compress(raw, off, len, zstdLevel);
+        Compression c = effective(requested);
+        if (c != Compression.NONE) {
+            int compressedLen = c == Compression.ZSTD ? compress(raw, off, len, zstdLevel) : compressLz4(raw, off, len);
             if (compressedLen >= 0 && compressedLen <= len - (len >>> 3)) {
-                return appendWithTrailer(scratch, 0, compressedLen, Compression.ZSTD, out);
+                return appendWithTrailer(scratch, 0, compressedLen, c, out);
             }
         }
         return appendWithTrailer(raw, off, len, Compression.NONE, out);
@@ -93,6 +96,16 @@ final class BlockCodec {
         } catch (RuntimeException e) { // zstd-jni's ZstdException: store the block raw instead
             return -1;
         }
+    }
+
+    /** LZ4-compresses into {@code scratch}; returns the payload length. */
+    private int compressLz4(byte[] raw, int off, int len) {
+        int need = Lz4.maxCompressedLength(len) + 5;
+        if (scratch.length < need) {
+            scratch = new byte[need];
+        }
+        int p = Varints.putVarint32(scratch, 0, len);
+        return p + Lz4.compress(raw, off, len, scratch, p);
     }
 
     private static int appendWithTrailer(byte[] b, int off, int len, Compression c, ByteWriter out) {
@@ -129,11 +142,27 @@ final class BlockCodec {
         if (c == Compression.NONE) {
             return Arrays.copyOf(stored, size);
         }
+        if (c == Compression.LZ4) {
+            return decompressLz4(path, offset, stored, size);
+        }
         if (!zstdAvailable) {
             throw new StoreException("cannot read " + path + ": block at offset " + offset
                     + " is zstd-compressed but zstd-jni is unavailable on this platform");
         }
         return decompress(path, offset, stored, size);
+    }
+
+    private static byte[] decompressLz4(Path path, long offset, byte[] stored, int size) {
+        try {
+            ByteReader r = new ByteReader(stored, 0, size);
+            // An LZ4 block expands at most 255-fold: a larger claimed length is corruption, not an allocation.
+            int rawLen = r.readLength((int) Math.min(Integer.MAX_VALUE - 16, 255L * size + 64));
+            byte[] out = new byte[rawLen];
+            Lz4.decompress(stored, r.position(), size - r.position(), out, 0, rawLen);
+            return out;
+        } catch (MalformedDataException e) {
+            throw new CorruptionException(path, offset, "lz4 block does not decompress: " + e.getMessage(), e);
+        }
     }
 
     private static byte[] decompress(Path path, long offset, byte[] stored, int size) {

@@ -1,5 +1,7 @@
 package dev.sediment.store.sstable;
 
+import dev.sediment.store.Compression;
+
 /**
  * How a table is written. Immutable.
  *

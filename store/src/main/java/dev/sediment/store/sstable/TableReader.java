@@ -1,9 +1,10 @@
 package dev.sediment.store.sstable;
 
+import dev.sediment.store.BlockCache;
+import dev.sediment.store.Compression;
 import dev.sediment.store.CorruptionException;
 import dev.sediment.store.StoreClosedException;
 import dev.sediment.store.StoreIOException;
-import dev.sediment.store.cache.BlockCache;
 import dev.sediment.store.encoding.MalformedDataException;
 import dev.sediment.store.fs.ReadableFile;
 import dev.sediment.store.iterator.InternalIterator;

@@ -1,5 +1,6 @@
 package dev.sediment.store.sstable;
 
+import dev.sediment.store.Compression;
 import dev.sediment.store.encoding.ByteWriter;
 import dev.sediment.store.encoding.LittleEndian;
 import dev.sediment.store.fs.WritableFile;

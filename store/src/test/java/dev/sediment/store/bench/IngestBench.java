@@ -81,8 +81,8 @@ public final class IngestBench {
         long cpu = os.getProcessCpuTime() - cpu0;
         System.out.printf("%s %,d records: %,.0f records/s until the last call returned; fully compacted after %.2f s "
                         + "wall, %.2f s CPU (%.2f µs CPU per record); %d compactions, %,d MB compacted, levels %s%n",
-                name, n, n / (foreground / 1e9), wall / 1e9, cpu / 1e9, cpu / 1e3 / n, settled.compactions(),
-                settled.compactionBytesWritten() >> 20, settled.levelFiles());
+                name, n, n / (foreground / 1e9), wall / 1e9, cpu / 1e9, cpu / 1e3 / n, settled.compactions().count(),
+                settled.compactions().bytesWritten() >> 20, settled.tables().levels());
         deleteTree(dir);
     }
 
@@ -91,9 +91,9 @@ public final class IngestBench {
         StoreStats previous = null;
         while (true) {
             StoreStats s = store.stats();
-            boolean quiet = s.pendingCompactionBytes() == 0 && s.levelFiles().get(0) < 4;
-            if (quiet && previous != null && previous.compactions() == s.compactions()
-                    && previous.levelFiles().equals(s.levelFiles())) {
+            boolean quiet = s.compactions().pendingBytes() == 0 && s.tables().levels().get(0).files() < 4;
+            if (quiet && previous != null && previous.compactions().count() == s.compactions().count()
+                    && previous.tables().levels().equals(s.tables().levels())) {
                 return s;
             }
             previous = quiet ? s : null;

@@ -1,12 +1,12 @@
 package dev.sediment.store.bench;
 
+import dev.sediment.store.Compression;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.Store;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreStats;
 import dev.sediment.store.WriteBatch;
-import dev.sediment.store.sstable.Compression;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ public final class StoreBench {
                 case "--compression" -> options.compression(Compression.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT)));
                 case "--cache-mb" -> options.blockCacheSizeBytes(Long.parseLong(args[++i]) << 20);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --keys N --value-bytes N --overwrites N --dir PATH --compression none|zstd --cache-mb N)");
+                        + " (use --keys N --value-bytes N --overwrites N --dir PATH --compression none|zstd|lz4 --cache-mb N)");
             }
         }
         if (overwrites < 0) {
@@ -95,7 +95,7 @@ public final class StoreBench {
             report("readrandom get", n, t);
             StoreStats afterGets = store.stats();
             System.out.printf("  table reads per get %.3f, of which missed the key %.4f per get%n",
-                    (double) afterGets.tableReads() / n, (double) afterGets.tableReadMisses() / n);
+                    (double) afterGets.tables().reads() / n, (double) afterGets.tables().readMisses() / n);
 
             t = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -125,22 +125,22 @@ public final class StoreBench {
 
             StoreStats s = store.stats();
             System.out.println();
-            System.out.println("After the workload (" + s.flushes() + " flushes, " + s.compactions() + " compactions, "
-                    + s.writeStalls() + " write stalls, " + s.writeStallMillis() + " ms stalled):");
-            System.out.print(s.levelStatsTable());
-            System.out.printf("write amplification (SST bytes written / bytes flushed): %.2f%n", s.writeAmplification());
+            System.out.println("After the workload (" + s.flushes().count() + " flushes, " + s.compactions().count() + " compactions, "
+                    + s.stalls().count() + " write stalls, " + s.stalls().millis() + " ms stalled):");
+            System.out.print(s.compactions().levelTable());
+            System.out.printf("write amplification (SST bytes written / bytes flushed): %.2f%n", s.compactions().writeAmplification());
             System.out.printf("write amplification (SST bytes written / user bytes put): %.2f%n",
-                    (double) (s.flushedBytes() + s.compactionBytesWritten()) / userBytes);
+                    (double) (s.flushes().bytes() + s.compactions().bytesWritten()) / userBytes);
             long live = (long) keys * (16 + valueBytes);
             System.out.printf("space amplification (live SST bytes / user bytes of the %,d live keys): %.2f%n",
-                    keys, (double) s.liveSstBytes() / live);
+                    keys, (double) s.tables().liveBytes() / live);
 
             t = System.nanoTime();
             store.compactRange(null, null);
             report("compactRange(all) keys", keys, t);
             s = store.stats();
-            System.out.print(s.levelStatsTable());
-            System.out.printf("space amplification after a full compaction: %.2f%n", (double) s.liveSstBytes() / live);
+            System.out.print(s.compactions().levelTable());
+            System.out.printf("space amplification after a full compaction: %.2f%n", (double) s.tables().liveBytes() / live);
             System.out.println("(values are half zeros: zstd shrinks them, so space amplification can be below 1)");
         } finally {
             if (temp) {

@@ -1,5 +1,6 @@
 package dev.sediment.store.compaction;
 
+import dev.sediment.store.CompactionOptions;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.key.KeyKind;
 import dev.sediment.store.manifest.FileMetadata;

@@ -1,12 +1,12 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.Compression;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.RevisionOptions;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.store.fs.MemFileSystem;
-import dev.sediment.store.sstable.Compression;
 import dev.sediment.store.testing.Seeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

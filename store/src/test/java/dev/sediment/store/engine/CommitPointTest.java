@@ -100,7 +100,7 @@ class CommitPointTest {
             assertArrayEquals(b("1"), store.get(b("a")), "rolled back to the commit");
             assertArrayEquals(b("1"), store.get(b("b")), "the delete after the commit is rolled back");
             assertNull(store.get(b("c")));
-            assertEquals(1, store.stats().rolledBackRanges());
+            assertEquals(1, store.stats().revisions().rolledBackRanges());
             long next = store.put(b("d"), b("1"));
             assertTrue(next > highest, "revision " + next + " reused (highest before: " + highest + ")");
             // Reads now run above the rolled-back revisions, which must stay hidden.
@@ -141,7 +141,7 @@ class CommitPointTest {
         try (Engine store = Engine.open(DIR, options(fs, new TestClock(T0)))) {
             assertArrayEquals(b("1"), store.get(b("a")));
             assertEquals(Map.of(), store.committedOffsets());
-            assertEquals(-1, store.stats().recoveryRevision());
+            assertEquals(-1, store.stats().revisions().recovery());
         }
     }
 
@@ -237,7 +237,7 @@ class CommitPointTest {
         try (Engine store = Engine.open(DIR, options(crashed, new TestClock(T0)))) {
             assertEquals(Map.of(), store.committedOffsets());
             assertNull(store.get(b("a")), "data no commit point describes is dropped");
-            assertEquals(0, store.stats().liveSstBytes());
+            assertEquals(0, store.stats().tables().liveBytes());
         }
     }
 
@@ -293,11 +293,11 @@ class CommitPointTest {
             store.put(b("a"), b("1"));
             long rev = store.commit(offsets("t-0", 1L));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (store.stats().flushedRevision() < rev) {
+            while (store.stats().revisions().flushed() < rev) {
                 assertTrue(System.nanoTime() < deadline, "no flush after the commit point aged past 50 ms");
                 Thread.onSpinWait();
             }
-            assertEquals(rev, store.stats().recoveryRevision());
+            assertEquals(rev, store.stats().revisions().recovery());
         }
         // Off: a commit point in a big memtable stays unflushed.
         MemFileSystem fs2 = new MemFileSystem();
@@ -308,7 +308,7 @@ class CommitPointTest {
             store.commit(offsets("t-0", 1L));
             long until = System.nanoTime() + Duration.ofMillis(300).toNanos();
             while (System.nanoTime() < until) {
-                assertEquals(0, store.stats().flushedRevision());
+                assertEquals(0, store.stats().revisions().flushed());
                 Thread.onSpinWait();
             }
         }

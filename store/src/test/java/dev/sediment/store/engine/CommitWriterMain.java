@@ -1,9 +1,9 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.CompactionOptions;
 import dev.sediment.store.Store;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.WriteBatch;
-import dev.sediment.store.compaction.CompactionOptions;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

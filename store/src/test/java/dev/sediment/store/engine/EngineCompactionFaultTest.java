@@ -1,12 +1,12 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.CompactionOptions;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.StoreIOException;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
-import dev.sediment.store.compaction.CompactionOptions;
-import dev.sediment.store.fs.FaultInjectingFileSystem;
 import dev.sediment.store.fs.FaultInjectingFileSystem.Op;
+import dev.sediment.store.fs.FaultInjectingFileSystem;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.store.manifest.FileMetadata;

@@ -1,10 +1,10 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.CompactionOptions;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.Snapshot;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
-import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.store.manifest.FileMetadata;

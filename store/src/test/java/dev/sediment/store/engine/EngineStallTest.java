@@ -1,8 +1,8 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.CompactionOptions;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreStats;
-import dev.sediment.store.compaction.CompactionOptions;
 import dev.sediment.store.fs.MemFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +46,7 @@ class EngineStallTest {
             try {
                 writer.start();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!s.stats().stallReason().contains("stop trigger") && System.nanoTime() < deadline
+                while (!s.stats().stalls().reason().contains("stop trigger") && System.nanoTime() < deadline
                         && writer.isAlive()) {
                     Thread.onSpinWait();
                 }
@@ -54,12 +54,12 @@ class EngineStallTest {
             } finally {
                 s.compactionLock().unlock();
             }
-            assertTrue(stalled.stallReason().contains("stop trigger"), "expected an L0 stop: " + stalled
+            assertTrue(stalled.stalls().reason().contains("stop trigger"), "expected an L0 stop: " + stalled
                     + " writer alive=" + writer.isAlive() + " failure=" + failure.get());
             writer.join(TimeUnit.SECONDS.toMillis(60));
             assertTrue(!writer.isAlive() && failure.get() == null, "writer did not resume: " + failure.get());
-            assertTrue(s.stats().writeStalls() > 0);
-            assertTrue(s.stats().stallsByCause().containsKey("STOP L0 files"), s.stats().stallsByCause().toString());
+            assertTrue(s.stats().stalls().count() > 0);
+            assertTrue(s.stats().stalls().byCause().containsKey("STOP L0 files"), s.stats().stalls().byCause().toString());
             assertArrayEquals(new byte[40], s.get(key(2999)));
         }
     }

@@ -1,12 +1,12 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.Compression;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.RevisionOptions;
 import dev.sediment.store.RevisionTrimmedException;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.fs.MemFileSystem;
-import dev.sediment.store.sstable.Compression;
 import dev.sediment.store.testing.Seeds;
 import dev.sediment.store.testing.TestClock;
 import org.junit.jupiter.api.Test;
@@ -123,7 +123,7 @@ class HistoryTest {
                 if (step % 900 == 899) {
                     long trimTo = store.lastRevision() - 50;
                     long h = store.trimHistory(trimTo);
-                    assertTrue(h >= Math.min(trimTo, store.stats().recoveryRevision()), "trim to " + trimTo + " gave " + h);
+                    assertTrue(h >= Math.min(trimTo, store.stats().revisions().recovery()), "trim to " + trimTo + " gave " + h);
                     store.compactRange(null, null);
                     EngineInvariants.check(store);
                 }

@@ -78,7 +78,7 @@ class IngestTest {
             EngineInvariants.check(store); // also with the two key-disjoint L0 tables of a split ingest
             if (n > 20) {
                 ingestedTables++;
-                assertEquals(0, store.stats().memtableBytes(), "a large batch bypasses the memtable");
+                assertEquals(0, store.stats().memtables().bytes(), "a large batch bypasses the memtable");
             }
             assertEquals(model, contents(store), "seed " + seed + " round " + round);
             try (StoreIterator it = before.iterator(KeyRange.all(), false)) {
@@ -121,11 +121,11 @@ class IngestTest {
                     store.ingest(new WriteBatch().put(b("short"), b("run")));
                 }
             }
-            assertEquals(7, store.stats().levelFiles().get(0),
+            assertEquals(7, store.stats().tables().levels().get(0).files(),
                     "each run is one L0 table (the short one flushed before the next), none compacted yet");
-            assertEquals(0, store.stats().compactions());
-            assertEquals(0, store.stats().pendingCompactionBytes());
-            assertEquals("", store.stats().stallReason(), "writers are not held back");
+            assertEquals(0, store.stats().compactions().count());
+            assertEquals(0, store.stats().compactions().pendingBytes());
+            assertEquals("", store.stats().stalls().reason(), "writers are not held back");
 
             java.util.concurrent.CountDownLatch l0Compacted = new java.util.concurrent.CountDownLatch(1);
             store.setCompactionListener(e -> {
@@ -135,8 +135,8 @@ class IngestTest {
             });
             store.put(b("processing"), b("starts")); // the restore is over: L0 is compacted at 4 files again
             assertTrue(l0Compacted.await(30, java.util.concurrent.TimeUnit.SECONDS),
-                    "L0 was not compacted: " + store.stats().levelFiles());
-            assertTrue(store.stats().compactions() > 0);
+                    "L0 was not compacted: " + store.stats().tables().levels());
+            assertTrue(store.stats().compactions().count() > 0);
             EngineInvariants.check(store);
         }
     }

@@ -1,5 +1,6 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.Compression;
 import dev.sediment.store.CorruptionException;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.Store;
@@ -8,7 +9,6 @@ import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.MemFileSystem;
-import dev.sediment.store.sstable.Compression;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

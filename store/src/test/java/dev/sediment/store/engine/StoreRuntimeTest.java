@@ -4,8 +4,8 @@ import dev.sediment.store.Store;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
+import dev.sediment.store.WriteBufferBudget;
 import dev.sediment.store.fs.MemFileSystem;
-import dev.sediment.store.memtable.WriteBufferBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -115,7 +115,7 @@ class StoreRuntimeTest {
             assertArrayEquals(b("va"), a.get(b("k")));
             assertArrayEquals(b("vb"), c.get(b("k")));
             assertTrue(runtime.blockCache().usedBytes() > 0, "both stores' blocks land in the shared cache");
-            assertEquals(runtime.blockCache().usedBytes(), a.stats().blockCacheBytes());
+            assertEquals(runtime.blockCache().usedBytes(), a.stats().cache().bytes());
         }
     }
 

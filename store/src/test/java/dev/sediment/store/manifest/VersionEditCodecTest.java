@@ -123,4 +123,18 @@ class VersionEditCodecTest {
         MalformedDataException e = assertThrows(MalformedDataException.class, () -> VersionEditCodec.decode(payload));
         assertTrue(e.getMessage().contains(messagePart), e.getMessage());
     }
+
+    @Test
+    void formatRoundTripsAndIsAtMostOncePerRecord() {
+        VersionEdit edit = VersionEdit.builder().format("timestamped").trimHorizon(3).build();
+        byte[] payload = VersionEditCodec.encode(edit, false);
+        assertEquals("timestamped", VersionEditCodec.decode(payload).edit().format());
+        assertEquals(null, VersionEditCodec.decode(new byte[0]).edit().format());
+        byte[] twice = new ByteWriter().writeVarint32(VersionEditCodec.TAG_FORMAT).writeLengthPrefixed(new byte[] {'a'})
+                .writeVarint32(VersionEditCodec.TAG_FORMAT).writeLengthPrefixed(new byte[] {'b'}).toByteArray();
+        assertThrows(MalformedDataException.class, () -> VersionEditCodec.decode(twice));
+        byte[] notUtf8 = new ByteWriter().writeVarint32(VersionEditCodec.TAG_FORMAT)
+                .writeLengthPrefixed(new byte[] {(byte) 0xff}).toByteArray();
+        assertThrows(MalformedDataException.class, () -> VersionEditCodec.decode(notUtf8));
+    }
 }

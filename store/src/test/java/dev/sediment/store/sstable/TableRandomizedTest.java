@@ -1,5 +1,7 @@
 package dev.sediment.store.sstable;
 
+import dev.sediment.store.BlockCache;
+import dev.sediment.store.Compression;
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.key.KeyKind;
@@ -54,7 +56,7 @@ class TableRandomizedTest {
                 TableProperties written = TestTables.write(path, options, BlockCodec.create(), model);
                 checkProperties(model, written, path);
                 try (TableReader r = TestTables.open(path, rnd.nextBoolean() ? null
-                        : new dev.sediment.store.cache.BlockCache(1 << 20))) {
+                        : new dev.sediment.store.BlockCache(1 << 20))) {
                     checkProperties(model, r.properties(), path);
                     checkScans(model, r);
                     checkWalk(rnd, model, r);

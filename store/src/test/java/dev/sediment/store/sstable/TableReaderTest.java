@@ -1,7 +1,8 @@
 package dev.sediment.store.sstable;
 
+import dev.sediment.store.BlockCache;
+import dev.sediment.store.Compression;
 import dev.sediment.store.StoreException;
-import dev.sediment.store.cache.BlockCache;
 import dev.sediment.store.fs.DiskFileSystem;
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;

@@ -1,6 +1,6 @@
 package dev.sediment.store.sstable;
 
-import dev.sediment.store.cache.BlockCache;
+import dev.sediment.store.BlockCache;
 import dev.sediment.store.fs.DiskFileSystem;
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;

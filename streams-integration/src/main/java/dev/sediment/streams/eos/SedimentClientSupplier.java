@@ -5,7 +5,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaClientSupplier;
-import org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier;
+import dev.sediment.streams.internal.KafkaInternals;
 
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +35,7 @@ public final class SedimentClientSupplier implements KafkaClientSupplier {
 
     /** Wraps Kafka's default client supplier. */
     public SedimentClientSupplier() {
-        this(new DefaultKafkaClientSupplier());
+        this(KafkaInternals.defaultClientSupplier());
     }
 
     /** Wraps another supplier (for example one that adds interceptors). */

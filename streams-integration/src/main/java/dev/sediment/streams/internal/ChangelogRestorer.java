@@ -1,17 +1,16 @@
 package dev.sediment.streams.internal;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.streams.processor.internals.ChangelogRecordDeserializationHelper;
-import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
 
 import java.util.Collection;
 
 /**
- * Restores a store from its changelog through its {@link RestoreBuffer} (runs written straight to SSTables). Uses Kafka's internal
- * record-level callback (as Kafka's own stores do) because only the records carry the position headers
- * that IQ consistency needs. Offsets reached during restoration arrive through the store's commit.
+ * Restores a store from its changelog through its {@link RestoreBuffer} (runs written straight to SSTables). Registered
+ * through Kafka's internal record-level callback ({@link KafkaInternals#recordBatchRestore}, as Kafka's own stores
+ * do) because only the records carry the position headers that IQ consistency needs. Offsets reached during
+ * restoration arrive through the store's commit.
  */
-final class ChangelogRestorer implements RecordBatchingStateRestoreCallback {
+final class ChangelogRestorer {
     private final EngineStoreCore store;
     private final boolean consistencyEnabled;
 
@@ -20,8 +19,7 @@ final class ChangelogRestorer implements RecordBatchingStateRestoreCallback {
         this.consistencyEnabled = consistencyEnabled;
     }
 
-    @Override
-    public void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
+    void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
         // The position first, encoded as it is once these records count: a commit recorded when they are
         // applied stores it. Encoded here, under the position's lock, and handed over, because readers hold
         // that lock while they drain the store's restore buffer.
@@ -29,7 +27,7 @@ final class ChangelogRestorer implements RecordBatchingStateRestoreCallback {
         byte[] after;
         synchronized (position) {
             for (ConsumerRecord<byte[], byte[]> r : records) {
-                ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(r, consistencyEnabled, position);
+                KafkaInternals.applyChecksAndUpdatePosition(r, consistencyEnabled, position);
             }
             after = PositionCodec.encode(position);
         }

@@ -1,11 +1,12 @@
 package dev.sediment.streams.internal;
 
+import dev.sediment.store.Compression;
 import dev.sediment.store.RevisionOptions;
 import dev.sediment.store.Store;
+import dev.sediment.store.StoreFormatMismatchException;
 import dev.sediment.store.StoreOptions;
 import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.WriteBatch;
-import dev.sediment.store.sstable.Compression;
 import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentStores;
 import dev.sediment.streams.eos.ChangelogOwners;
@@ -17,9 +18,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.processor.internals.ProcessorContextUtils;
 import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +60,7 @@ final class EngineStoreCore {
     private final String name;
     private final TransactionCommitListener owner;
     private final ChangelogMapping mapping;
+    private final String format;
     private final AtomicLong uncommittedBytes = new AtomicLong();
     private volatile Store store;
     private RestoreBuffer restoreBuffer;
@@ -71,11 +71,22 @@ final class EngineStoreCore {
     /** This task's changelog partition, claimed on processing writes for per-transaction commit points; may be null. */
     private volatile TopicPartition changelog;
 
-    /** @param owner the store as Kafka and {@link ChangelogOwners} know it */
+    /** A store that records no value format; see {@link #EngineStoreCore(String, TransactionCommitListener, ChangelogMapping, String)}. */
     EngineStoreCore(String name, TransactionCommitListener owner, ChangelogMapping mapping) {
+        this(name, owner, mapping, "");
+    }
+
+    /**
+     * @param owner  the store as Kafka and {@link ChangelogOwners} know it
+     * @param format the value format recorded in the engine's manifest ({@code StoreOptions.withFormat}), e.g.
+     *               "plain" or "timestamped": opening the files with another one fails with a
+     *               {@link ProcessorStateException} caused by a {@link StoreFormatMismatchException}; "" checks nothing
+     */
+    EngineStoreCore(String name, TransactionCommitListener owner, ChangelogMapping mapping, String format) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.owner = owner;
         this.mapping = mapping;
+        this.format = Objects.requireNonNull(format, "format");
     }
 
     String name() {
@@ -95,7 +106,7 @@ final class EngineStoreCore {
         }
         boolean consistency = StreamsConfig.InternalConfig.getBoolean(context.appConfigs(),
                 StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
-        context.register(root, new ChangelogRestorer(this, consistency));
+        context.register(root, KafkaInternals.recordBatchRestore(new ChangelogRestorer(this, consistency)::restoreBatch));
         changelog = changelogOf(context);
         return opened;
     }
@@ -106,7 +117,7 @@ final class EngineStoreCore {
             if (context.taskId() == null) {
                 return null;
             }
-            String topic = ProcessorContextUtils.changelogFor(context, name, Boolean.FALSE);
+            String topic = KafkaInternals.changelogFor(context, name);
             return topic == null ? null : new TopicPartition(topic, context.taskId().partition());
         } catch (RuntimeException e) {
             log.debug("store {}: no changelog partition known ({}); per-transaction commit points are off", name, e.toString());
@@ -123,13 +134,21 @@ final class EngineStoreCore {
                     .runtime(runtime)
                     .memtableSizeBytes(config.getLong(SedimentConfig.MEMTABLE_BYTES))
                     .maxOpenFiles(config.getInt(SedimentConfig.MAX_OPEN_FILES))
-                    .compression("none".equals(config.getString(SedimentConfig.COMPRESSION)) ? Compression.NONE : Compression.ZSTD)
+                    .compression(config.compression())
+                    .maxValueSizeBytes(config.getInt(SedimentConfig.MAX_VALUE_BYTES))
                     .revisions(RevisionOptions.builder()
                             .tombstoneRetention(Duration.ofMillis(config.getLong(SedimentConfig.TOMBSTONE_RETENTION_MS)))
                             .maxReplayAge(Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)))
                             .build())
-                    .build();
+                    .build()
+                    .withFormat(format);
             store = Store.open(dir.toPath(), options);
+        } catch (StoreFormatMismatchException e) {
+            SharedRuntime.release();
+            throw new ProcessorStateException("Sediment store " + name + " in " + dir + " holds " + e.recorded()
+                    + " values but is opened as a " + e.requested() + " store. Use the supplier it was written with"
+                    + ", or, to change its format, stop the application, delete " + dir
+                    + " and let Kafka Streams restore it from the changelog.", e);
         } catch (RuntimeException e) {
             SharedRuntime.release();
             throw new ProcessorStateException("cannot open Sediment store " + name + " in " + dir, e);
@@ -250,7 +269,7 @@ final class EngineStoreCore {
             ChangelogOwners.claim(tp, owner); // a processing write: this instance is the partition's active store
         }
         synchronized (position) {
-            StoreQueryUtils.updatePosition(position, context);
+            KafkaInternals.updatePosition(position, context);
         }
     }
 

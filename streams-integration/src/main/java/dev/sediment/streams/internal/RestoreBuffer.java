@@ -3,7 +3,7 @@ package dev.sediment.streams.internal;
 import dev.sediment.store.Store;
 import dev.sediment.store.StoreException;
 import dev.sediment.store.WriteBatch;
-import dev.sediment.store.memtable.WriteBufferBudget;
+import dev.sediment.store.WriteBufferBudget;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

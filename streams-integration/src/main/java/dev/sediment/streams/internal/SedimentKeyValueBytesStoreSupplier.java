@@ -7,12 +7,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.Objects;
 
-/** Supplies {@link SedimentKeyValueStore}s; Kafka calls {@link #get()} once per task. */
+/**
+ * Supplies {@link SedimentKeyValueStore}s (plain) or {@link SedimentTimestampedKeyValueStore}s; Kafka calls
+ * {@link #get()} once per task.
+ */
 public final class SedimentKeyValueBytesStoreSupplier implements KeyValueBytesStoreSupplier {
     private final String name;
+    private final boolean timestamped;
 
-    public SedimentKeyValueBytesStoreSupplier(String name) {
+    public SedimentKeyValueBytesStoreSupplier(String name, boolean timestamped) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
+        this.timestamped = timestamped;
     }
 
     @Override
@@ -22,7 +27,7 @@ public final class SedimentKeyValueBytesStoreSupplier implements KeyValueBytesSt
 
     @Override
     public KeyValueStore<Bytes, byte[]> get() {
-        return new SedimentKeyValueStore(name);
+        return timestamped ? new SedimentTimestampedKeyValueStore(name) : new SedimentKeyValueStore(name);
     }
 
     @Override

@@ -2,23 +2,27 @@ package dev.sediment.streams.internal;
 
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.Store;
+import dev.sediment.store.StoreFormatMismatchException;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.streams.eos.TransactionCommitListener;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
-import org.apache.kafka.streams.state.internals.StoreQueryUtils;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +39,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Offsets (KIP-1035): {@link #commit} records an engine commit point holding the changelog offsets (named
  * by {@code TopicPartition.toString()}) and the IQ position, so a reopen, clean or after a crash, comes back
  * at the last commit with exactly the state those offsets describe; Kafka Streams replays the changelog from
- * there. Values are stored as given: in the DSL they carry Kafka's 8-byte timestamp prefix
- * ({@link TimestampedBytesStore}), which is also what restore delivers.
+ * there. Values are stored as given. This class is the plain store (for {@code Stores.keyValueStoreBuilder}):
+ * Kafka restores the changelog's values into it unchanged. {@link SedimentTimestampedKeyValueStore} is the
+ * {@link TimestampedBytesStore} (for {@code Stores.timestampedKeyValueStoreBuilder} and the DSL), whose values
+ * carry Kafka's 8-byte timestamp prefix, which restore then adds too. Kafka picks the restore conversion by
+ * that marker, so the format is recorded in the store's manifest ({@link #valueFormat()}) and a store opened
+ * as the other kind is refused instead of returning mixed values.
  *
  * <p>Threading: Kafka Streams drives a store from its stream thread; interactive queries read concurrently,
  * which the engine's snapshot reads allow.
  */
-public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, TimestampedBytesStore,
-        TransactionCommitListener {
+public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, TransactionCommitListener {
     private static final Logger log = LoggerFactory.getLogger(SedimentKeyValueStore.class);
     /** Kafka's wording, kept exactly: AbstractKeyValueStoreTest and users' log alerts look for it. */
     static final String INVALID_RANGE_WARNING = "Returning empty iterator for fetch with invalid key range: from > to. "
@@ -50,16 +57,33 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
             + "lexicographically comparing the serialized bytes. Note that the built-in numerical serdes do not follow "
             + "this for negative numbers";
 
+    static final String PLAIN = "plain";
+    static final String TIMESTAMPED = "timestamped";
+
+    private final String format;
     private final EngineStoreCore core;
     private final Set<SedimentKeyValueIterator> openIterators = ConcurrentHashMap.newKeySet();
+    /** A plain store behind Kafka's timestamp adapter (see {@link #init}). */
+    private volatile boolean underTimestampedBuilder;
 
+    /** A plain store. */
     public SedimentKeyValueStore(String name) {
-        this.core = new EngineStoreCore(name, this, EngineStoreCore.AS_IS);
+        this(name, PLAIN);
+    }
+
+    SedimentKeyValueStore(String name, String format) {
+        this.format = format;
+        this.core = new EngineStoreCore(name, this, EngineStoreCore.AS_IS, format);
     }
 
     @Override
     public String name() {
         return core.name();
+    }
+
+    /** The value format recorded in the engine's manifest: {@value #PLAIN} or {@value #TIMESTAMPED}. */
+    String valueFormat() {
+        return format;
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -70,7 +94,39 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
      */
     @Override
     public synchronized void init(StateStoreContext context, StateStore root) {
-        core.init(context, root);
+        try {
+            core.init(context, root);
+        } catch (ProcessorStateException e) {
+            if (e.getCause() instanceof StoreFormatMismatchException m) {
+                throw new ProcessorStateException(formatMismatch(m), m);
+            }
+            throw e;
+        }
+        underTimestampedBuilder = !(this instanceof TimestampedBytesStore) && root instanceof TimestampedKeyValueStore;
+        if (underTimestampedBuilder) {
+            // Materialized.as(plain supplier): Kafka puts an adapter in between that drops timestamps and
+            // cannot answer IQv2 RangeQuery (it expects RocksDB's iterator).
+            log.warn("store {} is a plain store under a timestamped builder (Materialized.as or "
+                    + "Stores.timestampedKeyValueStoreBuilder): record timestamps are dropped and IQv2 RangeQuery "
+                    + "fails; use SedimentStores.timestampedKeyValueStore(\"{}\") there", name(), name());
+        }
+    }
+
+    private String formatMismatch(StoreFormatMismatchException e) {
+        return "Sediment store " + name() + " in " + e.dir() + " holds " + e.recorded() + " values but is opened as a "
+                + e.requested() + " store. Give " + supplierFor(e.recorded()) + " to the builder it was written with ("
+                + builderFor(e.recorded()) + "), or, to change its format, stop the application, delete " + e.dir()
+                + " and let Kafka Streams restore it from the changelog.";
+    }
+
+    private String supplierFor(String format) {
+        return (TIMESTAMPED.equals(format) ? "SedimentStores.timestampedKeyValueStore(\"" : "SedimentStores.keyValueStore(\"")
+                + name() + "\")";
+    }
+
+    private static String builderFor(String format) {
+        return TIMESTAMPED.equals(format) ? "Stores.timestampedKeyValueStoreBuilder or Materialized.as"
+                : "Stores.keyValueStoreBuilder";
     }
 
     /**
@@ -251,7 +307,11 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
         return it;
     }
 
-    /** Entries in memtables and SSTables, superseded versions and tombstones included until compacted. */
+    /**
+     * Estimated live keys, as RocksDB's {@code estimate-num-keys}: overwrites and deletes are discounted
+     * (exactly within a memtable and once compaction merged a key's versions); see
+     * {@code StoreStats.approximateEntries}.
+     */
     @Override
     public long approximateNumEntries() {
         long n = open().stats().approximateEntries();
@@ -263,7 +323,12 @@ public final class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>
     /** KeyQuery and RangeQuery (both orders), with the position bound checked first; others are unknown. */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, core.position(), core.context());
+        if (underTimestampedBuilder && query instanceof RangeQuery) {
+            // Kafka's adapter would cast our iterator to RocksDB's and throw ClassCastException.
+            return QueryResult.forFailure(FailureReason.UNKNOWN_QUERY_TYPE, "RangeQuery on the plain store " + name()
+                    + " behind a timestamped builder: use SedimentStores.timestampedKeyValueStore(\"" + name() + "\")");
+        }
+        return KafkaInternals.handleBasicQueries(query, positionBound, config, this, core.position(), core.context());
     }
 
     @Override

@@ -5,9 +5,7 @@ import dev.sediment.store.StoreRuntime;
 import dev.sediment.store.StoreStats;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
-import org.apache.kafka.common.metrics.Sensor.RecordingLevel;
 import org.apache.kafka.streams.StreamsMetrics;
-import org.apache.kafka.streams.processor.internals.metrics.StreamsMetricsImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,20 +16,20 @@ import java.util.function.ToDoubleFunction;
 /**
  * A store's engine figures as gauges in Kafka Streams' {@code stream-state-metrics} group, under RocksDB's
  * names where they mean the same, so dashboards carry over. Registered only when the context's metrics are
- * Kafka's {@link StreamsMetricsImpl} (the public {@link StreamsMetrics} API has sensors, not gauges);
+ * Kafka's implementation (see {@link KafkaInternals#storeMetrics}: the public {@link StreamsMetrics} API has sensors, not gauges);
  * otherwise the store runs without them. Stats are sampled at most once a second: one scrape reads many gauges.
  */
 final class StoreGauges implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StoreGauges.class);
     private static final long SAMPLE_NANOS = 1_000_000_000L;
 
-    private final StreamsMetricsImpl metrics;
+    private final KafkaInternals.StoreMetrics metrics;
     private final List<MetricName> names = new ArrayList<>();
     private final Store store;
     private StoreStats sample;
     private long sampledAt;
 
-    private StoreGauges(StreamsMetricsImpl metrics, Store store) {
+    private StoreGauges(KafkaInternals.StoreMetrics metrics, Store store) {
         this.metrics = metrics;
         this.store = store;
     }
@@ -39,36 +37,37 @@ final class StoreGauges implements AutoCloseable {
     /** Registers the gauges, or returns null if the metrics are not Kafka's implementation. */
     static StoreGauges register(StreamsMetrics streamsMetrics, String taskId, String scope, String storeName,
                                 Store store, StoreRuntime runtime) {
-        if (!(streamsMetrics instanceof StreamsMetricsImpl metrics)) {
+        KafkaInternals.StoreMetrics metrics = KafkaInternals.storeMetrics(streamsMetrics);
+        if (metrics == null) {
             log.debug("store {}: no engine gauges, metrics are {}", storeName, streamsMetrics);
             return null;
         }
         StoreGauges g = new StoreGauges(metrics, store);
         try {
-            g.add(taskId, scope, storeName, "cur-size-all-mem-tables", "bytes in active and frozen memtables", StoreStats::memtableBytes);
-            g.add(taskId, scope, storeName, "size-all-mem-tables", "bytes in active and frozen memtables", StoreStats::memtableBytes);
-            g.add(taskId, scope, storeName, "num-immutable-mem-table", "frozen memtables waiting for flush", StoreStats::immutableMemtables);
-            g.add(taskId, scope, storeName, "estimate-num-keys", "entries in memtables and SSTables (versions and tombstones counted)", StoreStats::approximateEntries);
-            g.add(taskId, scope, storeName, "total-sst-files-size", "bytes of all SSTables", StoreStats::liveSstBytes);
-            g.add(taskId, scope, storeName, "live-sst-files-size", "bytes of live SSTables", StoreStats::liveSstBytes);
-            g.add(taskId, scope, storeName, "estimate-pending-compaction-bytes", "bytes compaction must still rewrite", StoreStats::pendingCompactionBytes);
-            g.add(taskId, scope, storeName, "number-open-files", "SSTables open", StoreStats::openTables);
-            g.add(taskId, scope, storeName, "memtable-bytes-flushed-total", "SSTable bytes written by flushes since open", StoreStats::flushedBytes);
-            g.add(taskId, scope, storeName, "bytes-read-compaction-total", "bytes read by compactions since open", StoreStats::compactionBytesRead);
-            g.add(taskId, scope, storeName, "bytes-written-compaction-total", "bytes written by compactions since open", StoreStats::compactionBytesWritten);
+            g.add(taskId, scope, storeName, "cur-size-all-mem-tables", "bytes in active and frozen memtables", s -> s.memtables().bytes());
+            g.add(taskId, scope, storeName, "size-all-mem-tables", "bytes in active and frozen memtables", s -> s.memtables().bytes());
+            g.add(taskId, scope, storeName, "num-immutable-mem-table", "frozen memtables waiting for flush", s -> s.memtables().frozen());
+            g.add(taskId, scope, storeName, "estimate-num-keys", "estimated live keys (overwrites and deletes discounted, as RocksDB)", StoreStats::approximateEntries);
+            g.add(taskId, scope, storeName, "total-sst-files-size", "bytes of all SSTables", s -> s.tables().liveBytes());
+            g.add(taskId, scope, storeName, "live-sst-files-size", "bytes of live SSTables", s -> s.tables().liveBytes());
+            g.add(taskId, scope, storeName, "estimate-pending-compaction-bytes", "bytes compaction must still rewrite", s -> s.compactions().pendingBytes());
+            g.add(taskId, scope, storeName, "number-open-files", "SSTables open", s -> s.tables().open());
+            g.add(taskId, scope, storeName, "memtable-bytes-flushed-total", "SSTable bytes written by flushes since open", s -> s.flushes().bytes());
+            g.add(taskId, scope, storeName, "bytes-read-compaction-total", "bytes read by compactions since open", s -> s.compactions().bytesRead());
+            g.add(taskId, scope, storeName, "bytes-written-compaction-total", "bytes written by compactions since open", s -> s.compactions().bytesWritten());
             g.add(taskId, scope, storeName, "memtable-flush-time-avg", "milliseconds per flush, on average since open",
-                    st -> st.flushes() == 0 ? 0 : (double) st.flushMillis() / st.flushes());
+                    s -> s.flushes().count() == 0 ? 0 : (double) s.flushes().millis() / s.flushes().count());
             g.add(taskId, scope, storeName, "memtable-flush-time-total", "milliseconds spent flushing since open",
-                    StoreStats::flushMillis);
+                    s -> s.flushes().millis());
             g.add(taskId, scope, storeName, "compaction-time-avg", "milliseconds per compaction, on average since open",
-                    st -> st.compactions() == 0 ? 0 : (double) st.compactionMillis() / st.compactions());
+                    s -> s.compactions().count() == 0 ? 0 : (double) s.compactions().millis() / s.compactions().count());
             g.add(taskId, scope, storeName, "compaction-time-total", "milliseconds spent compacting since open",
-                    StoreStats::compactionMillis);
-            g.add(taskId, scope, storeName, "write-stall-duration-total", "milliseconds writers waited since open", StoreStats::writeStallMillis);
+                    s -> s.compactions().millis());
+            g.add(taskId, scope, storeName, "write-stall-duration-total", "milliseconds writers waited since open", s -> s.stalls().millis());
             g.add(taskId, scope, storeName, "block-cache-data-hit-ratio", "hit ratio of the shared block cache",
-                    s -> s.blockCacheHits() + s.blockCacheMisses() == 0 ? 0.0
-                            : (double) s.blockCacheHits() / (s.blockCacheHits() + s.blockCacheMisses()));
-            g.add(taskId, scope, storeName, "block-cache-usage", "bytes held by the shared block cache", StoreStats::blockCacheBytes);
+                    s -> s.cache().hits() + s.cache().misses() == 0 ? 0.0
+                            : (double) s.cache().hits() / (s.cache().hits() + s.cache().misses()));
+            g.add(taskId, scope, storeName, "block-cache-usage", "bytes held by the shared block cache", s -> s.cache().bytes());
             if (runtime != null) {
                 g.addRaw(taskId, scope, storeName, "block-cache-capacity", "capacity of the shared block cache",
                         () -> (double) runtime.blockCache().capacityBytes());
@@ -91,7 +90,7 @@ final class StoreGauges implements AutoCloseable {
     private void addRaw(String taskId, String scope, String storeName, String name, String description,
                         java.util.function.DoubleSupplier f) {
         Gauge<Double> gauge = (config, now) -> f.getAsDouble();
-        names.add(metrics.addStoreLevelMutableMetric(taskId, scope, storeName, name, description, RecordingLevel.INFO, gauge));
+        names.add(metrics.addGauge(taskId, scope, storeName, name, description, gauge));
     }
 
     private synchronized StoreStats stats() {
@@ -106,7 +105,7 @@ final class StoreGauges implements AutoCloseable {
     @Override
     public void close() {
         for (MetricName n : names) {
-            metrics.removeStoreLevelMetric(n);
+            metrics.remove(n);
         }
         names.clear();
     }

@@ -37,7 +37,7 @@ class SourceTableChangelogTest {
     void theSourceTopicIsTheChangelogAndCommitsComeFromKafkaStreams() {
         StreamsBuilder builder = new StreamsBuilder();
         builder.table("customers", Consumed.with(Serdes.String(), Serdes.String()),
-                Materialized.<String, String>as(SedimentStores.keyValueStore("customers-store"))
+                Materialized.<String, String>as(SedimentStores.timestampedKeyValueStore("customers-store"))
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "source-table");

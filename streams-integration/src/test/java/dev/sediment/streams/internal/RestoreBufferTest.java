@@ -4,9 +4,9 @@ import dev.sediment.store.KeyRange;
 import dev.sediment.store.Store;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
+import dev.sediment.store.WriteBufferBudget;
 import dev.sediment.store.fs.FaultInjectingFileSystem;
 import dev.sediment.store.fs.MemFileSystem;
-import dev.sediment.store.memtable.WriteBufferBudget;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -102,10 +102,10 @@ class RestoreBufferTest {
             buffer.drain();
             assertTrue(buffer.isEmpty());
             assertEquals(model, contents(store));
-            assertEquals(0, store.stats().flushes(), "runs went through the memtable: " + store.stats());
+            assertEquals(0, store.stats().flushes().count(), "runs went through the memtable: " + store.stats());
             assertEquals(Set.of("test-restore-writer"), writerThreads, "no run was written off the restore thread");
-            int tables = store.stats().levelFiles().stream().mapToInt(Integer::intValue).sum();
-            assertTrue(tables >= 1 && tables <= 6, "one table per run at most, got " + store.stats().levelFiles());
+            int tables = store.stats().tables().files();
+            assertTrue(tables >= 1 && tables <= 6, "one table per run at most, got " + store.stats().tables().levels());
             buffer.close();
         }
         assertEquals(0, budget.usedBytes(), "the buffer gave back every byte it charged");

@@ -1,4 +1,4 @@
-package dev.sediment.store.compaction;
+package dev.sediment.store;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,12 @@
-package dev.sediment.store.sstable;
+package dev.sediment.store;
 
 /** Per-block compression. The codes are persisted in block trailers: DO NOT CHANGE THEM. */
 public enum Compression {
     NONE(0),
-    ZSTD(1);
+    /** zstd through zstd-jni (native code). */
+    ZSTD(1),
+    /** The LZ4 block format, by Sediment's own pure-Java {@link Lz4} codec. */
+    LZ4(2);
 
     private final int code;
 
@@ -22,6 +25,8 @@ public enum Compression {
                 return NONE;
             case 1:
                 return ZSTD;
+            case 2:
+                return LZ4;
             default:
                 return null;
         }

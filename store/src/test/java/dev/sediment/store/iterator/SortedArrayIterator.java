@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>INVARIANT: the entries are strictly increasing in internal-key order (no two equal internal keys).
  * The arrays of an entry are shared, not copied, and must not be modified. Not thread-safe.
  */
-public final class SortedArrayIterator implements InternalIterator {
+final class SortedArrayIterator implements InternalIterator {
     private static final byte[] EMPTY = new byte[0];
 
     /** One internal entry; a null value is stored as the empty array (a tombstone's value). */

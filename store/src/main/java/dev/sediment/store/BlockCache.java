@@ -1,4 +1,4 @@
-package dev.sediment.store.cache;
+package dev.sediment.store;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

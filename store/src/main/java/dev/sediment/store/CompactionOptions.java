@@ -1,4 +1,4 @@
-package dev.sediment.store.compaction;
+package dev.sediment.store;
 
 /**
  * Immutable tuning of leveled compaction and write backpressure. Units are in the names.
