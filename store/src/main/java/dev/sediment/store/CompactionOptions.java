@@ -24,12 +24,16 @@ package dev.sediment.store;
  * @param tombstoneDensityTrigger    a table whose tombstones are at least this fraction of its entries is
  *                                   marked for compaction (RocksDB's CompactOnDeletionCollector idea,
  *                                   for queue-like keyspaces); 0 disables marking
+ * @param cutPrefixBytes             a compaction output never holds two keys whose first this many bytes
+ *                                   differ (0: no such cut): time-segmented stores put the segment there,
+ *                                   so every table below L0 holds one segment and expired segments are
+ *                                   dropped as whole tables ({@link dev.sediment.store.Store#dropRange})
  */
 public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, int l0StopTrigger,
                                 long baseLevelTargetBytes, int levelSizeMultiplier, boolean dynamicLevelBytes,
                                 long targetFileSizeBytes, long maxCompactionBytes, long maxGrandparentOverlapBytes,
                                 long softPendingCompactionBytes, long hardPendingCompactionBytes,
-                                int maxSubcompactions, double tombstoneDensityTrigger) {
+                                int maxSubcompactions, double tombstoneDensityTrigger, int cutPrefixBytes) {
     private static final long MIB = 1L << 20;
     private static final long GIB = 1L << 30;
 
@@ -62,6 +66,9 @@ public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, 
         }
         if (maxSubcompactions < 1) {
             throw new IllegalArgumentException("maxSubcompactions " + maxSubcompactions + " < 1");
+        }
+        if (cutPrefixBytes < 0) {
+            throw new IllegalArgumentException("cutPrefixBytes " + cutPrefixBytes + " < 0");
         }
         if (!(tombstoneDensityTrigger >= 0 && tombstoneDensityTrigger <= 1)) {
             throw new IllegalArgumentException("tombstoneDensityTrigger " + tombstoneDensityTrigger + " outside [0, 1]");
@@ -98,6 +105,7 @@ public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, 
         b.hardPendingCompactionBytes = hardPendingCompactionBytes;
         b.maxSubcompactions = maxSubcompactions;
         b.tombstoneDensityTrigger = tombstoneDensityTrigger;
+        b.cutPrefixBytes = cutPrefixBytes;
         return b;
     }
 
@@ -126,6 +134,7 @@ public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, 
         // Half the entries deleted: the table mostly hides data below it, and a queue-like keyspace
         // (Kafka's suppression buffers, session and window stores) would otherwise keep it forever.
         private double tombstoneDensityTrigger = 0.5;
+        private int cutPrefixBytes = 0;
 
         private Builder() {
         }
@@ -195,6 +204,11 @@ public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, 
             return this;
         }
 
+        public Builder cutPrefixBytes(int bytes) {
+            this.cutPrefixBytes = bytes;
+            return this;
+        }
+
         public CompactionOptions build() {
             long target = targetFileSizeBytes;
             long maxCompaction = maxCompactionBytes >= 0 ? maxCompactionBytes : saturatingMultiply(target, 25);
@@ -203,7 +217,7 @@ public record CompactionOptions(int l0CompactionTrigger, int l0SlowdownTrigger, 
             return new CompactionOptions(l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger,
                     baseLevelTargetBytes, levelSizeMultiplier, dynamicLevelBytes, target, maxCompaction,
                     maxGrandparent, softPendingCompactionBytes, hardPendingCompactionBytes, maxSubcompactions,
-                    tombstoneDensityTrigger);
+                    tombstoneDensityTrigger, cutPrefixBytes);
         }
 
         private static long saturatingMultiply(long a, long b) {

@@ -4,6 +4,7 @@ import dev.sediment.store.engine.Engine;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * A Sediment store: an ordered map of byte-array keys to byte-array values (keys compared as
@@ -115,6 +116,21 @@ public interface Store extends AutoCloseable {
     /** Pins the latest revision for reads. */
     Snapshot snapshot();
 
+    /**
+     * The revision of the latest commit point (after open, the recovery point's), or empty if the store was
+     * never committed.
+     */
+    OptionalLong committedRevision();
+
+    /**
+     * Pins the latest commit point's revision for reads: the state {@link #commit} last described, without
+     * the writes since (a read-committed view; a crash or reopen rolls back to it or an older point). Close
+     * it when done, like {@link #snapshot()}.
+     *
+     * @throws IllegalStateException if the store was never committed
+     */
+    Snapshot committedSnapshot();
+
     /** The last revision assigned (and visible to reads). */
     long lastRevision();
 
@@ -127,6 +143,18 @@ public interface Store extends AutoCloseable {
      * Flushes first; blocks until done. {@code from > to} is an empty range: nothing happens.
      */
     void compactRange(byte[] from, byte[] to);
+
+    /**
+     * Removes every table whose keys all lie in {@code range}, with one manifest edit and no tombstone
+     * (RocksDB's {@code DeleteFilesInRange}): the way time-segmented stores drop expired segments in
+     * proportion to files, not records. Keys of {@code range} held by memtables or by tables that also hold
+     * keys outside it stay, so after this call a read in {@code range} may return any of the key's versions,
+     * or none: the caller must treat the range as gone and stop reading and writing it. Cheap to call again
+     * (it only looks at the table list), which is how leftovers go once compaction has moved them into
+     * tables of their own (see {@link dev.sediment.store.compaction.CompactionOptions#cutPrefixBytes()}).
+     * Does not wait for a running compaction: then nothing is removed and {@link DroppedTables#NONE} returned.
+     */
+    DroppedTables dropRange(KeyRange range);
 
     StoreStats stats();
 

@@ -1,7 +1,15 @@
 package dev.sediment.streams;
 
 import dev.sediment.streams.internal.SedimentKeyValueBytesStoreSupplier;
+import dev.sediment.streams.internal.SedimentSessionBytesStoreSupplier;
+import dev.sediment.streams.internal.SedimentWindowBytesStoreSupplier;
+import dev.sediment.streams.internal.KafkaInternals;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.SessionBytesStoreSupplier;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Sediment stores for Kafka Streams, named and shaped as Kafka's {@code Stores}. Each supplier goes with
@@ -59,5 +67,69 @@ public final class SedimentStores {
      */
     public static KeyValueBytesStoreSupplier timestampedKeyValueStore(String name) {
         return new SedimentKeyValueBytesStoreSupplier(name, true);
+    }
+
+    /**
+     * A persistent window store supplier, for {@code Stores.windowStoreBuilder(...)}: plain values. Same
+     * arguments, checks and time segments ({@code max(retention / 2, 60 s)}) as Kafka's
+     * {@code Stores.persistentWindowStore}, but one engine store for all segments. {@code retainDuplicates} keeps
+     * every put (stream-stream joins).
+     *
+     * @throws IllegalArgumentException if a duration is negative, not representable in milliseconds, or the window
+     *                                  size exceeds the retention period
+     */
+    public static WindowBytesStoreSupplier windowStore(String name, Duration retentionPeriod, Duration windowSize,
+                                                       boolean retainDuplicates) {
+        return window(name, retentionPeriod, windowSize, retainDuplicates, false);
+    }
+
+    /**
+     * As {@link #windowStore}, values in Kafka's timestamped format: for
+     * {@code Stores.timestampedWindowStoreBuilder(...)} and the DSL's window aggregations.
+     */
+    public static WindowBytesStoreSupplier timestampedWindowStore(String name, Duration retentionPeriod,
+                                                                  Duration windowSize, boolean retainDuplicates) {
+        return window(name, retentionPeriod, windowSize, retainDuplicates, true);
+    }
+
+    private static WindowBytesStoreSupplier window(String name, Duration retentionPeriod, Duration windowSize,
+                                                   boolean retainDuplicates, boolean timestamped) {
+        Objects.requireNonNull(name, "name cannot be null");
+        long retentionMs = KafkaInternals.validateMillis(retentionPeriod, "retentionPeriod");
+        long windowSizeMs = KafkaInternals.validateMillis(windowSize, "windowSize");
+        if (retentionMs < 0L) {
+            throw new IllegalArgumentException("retentionPeriod cannot be negative");
+        }
+        if (windowSizeMs < 0L) {
+            throw new IllegalArgumentException("windowSize cannot be negative");
+        }
+        if (windowSizeMs > retentionMs) {
+            throw new IllegalArgumentException("The retention period of the window store " + name
+                    + " must be no smaller than its window size. Got size=[" + windowSizeMs + "], retention=["
+                    + retentionMs + "]");
+        }
+        return new SedimentWindowBytesStoreSupplier(name, retentionMs, defaultSegmentInterval(retentionMs), windowSizeMs,
+                retainDuplicates, timestamped);
+    }
+
+    /**
+     * A persistent session store supplier, for {@code Stores.sessionStoreBuilder(...)} and the DSL's session
+     * aggregations. Same argument checks and time segments as Kafka's {@code Stores.persistentSessionStore}, one
+     * engine store for all segments.
+     *
+     * @throws IllegalArgumentException if the retention period is negative or not representable in milliseconds
+     */
+    public static SessionBytesStoreSupplier sessionStore(String name, Duration retentionPeriod) {
+        Objects.requireNonNull(name, "name cannot be null");
+        long retentionMs = KafkaInternals.validateMillis(retentionPeriod, "retentionPeriod");
+        if (retentionMs < 0) {
+            throw new IllegalArgumentException("retentionPeriod cannot be negative");
+        }
+        return new SedimentSessionBytesStoreSupplier(name, retentionMs, defaultSegmentInterval(retentionMs));
+    }
+
+    /** Kafka's default for its persistent segmented stores: about three live segments. */
+    private static long defaultSegmentInterval(long retentionMs) {
+        return Math.max(retentionMs / 2, 60_000L);
     }
 }

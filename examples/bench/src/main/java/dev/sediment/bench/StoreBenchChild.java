@@ -35,6 +35,8 @@ public final class StoreBenchChild {
     private static final int BATCH = 1000;
     private static final int SCAN_NEXTS = 100;
     private static final int SAMPLE_MASK = 7; // latency of every 8th op
+    /** Writes between two commits of the commit workload. */
+    private static final int COMMIT_WRITES = 10;
     private static final TopicPartition CHANGELOG = new TopicPartition("bench-restore-changelog", 0);
 
     private final StoreKind kind;
@@ -270,6 +272,14 @@ public final class StoreBenchChild {
                 target.store().close();
                 deleteStoreFiles("bench-restore");
             }
+            case COMMIT -> runs = timedEveryOp(i -> {
+                for (int k = 0; k < COMMIT_WRITES; k++) {
+                    store.put(Bytes.wrap(data.key(random.nextLong(deleted, n))), data.value(random));
+                }
+                userBytes += COMMIT_WRITES * data.recordBytes();
+                commit(store);
+                return 1;
+            });
             case DELETE -> runs = timedWith(options.warmup() + options.runs(), n / (options.warmup() + options.runs()), i -> {
                 store.delete(Bytes.wrap(data.key(deleted++)));
                 userBytes += options.keyBytes();

@@ -28,6 +28,11 @@ public enum Workload {
     MIX_WRITE("ops/s"),
     /** The store's registered restore callback fed changelog batches of 1,000 records into a third, empty store. */
     RESTORE("records/s"),
+    /**
+     * Overwrites of 10 random keys, then {@code commit(offsets)}; one op is one commit. Kafka Streams 4.4 with
+     * transactional stores commits every store each commit interval (100 ms under exactly-once).
+     */
+    COMMIT("commits/s"),
     /** Random delete of existing keys. */
     DELETE("ops/s");
 

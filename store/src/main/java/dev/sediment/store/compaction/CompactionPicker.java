@@ -44,8 +44,9 @@ import java.util.List;
  * <h2>Other picks</h2>
  * <ul>
  *   <li>Trivial move: one start file, nothing in the output level to merge with, grandparent overlap
- *       ≤ {@code maxGrandparentOverlapBytes}, start level ≠ output level, and not a MARKED pick
- *       (a marked file must be rewritten, that is the point of marking it).</li>
+ *       ≤ {@code maxGrandparentOverlapBytes}, start level ≠ output level, not a MARKED pick
+ *       (a marked file must be rewritten, that is the point of marking it), and a file holding one key
+ *       prefix of {@code cutPrefixBytes} (one that straddles is rewritten, so the output is cut there).</li>
  *   <li>Marked files (only when no level scores ≥ 1), lowest level first: an L0 file as the seed of
  *       an L0 pick, an Ln file into Ln+1, a bottom-level file rewritten within the bottom level.</li>
  *   <li>{@link #manual}: the files of one level overlapping a range, as above, without the byte
@@ -389,7 +390,8 @@ public final class CompactionPicker {
         }
         boolean trivialMove = reason != CompactionReason.MARKED && startLevel != outputLevel
                 && inputs.size() == 1 && outputInputs.isEmpty()
-                && LevelFiles.totalBytes(grandparents) <= env.options().maxGrandparentOverlapBytes();
+                && LevelFiles.totalBytes(grandparents) <= env.options().maxGrandparentOverlapBytes()
+                && onePrefix(inputs.get(0), env.options().cutPrefixBytes());
         return new PickedCompaction(startLevel, outputLevel, inputs, outputInputs, grandparents, lo, hi, reason,
                 score, bottommost, trivialMove);
     }
@@ -536,5 +538,15 @@ public final class CompactionPicker {
             }
         }
         return splits;
+    }
+
+    /** Whether every key of {@code f} has the same first {@code cutPrefixBytes} bytes (always, when 0). */
+    private static boolean onePrefix(FileMetadata f, int cutPrefixBytes) {
+        if (cutPrefixBytes == 0) {
+            return true;
+        }
+        byte[] a = f.smallestKey();
+        byte[] b = f.largestKey();
+        return Arrays.equals(a, 0, Math.min(a.length, cutPrefixBytes), b, 0, Math.min(b.length, cutPrefixBytes));
     }
 }

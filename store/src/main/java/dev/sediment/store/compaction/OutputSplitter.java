@@ -17,6 +17,8 @@ import java.util.List;
  *   <li>taking the entry would add grandparent files to the output's overlap and bring it over
  *       {@code maxGrandparentOverlapBytes} (the grandparents are the files of the level below the
  *       output; a file overlapping too many of them makes its own later compaction too large).</li>
+ *   <li>the entry's first {@code cutPrefixBytes} bytes differ from the previous key's (a key shorter
+ *       than that counts as its whole self), so no output holds two segments of a time-segmented store.</li>
  * </ul>
  * An output's grandparent overlap is the bytes of the grandparent files whose range intersects
  * {@code [first key of the output, last key so far]}. A single grandparent file larger than the
@@ -32,6 +34,7 @@ public final class OutputSplitter {
     private final List<FileMetadata> grandparents;
     private final long targetFileSizeBytes;
     private final long maxGrandparentOverlapBytes;
+    private final int cutPrefixBytes;
 
     private byte[] lastKey;
     /** Grandparents {@code [firstOverlap, endOverlap)} intersect the current output's key range. */
@@ -44,6 +47,13 @@ public final class OutputSplitter {
      *                     (from {@link PickedCompaction#grandparents()})
      */
     public OutputSplitter(List<FileMetadata> grandparents, long targetFileSizeBytes, long maxGrandparentOverlapBytes) {
+        this(grandparents, targetFileSizeBytes, maxGrandparentOverlapBytes, 0);
+    }
+
+    /** As above, also cutting where the first {@code cutPrefixBytes} bytes of the keys change (0: never). */
+    public OutputSplitter(List<FileMetadata> grandparents, long targetFileSizeBytes, long maxGrandparentOverlapBytes,
+                          int cutPrefixBytes) {
+        this.cutPrefixBytes = cutPrefixBytes;
         if (targetFileSizeBytes <= 0 || maxGrandparentOverlapBytes <= 0) {
             throw new IllegalArgumentException("sizes must be positive");
         }
@@ -54,7 +64,7 @@ public final class OutputSplitter {
 
     public static OutputSplitter forCompaction(PickedCompaction compaction, CompactionOptions options) {
         return new OutputSplitter(compaction.grandparents(), options.targetFileSizeBytes(),
-                options.maxGrandparentOverlapBytes());
+                options.maxGrandparentOverlapBytes(), options.cutPrefixBytes());
     }
 
     /**
@@ -68,6 +78,7 @@ public final class OutputSplitter {
             return false;
         }
         boolean first = lastKey == null;
+        boolean newPrefix = !first && cutPrefixBytes > 0 && !samePrefix(lastKey, userKey, cutPrefixBytes);
         lastKey = userKey;
         int newEnd = endOverlap;
         long added = 0;
@@ -77,7 +88,7 @@ public final class OutputSplitter {
             newEnd++;
         }
         endOverlap = newEnd;
-        boolean split = !first && (currentFileBytes >= targetFileSizeBytes
+        boolean split = !first && (newPrefix || currentFileBytes >= targetFileSizeBytes
                 || (added > 0 && overlapBytes + added > maxGrandparentOverlapBytes));
         if (first || split) {
             // A new output starts at userKey: it overlaps the grandparents that end at or after it.
@@ -93,6 +104,12 @@ public final class OutputSplitter {
             overlapBytes += added;
         }
         return split;
+    }
+
+    private static boolean samePrefix(byte[] a, byte[] b, int n) {
+        int la = Math.min(a.length, n);
+        int lb = Math.min(b.length, n);
+        return Arrays.equals(a, 0, la, b, 0, lb);
     }
 
     /** The grandparent bytes the current output overlaps so far. */

@@ -1,5 +1,7 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.DroppedTables;
+import dev.sediment.store.KeyRange;
 import dev.sediment.store.StoreIOException;
 import dev.sediment.store.compaction.CompactionPicker;
 import dev.sediment.store.compaction.PickedCompaction;
@@ -123,6 +125,11 @@ final class CompactionScheduler {
      * Compacts every level's part of [from, to] (null: unbounded) down the tree, then asks for a
      * background pass. The caller flushed first.
      */
+    /** {@link dev.sediment.store.Store#dropRange}: whole tables, between compactions ({@link RangeDrop}). */
+    DroppedTables dropRange(KeyRange range) {
+        return RangeDrop.drop(state, installer, compactionLock, range);
+    }
+
     void compactRange(byte[] from, byte[] to) {
         compactionLock.lock();
         try {

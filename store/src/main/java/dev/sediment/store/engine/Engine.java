@@ -1,5 +1,6 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.DroppedTables;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.Snapshot;
 import dev.sediment.store.Store;
@@ -11,6 +12,7 @@ import dev.sediment.store.StoreStats;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.store.compaction.CompactionPicker;
 import dev.sediment.store.fs.FileLock;
+import dev.sediment.store.manifest.CommitPoint;
 import dev.sediment.store.manifest.Version;
 import dev.sediment.store.memtable.MemTable;
 import dev.sediment.store.revision.HistoryRetention;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -196,6 +199,13 @@ public final class Engine implements Store {
     }
 
     @Override
+    public DroppedTables dropRange(KeyRange range) {
+        state.checkWritable();
+        Objects.requireNonNull(range, "range must not be null");
+        return compactions.dropRange(range);
+    }
+
+    @Override
     public long commit(Map<String, Long> offsets, byte[] position) {
         Objects.requireNonNull(offsets, "offsets must not be null (an empty map clears them all)");
         for (String name : offsets.keySet()) {
@@ -261,6 +271,19 @@ public final class Engine implements Store {
     public Snapshot snapshot() {
         state.checkOpen();
         return reads.snapshot();
+    }
+
+    @Override
+    public OptionalLong committedRevision() {
+        state.checkOpen();
+        CommitPoint p = state.readState.version().lastCommitPoint();
+        return p == null ? OptionalLong.empty() : OptionalLong.of(p.revision());
+    }
+
+    @Override
+    public Snapshot committedSnapshot() {
+        state.checkOpen();
+        return reads.committedSnapshot();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.sediment.store.StoreClosedException;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.iterator.MergingIterator;
+import dev.sediment.store.manifest.CommitPoint;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.Version;
 import dev.sediment.store.memtable.MemTable;
@@ -146,6 +147,26 @@ final class Reads {
         EngineSnapshot snap;
         synchronized (state.stateLock) {
             snap = new EngineSnapshot(this, state.visibleRevision);
+            shape.snapshotsLocked().add(snap.revision());
+        }
+        openReaders.add(snap);
+        return snap;
+    }
+
+    /**
+     * A snapshot at the latest commit point's revision, pinned under stateLock like {@link #snapshot()}. That
+     * revision is always reconstructable: it is the recovery point (a compaction boundary) or above the
+     * flushed revision, where compaction keeps every key's newest version; and a compaction that picked its
+     * boundaries before this commit point was logged saw only tables at or below its revision.
+     */
+    Snapshot committedSnapshot() {
+        EngineSnapshot snap;
+        synchronized (state.stateLock) {
+            CommitPoint p = state.readState.version().lastCommitPoint();
+            if (p == null) {
+                throw new IllegalStateException("store " + state.dir + " was never committed: no commit point to read at");
+            }
+            snap = new EngineSnapshot(this, p.revision());
             shape.snapshotsLocked().add(snap.revision());
         }
         openReaders.add(snap);

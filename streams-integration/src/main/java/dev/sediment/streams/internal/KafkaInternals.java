@@ -1,5 +1,13 @@
 package dev.sediment.streams.internal;
 
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.internals.ApiUtils;
+import org.apache.kafka.streams.kstream.Window;
+import org.apache.kafka.streams.kstream.internals.SessionWindow;
+import org.apache.kafka.streams.kstream.internals.TimeWindow;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.metrics.TaskMetrics;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
@@ -98,5 +106,36 @@ public final class KafkaInternals {
         void remove(MetricName name) {
             metrics.removeStoreLevelMetric(name);
         }
+    }
+
+    /** A time window's bounds as Kafka's windowed keys carry them (the class is internal). */
+    static Window timeWindow(long start, long end) {
+        return new TimeWindow(start, end);
+    }
+
+    /** A session's bounds as Kafka's windowed keys carry them (the class is internal). */
+    static Window sessionWindow(long start, long end) {
+        return new SessionWindow(start, end);
+    }
+
+    /**
+     * The task's dropped-records sensor, where Kafka's segmented stores count records refused for an expired
+     * segment; null when the metrics are not Kafka's implementation or the task is unknown.
+     */
+    static Sensor droppedRecordsSensor(StateStoreContext context) {
+        return context.metrics() instanceof StreamsMetricsImpl impl && context.taskId() != null
+                ? TaskMetrics.droppedRecordsSensor(Thread.currentThread().getName(), context.taskId().toString(), impl)
+                : null;
+    }
+
+    /** The context's wall-clock time (mocked in tests), for sensors; the public context has none. */
+    static long currentSystemTimeMs(StateStoreContext context) {
+        return context instanceof InternalProcessorContext<?, ?> internal ? internal.currentSystemTimeMs()
+                : System.currentTimeMillis();
+    }
+
+    /** A duration in milliseconds, checked with Kafka's {@code Stores} wording for {@code name}. */
+    public static long validateMillis(Duration duration, String name) {
+        return ApiUtils.validateMillisecondDuration(duration, ApiUtils.prepareMillisCheckFailMsgPrefix(duration, name));
     }
 }

@@ -5,6 +5,7 @@ import dev.sediment.store.Store;
 import dev.sediment.store.StoreFormatMismatchException;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.streams.eos.TransactionCommitListener;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -21,6 +22,7 @@ import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.slf4j.Logger;
@@ -45,6 +47,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * carry Kafka's 8-byte timestamp prefix, which restore then adds too. Kafka picks the restore conversion by
  * that marker, so the format is recorded in the store's manifest ({@link #valueFormat()}) and a store opened
  * as the other kind is refused instead of returning mixed values.
+ *
+ * <p>Transactional mode (KIP-892, {@code enable.transactional.statestores}, Kafka Streams 4.4): the engine's
+ * commit points already make writes since the last commit vanish on reopen; {@link EngineStoreCore} adds a
+ * first commit point and the exactly-once wipe of data without one, and {@link #readOnly} at READ_COMMITTED
+ * reads the engine's snapshot at the last commit point. Uncommitted writes live in the LSM tree like any
+ * others (memtables under the shared budget, then tables), never in a separate buffer.
  *
  * <p>Threading: Kafka Streams drives a store from its stream thread; interactive queries read concurrently,
  * which the engine's snapshot reads allow.
@@ -73,7 +81,7 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
 
     SedimentKeyValueStore(String name, String format) {
         this.format = format;
-        this.core = new EngineStoreCore(name, this, EngineStoreCore.AS_IS, format);
+        this.core = new EngineStoreCore(name, this, EngineStoreCore.AS_IS, format, 0);
     }
 
     @Override
@@ -320,7 +328,11 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
 
     // ---------------------------------------------------------------- IQv2
 
-    /** KeyQuery and RangeQuery (both orders), with the position bound checked first; others are unknown. */
+    /**
+     * KeyQuery and RangeQuery (both orders), with the position bound checked first; others are unknown. At
+     * READ_COMMITTED (Kafka 4.4, transactional mode) the bound is checked against, and the result reports,
+     * the last commit point's position; Kafka's handler then reads through {@link #readOnly}.
+     */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
         if (underTimestampedBuilder && query instanceof RangeQuery) {
@@ -328,7 +340,16 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
             return QueryResult.forFailure(FailureReason.UNKNOWN_QUERY_TYPE, "RangeQuery on the plain store " + name()
                     + " behind a timestamped builder: use SedimentStores.timestampedKeyValueStore(\"" + name() + "\")");
         }
-        return KafkaInternals.handleBasicQueries(query, positionBound, config, this, core.position(), core.context());
+        Position position = core.position(QueryIsolation.of(config));
+        return KafkaInternals.handleBasicQueries(query, positionBound, config, this, position, core.context());
+    }
+
+    /**
+     * KIP-892 (Kafka 4.4): at READ_COMMITTED in transactional mode, a view of the last commit point; otherwise
+     * this store, which sees every write. No {@code @Override}: the method is not in Kafka 4.3.
+     */
+    public ReadOnlyKeyValueStore<Bytes, byte[]> readOnly(IsolationLevel level) {
+        return core.readsCommitted(level) ? new ReadCommittedKeyValueView(core, openIterators) : this;
     }
 
     @Override

@@ -26,6 +26,9 @@ final class StoreGauges implements AutoCloseable {
     private final KafkaInternals.StoreMetrics metrics;
     private final List<MetricName> names = new ArrayList<>();
     private final Store store;
+    private String taskId;
+    private String scope;
+    private String storeName;
     private StoreStats sample;
     private long sampledAt;
 
@@ -43,6 +46,9 @@ final class StoreGauges implements AutoCloseable {
             return null;
         }
         StoreGauges g = new StoreGauges(metrics, store);
+        g.taskId = taskId;
+        g.scope = scope;
+        g.storeName = storeName;
         try {
             g.add(taskId, scope, storeName, "cur-size-all-mem-tables", "bytes in active and frozen memtables", s -> s.memtables().bytes());
             g.add(taskId, scope, storeName, "size-all-mem-tables", "bytes in active and frozen memtables", s -> s.memtables().bytes());
@@ -91,6 +97,11 @@ final class StoreGauges implements AutoCloseable {
                         java.util.function.DoubleSupplier f) {
         Gauge<Double> gauge = (config, now) -> f.getAsDouble();
         names.add(metrics.addGauge(taskId, scope, storeName, name, description, gauge));
+    }
+
+    /** One more gauge of this store (a store type's own figures), removed with the others. */
+    void add(String name, String description, java.util.function.DoubleSupplier f) {
+        addRaw(taskId, scope, storeName, name, description, f);
     }
 
     private synchronized StoreStats stats() {

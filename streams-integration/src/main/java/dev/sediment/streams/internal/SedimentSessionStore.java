@@ -1,0 +1,272 @@
+package dev.sediment.streams.internal;
+
+import dev.sediment.streams.eos.TransactionCommitListener;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.SessionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The innermost Kafka Streams session store on one Sediment engine store. Keys are Kafka's session store keys
+ * {@code [key][end 8B][start 8B]} behind the time segment of the session's end ({@link SegmentedKeys},
+ * {@link SegmentedStoreCore}), so iterators return sessions in the order Kafka's caching session store merges
+ * with (segment of the end time, then key bytes, end, start). A session is found by
+ * {@code findSessions(earliestEnd, latestStart)} when its end is at or after {@code earliestEnd} and its start at
+ * or before {@code latestStart}; sessions ending before stream time minus retention are never returned.
+ */
+public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, TransactionCommitListener {
+    private static final Logger log = LoggerFactory.getLogger(SedimentSessionStore.class);
+    private static final int SUFFIX_BYTES = 16; // end + start
+
+    private final SegmentedStoreCore segmented;
+
+    /**
+     * @param timeOrdered also keep the sessions in end-time order, so {@code findSessions(earliestEnd, latestEnd)}
+     *                    returns them by end, then key, then start (as Kafka's time-ordered session store for
+     *                    {@code EmitStrategy.onWindowClose()} does)
+     */
+    public SedimentSessionStore(String name, long retentionPeriod, long segmentInterval, boolean timeOrdered) {
+        this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered,
+                "session");
+    }
+
+    private static long end(byte[] storeKey) {
+        return SegmentedKeys.readLong(storeKey, storeKey.length - SUFFIX_BYTES);
+    }
+
+    private static long start(byte[] storeKey) {
+        return SegmentedKeys.readLong(storeKey, storeKey.length - 8);
+    }
+
+    @Override
+    public String name() {
+        return segmented.core.name();
+    }
+
+    @Override
+    public synchronized void init(StateStoreContext context, StateStore root) {
+        segmented.init(context, root);
+    }
+
+    @Override
+    public boolean persistent() {
+        return true;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return segmented.core.isOpen();
+    }
+
+    /** Closes open iterators (they then report no next entry), then the engine store. Idempotent. */
+    @Override
+    public synchronized void close() {
+        segmented.close();
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public void flush() {
+    }
+
+    // ---------------------------------------------------------------- offsets (KIP-1035)
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public boolean managesOffsets() {
+        return true;
+    }
+
+    @Override
+    public void commit(Map<TopicPartition, Long> changelogOffsets) {
+        segmented.commit(changelogOffsets);
+    }
+
+    @Override
+    public Long committedOffset(TopicPartition partition) {
+        return segmented.core.committedOffset(partition);
+    }
+
+    @Override
+    public void onTransactionCommitted(TopicPartition changelog, long lastOffset) {
+        if (segmented.core.isOpen()) {
+            commit(Map.of(changelog, lastOffset));
+        }
+    }
+
+    /** Bytes written since the last commit, for KIP-892's {@code statestore.uncommitted.max.bytes}. */
+    public long approximateNumUncommittedBytes() {
+        return segmented.core.approximateNumUncommittedBytes();
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public void put(Windowed<Bytes> sessionKey, byte[] aggregate) {
+        Objects.requireNonNull(sessionKey, "sessionKey cannot be null");
+        Objects.requireNonNull(sessionKey.key(), "key cannot be null");
+        segmented.put(storeKey(sessionKey.key().get(), sessionKey.window().start(), sessionKey.window().end()), aggregate);
+    }
+
+    @Override
+    public void remove(Windowed<Bytes> sessionKey) {
+        put(sessionKey, null);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public byte[] fetchSession(Bytes key, long sessionStartTime, long sessionEndTime) {
+        Objects.requireNonNull(key, "key cannot be null");
+        return segmented.get(storeKey(key.get(), sessionStartTime, sessionEndTime));
+    }
+
+    @Override
+    public KeyValueIterator<Windowed<Bytes>, byte[]> findSessions(Bytes key, long earliestSessionEndTime,
+                                                                  long latestSessionStartTime) {
+        return findKey(key, earliestSessionEndTime, latestSessionStartTime, false);
+    }
+
+    @Override
+    public KeyValueIterator<Windowed<Bytes>, byte[]> backwardFindSessions(Bytes key, long earliestSessionEndTime,
+                                                                          long latestSessionStartTime) {
+        return findKey(key, earliestSessionEndTime, latestSessionStartTime, true);
+    }
+
+    @Override
+    public KeyValueIterator<Windowed<Bytes>, byte[]> findSessions(Bytes keyFrom, Bytes keyTo, long earliestSessionEndTime,
+                                                                  long latestSessionStartTime) {
+        return findRange(keyFrom, keyTo, earliestSessionEndTime, latestSessionStartTime, false);
+    }
+
+    @Override
+    public KeyValueIterator<Windowed<Bytes>, byte[]> backwardFindSessions(Bytes keyFrom, Bytes keyTo,
+                                                                          long earliestSessionEndTime,
+                                                                          long latestSessionStartTime) {
+        return findRange(keyFrom, keyTo, earliestSessionEndTime, latestSessionStartTime, true);
+    }
+
+    /**
+     * Every key's sessions ending in {@code [earliestSessionEndTime, latestSessionEndTime]}, down to the oldest live
+     * segment: not cut at stream time minus retention, as Kafka's time-ordered session store does not cut it,
+     * because {@code emitStrategy(onWindowClose())} asks for sessions once they have closed, which with the
+     * DSL's retention (gap plus grace) is when they are older than that.
+     */
+    @Override
+    public KeyValueIterator<Windowed<Bytes>, byte[]> findSessions(long earliestSessionEndTime, long latestSessionEndTime) {
+        long from = earliestSessionEndTime;
+        if (segmented.timeIndexed()) {
+            return segmented.iterateByTime(from, latestSessionEndTime,
+                    storeKey -> end(storeKey) >= from && end(storeKey) <= latestSessionEndTime,
+                    SedimentSessionStore::windowed, false);
+        }
+        return segmented.iterate(segmented.segments(from, latestSessionEndTime, false),
+                segment -> SegmentedKeys.range(segment, null, null, SUFFIX_BYTES),
+                storeKey -> end(storeKey) >= from && end(storeKey) <= latestSessionEndTime,
+                SedimentSessionStore::windowed, false);
+    }
+
+    @Override
+    public KeyValueIterator<Windowed<Bytes>, byte[]> fetch(Bytes key) {
+        return findKey(key, 0, Long.MAX_VALUE, false);
+    }
+
+    @Override
+    public KeyValueIterator<Windowed<Bytes>, byte[]> backwardFetch(Bytes key) {
+        return findKey(key, 0, Long.MAX_VALUE, true);
+    }
+
+    @Override
+    public KeyValueIterator<Windowed<Bytes>, byte[]> fetch(Bytes keyFrom, Bytes keyTo) {
+        return findRange(keyFrom, keyTo, 0, Long.MAX_VALUE, false);
+    }
+
+    @Override
+    public KeyValueIterator<Windowed<Bytes>, byte[]> backwardFetch(Bytes keyFrom, Bytes keyTo) {
+        return findRange(keyFrom, keyTo, 0, Long.MAX_VALUE, true);
+    }
+
+    private KeyValueIterator<Windowed<Bytes>, byte[]> findKey(Bytes key, long earliestEnd, long latestStart,
+                                                              boolean reverse) {
+        Objects.requireNonNull(key, "key cannot be null");
+        long from = segmented.actualFrom(earliestEnd);
+        byte[] k = key.get();
+        byte[] lower = storeKey(key.get(), 0, Math.max(from, 0)); // negative times sort last
+        byte[] upper = storeKey(key.get(), Long.MAX_VALUE, Long.MAX_VALUE);
+        return segmented.iterate(segmented.segments(from, Long.MAX_VALUE, reverse),
+                segment -> dev.sediment.store.KeyRange.closed(SegmentedKeys.key(segment, lower),
+                        SegmentedKeys.key(segment, upper)),
+                storeKey -> sameKey(storeKey, k) && end(storeKey) >= from && start(storeKey) <= latestStart,
+                SedimentSessionStore::windowed, reverse);
+    }
+
+    private KeyValueIterator<Windowed<Bytes>, byte[]> findRange(Bytes keyFrom, Bytes keyTo, long earliestEnd,
+                                                                long latestStart, boolean reverse) {
+        if (keyFrom != null && keyTo != null && keyFrom.compareTo(keyTo) > 0) {
+            log.warn(SedimentKeyValueStore.INVALID_RANGE_WARNING);
+            return segmented.iterate(new long[0], s -> null, k -> false, SedimentSessionStore::windowed, reverse);
+        }
+        long from = segmented.actualFrom(earliestEnd);
+        byte[] kf = keyFrom == null ? null : keyFrom.get();
+        byte[] kt = keyTo == null ? null : keyTo.get();
+        return segmented.iterate(segmented.segments(from, Long.MAX_VALUE, reverse),
+                segment -> SegmentedKeys.range(segment, kf, kt, SUFFIX_BYTES),
+                storeKey -> inKeys(storeKey, kf, kt) && end(storeKey) >= from && start(storeKey) <= latestStart,
+                SedimentSessionStore::windowed, reverse);
+    }
+
+    /** Kafka's session store key (its RocksDB layout, also its changelog key): {@code [key][end 8B][start 8B]}. */
+    static byte[] storeKey(byte[] key, long start, long end) {
+        byte[] k = Arrays.copyOf(key, key.length + SUFFIX_BYTES);
+        SegmentedKeys.writeLong(k, key.length, end);
+        SegmentedKeys.writeLong(k, key.length + 8, start);
+        return k;
+    }
+
+    private static Windowed<Bytes> windowed(byte[] storeKey) {
+        return new Windowed<>(Bytes.wrap(Arrays.copyOf(storeKey, storeKey.length - SUFFIX_BYTES)),
+                KafkaInternals.sessionWindow(start(storeKey), end(storeKey)));
+    }
+
+    private static boolean sameKey(byte[] storeKey, byte[] key) {
+        return storeKey.length - SUFFIX_BYTES == key.length && Arrays.equals(storeKey, 0, key.length, key, 0, key.length);
+    }
+
+    private static boolean inKeys(byte[] storeKey, byte[] from, byte[] to) {
+        int n = storeKey.length - SUFFIX_BYTES;
+        return (from == null || Arrays.compareUnsigned(storeKey, 0, n, from, 0, from.length) >= 0)
+                && (to == null || Arrays.compareUnsigned(storeKey, 0, n, to, 0, to.length) <= 0);
+    }
+
+    // ---------------------------------------------------------------- IQv2
+
+    /** WindowRangeQuery by key (the form Kafka supports for session stores), with the position bound checked first. */
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        return KafkaInternals.handleBasicQueries(query, positionBound, config, this, segmented.core.position(),
+                segmented.core.context());
+    }
+
+    @Override
+    public Position getPosition() {
+        return segmented.core.position();
+    }
+
+    SegmentedStoreCore segmented() {
+        return segmented;
+    }
+}

@@ -1,0 +1,358 @@
+package dev.sediment.streams.internal;
+
+import dev.sediment.store.DroppedTables;
+import dev.sediment.store.KeyRange;
+import dev.sediment.store.Store;
+import dev.sediment.store.StoreIterator;
+import dev.sediment.store.WriteBatch;
+import dev.sediment.streams.eos.TransactionCommitListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.Predicate;
+
+/**
+ * The time-segmented part of window and session stores, on one engine store ({@link EngineStoreCore}) whatever
+ * the number of segments: keys carry their segment first ({@link SegmentedKeys}), {@code segment = time /
+ * segmentInterval} of the store key's segment time (a window's start, a session's end).
+ *
+ * <p>Retention as Kafka's segmented stores apply it: the observed stream time is the largest segment time put
+ * or restored; a record whose segment is below {@code segment(streamTime - retention)} is refused and counted in
+ * the task's dropped-records sensor; reads never return records older than {@code streamTime - retention + 1};
+ * segments below the oldest live one are dropped from the engine as a range ({@link #dropExpired}).
+ *
+ * <p>What survives a reopen: the lowest live segment (a metadata key written before segments are dropped, so a
+ * dropped segment never comes back) and the observed stream time as of the last commit, raised to the start
+ * of the highest segment holding data.
+ */
+final class SegmentedStoreCore {
+    private static final Logger log = LoggerFactory.getLogger(SegmentedStoreCore.class);
+    private static final byte[] LOWEST_LIVE_SEGMENT = SegmentedKeys.metaKey("lowest-live-segment");
+    private static final byte[] STREAM_TIME = SegmentedKeys.metaKey("observed-stream-time");
+    private static final long NO_SEGMENT = Long.MIN_VALUE;
+
+    final EngineStoreCore core;
+    private final long retentionMs;
+    private final long segmentIntervalMs;
+    private final int suffixBytes;
+    private final boolean timeIndex;
+    private final Set<SegmentedIterator<?>> openIterators = ConcurrentHashMap.newKeySet();
+    private final AtomicLong expiredRecords = new AtomicLong();
+    private final AtomicLong droppedTables = new AtomicLong();
+    private final AtomicLong droppedBytes = new AtomicLong();
+    private volatile long observedStreamTime = -1;
+    private long persistedStreamTime = -1;
+    /** Segments below this one are dropped; persisted. */
+    private volatile long lowestLive = NO_SEGMENT;
+    /** Bounds of the segments that may hold data (lowest may be below lowestLive until data is dropped). */
+    private volatile long lowestSegment = Long.MAX_VALUE;
+    private volatile long highestSegment = Long.MIN_VALUE;
+    private Sensor expiredRecordSensor;
+    private StateStoreContext context;
+
+    /**
+     * @param suffixBytes bytes after the record key in Kafka's store key; the first 8 are the segment time
+     *                    (window start, session end)
+     * @param timeIndex   also keep every record in time order ({@link SegmentedKeys#TIME_FIRST}), for stores
+     *                    that emit on window close and scan closed windows by time
+     * @param format      the store's value format, recorded in its manifest (e.g. "timestamped-window")
+     */
+    SegmentedStoreCore(String name, long retentionMs, long segmentIntervalMs, TransactionCommitListener owner,
+                       int suffixBytes, boolean timeIndex, String format) {
+        this.retentionMs = retentionMs;
+        this.segmentIntervalMs = segmentIntervalMs;
+        this.suffixBytes = suffixBytes;
+        this.timeIndex = timeIndex;
+        this.core = new EngineStoreCore(name, owner, this::restoreRecord,
+                format + (timeIndex ? "-time-indexed" : ""), SegmentedKeys.SEGMENT_BYTES);
+    }
+
+    /** The segment time of Kafka's store key. */
+    long segmentTime(byte[] storeKey) {
+        return SegmentedKeys.readLong(storeKey, storeKey.length - suffixBytes);
+    }
+
+    long segmentId(long time) {
+        return time / segmentIntervalMs;
+    }
+
+    void init(StateStoreContext context, StateStore root) {
+        this.context = context;
+        if (core.init(context, root)) {
+            load(core.requireOpen());
+            StoreGauges gauges = core.gauges();
+            if (gauges != null) {
+                gauges.add("retention-dropped-tables-total", "tables removed whole by retention since open",
+                        droppedTables::get);
+                gauges.add("retention-dropped-bytes-total", "bytes of the tables removed by retention since open",
+                        droppedBytes::get);
+                gauges.add("expired-records-total", "records refused since open because their segment had expired",
+                        expiredRecords::get);
+                gauges.add("observed-stream-time", "the largest segment time put or restored", () -> observedStreamTime);
+            }
+        }
+        expiredRecordSensor = KafkaInternals.droppedRecordsSensor(context);
+    }
+
+    private void load(Store s) {
+        byte[] live = s.get(LOWEST_LIVE_SEGMENT);
+        lowestLive = live == null ? NO_SEGMENT : SegmentedKeys.readLong(live, 0);
+        byte[] time = s.get(STREAM_TIME);
+        persistedStreamTime = time == null ? -1 : SegmentedKeys.readLong(time, 0);
+        lowestSegment = Long.MAX_VALUE;
+        highestSegment = Long.MIN_VALUE;
+        try (StoreIterator first = s.iterator(SegmentedKeys.allData(), false)) {
+            if (first.valid()) {
+                lowestSegment = SegmentedKeys.segment(first.key());
+            }
+        }
+        try (StoreIterator last = s.iterator(SegmentedKeys.allData(), true)) {
+            if (last.valid()) {
+                highestSegment = SegmentedKeys.segment(last.key());
+            }
+        }
+        long t = persistedStreamTime;
+        if (highestSegment != Long.MIN_VALUE) {
+            t = Math.max(t, highestSegment * segmentIntervalMs);
+        }
+        observedStreamTime = t;
+    }
+
+    long observedStreamTime() {
+        return observedStreamTime;
+    }
+
+    long expiredRecords() {
+        return expiredRecords.get();
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /** Puts (or deletes, for a null value) one record, unless its segment has expired: then it is counted as dropped. */
+    void put(byte[] storeKey, byte[] value) {
+        Store s = core.store();
+        long time = segmentTime(storeKey);
+        long streamTime = Math.max(observedStreamTime, time);
+        observedStreamTime = streamTime;
+        long segment = segmentId(time);
+        long minLive = segmentId(streamTime - retentionMs);
+        if (segment < minLive || segment < lowestLive) {
+            expiredRecords.incrementAndGet();
+            if (expiredRecordSensor != null) {
+                expiredRecordSensor.record(1.0d, KafkaInternals.currentSystemTimeMs(context));
+            }
+            log.debug("store {}: skipping a record of expired segment {} (stream time {})", core.name(), segment, streamTime);
+        } else {
+            if (timeIndex) {
+                WriteBatch batch = new WriteBatch();
+                add(batch, segment, storeKey, value);
+                s.write(batch);
+            } else {
+                byte[] key = SegmentedKeys.key(segment, storeKey);
+                if (value == null) {
+                    s.delete(key);
+                } else {
+                    s.put(key, value);
+                }
+            }
+            noteSegment(segment);
+            core.written(storeKey.length + (value == null ? 0 : value.length));
+        }
+        dropExpired(s, minLive);
+    }
+
+    private void noteSegment(long segment) {
+        if (segment < lowestSegment) {
+            lowestSegment = segment;
+        }
+        if (segment > highestSegment) {
+            highestSegment = segment;
+        }
+    }
+
+    /** A restored changelog record: refused as in {@link #put} (without counting), else into the batch. */
+    private void restoreRecord(ConsumerRecord<byte[], byte[]> r, WriteBatch batch) {
+        long time = segmentTime(r.key());
+        long streamTime = Math.max(observedStreamTime, time);
+        observedStreamTime = streamTime;
+        long segment = segmentId(time);
+        if (segment < segmentId(streamTime - retentionMs) || segment < lowestLive) {
+            return;
+        }
+        add(batch, segment, r.key(), r.value());
+        noteSegment(segment);
+    }
+
+    /** The record's writes: its key-first entry, and its time-first one if the store keeps them. */
+    private void add(WriteBatch batch, long segment, byte[] storeKey, byte[] value) {
+        byte[] key = SegmentedKeys.key(segment, storeKey);
+        byte[] timeKey = timeIndex
+                ? SegmentedKeys.key(segment, SegmentedKeys.TIME_FIRST, SegmentedKeys.timeFirst(storeKey, suffixBytes)) : null;
+        if (value == null) {
+            batch.delete(key);
+            if (timeKey != null) {
+                batch.delete(timeKey);
+            }
+        } else {
+            batch.put(key, value);
+            if (timeKey != null) {
+                batch.put(timeKey, value);
+            }
+        }
+    }
+
+    boolean timeIndexed() {
+        return timeIndex;
+    }
+
+    /**
+     * Segments below {@code minLive} expired: record that first (so they never come back after a reopen), then
+     * drop them from the engine.
+     */
+    private void dropExpired(Store s, long minLive) {
+        if (minLive <= lowestLive) {
+            return;
+        }
+        byte[] v = new byte[8];
+        SegmentedKeys.writeLong(v, 0, minLive);
+        s.put(LOWEST_LIVE_SEGMENT, v);
+        lowestLive = minLive;
+        dropTables(s);
+    }
+
+    /**
+     * Drops the tables wholly below the lowest live segment. Called again at every commit: what is left below
+     * it (in memtables, or in tables holding a live segment too) goes once flushes and compactions (which cut
+     * their outputs at segment boundaries) put it in tables of its own. Reads never go below it meanwhile.
+     */
+    private void dropTables(Store s) {
+        if (lowestLive == NO_SEGMENT) {
+            return;
+        }
+        DroppedTables d = s.dropRange(SegmentedKeys.dataBelow(lowestLive));
+        droppedTables.addAndGet(d.tables());
+        droppedBytes.addAndGet(d.bytes());
+        lowestSegment = Math.max(lowestSegment, lowestLive);
+    }
+
+    /** Tables removed by retention since open. */
+    long droppedTables() {
+        return droppedTables.get();
+    }
+
+    /** Bytes of the tables removed by retention since open. */
+    long droppedBytes() {
+        return droppedBytes.get();
+    }
+
+    /** Persists the stream time and applies retention reached by restore, then records a commit point. */
+    void commit(Map<TopicPartition, Long> offsets) {
+        Store s = core.requireOpen();
+        if (!core.restoring()) {
+            long t = observedStreamTime;
+            if (t > persistedStreamTime) {
+                byte[] v = new byte[8];
+                SegmentedKeys.writeLong(v, 0, t);
+                s.put(STREAM_TIME, v);
+                persistedStreamTime = t;
+            }
+            long before = lowestLive;
+            dropExpired(s, segmentId(t - retentionMs));
+            if (lowestLive == before) {
+                dropTables(s);
+            }
+        }
+        core.commit(offsets);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The earliest segment time a read may return. */
+    long actualFrom(long from) {
+        return Math.max(from, observedStreamTime - retentionMs + 1);
+    }
+
+    /** Null on a closed store, as Kafka's segmented stores answer once their segments are closed. */
+    byte[] get(byte[] storeKey) {
+        if (!core.isOpen()) {
+            return null;
+        }
+        Store s = core.store();
+        long time = segmentTime(storeKey);
+        if (time < observedStreamTime - retentionMs + 1) {
+            return null;
+        }
+        long segment = segmentId(time);
+        if (segment < lowestLive) {
+            return null;
+        }
+        return s.get(SegmentedKeys.key(segment, storeKey));
+    }
+
+    /** The segments that may hold segment times in {@code [fromTime, toTime]}, in iteration order. */
+    long[] segments(long fromTime, long toTime, boolean reverse) {
+        long lo = Math.max(segmentId(fromTime), Math.max(lowestSegment, lowestLive));
+        long hi = Math.min(segmentId(toTime), highestSegment);
+        if (!core.isOpen() || fromTime > toTime || lo > hi) {
+            return new long[0];
+        }
+        long[] ids = new long[Math.toIntExact(hi - lo + 1)];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = reverse ? hi - i : lo + i;
+        }
+        return ids;
+    }
+
+    /** An iterator over {@code segments}; on a closed store an empty one, as Kafka's segmented stores answer. */
+    <K> KeyValueIterator<K, byte[]> iterate(long[] segments, LongFunction<KeyRange> rangeOf, Predicate<byte[]> accept,
+                                            Function<byte[], K> keyOf, boolean reverse) {
+        if (!core.isOpen()) {
+            segments = new long[0];
+        }
+        return track(new SegmentedIterator<>(core::store, segments, rangeOf, k -> k, accept, keyOf, reverse,
+                openIterators::remove));
+    }
+
+    /**
+     * Every record with a segment time in {@code [fromTime, toTime]} in time order (then key bytes), from the
+     * time-first entries. REQUIRES: {@link #timeIndexed()}.
+     */
+    <K> KeyValueIterator<K, byte[]> iterateByTime(long fromTime, long toTime, Predicate<byte[]> accept,
+                                                  Function<byte[], K> keyOf, boolean reverse) {
+        long[] segments = segments(fromTime, toTime, reverse);
+        return track(new SegmentedIterator<>(core::store, segments, segment -> SegmentedKeys.timeRange(segment, fromTime, toTime),
+                k -> SegmentedKeys.keyFirst(k, suffixBytes), accept, keyOf, reverse, openIterators::remove));
+    }
+
+    <I extends SegmentedIterator<?>> I track(I it) {
+        if (core.isOpen()) {
+            openIterators.add(it);
+        }
+        return it;
+    }
+
+    Set<SegmentedIterator<?>> openIterators() {
+        return openIterators;
+    }
+
+    void close() {
+        core.close(() -> {
+            for (SegmentedIterator<?> it : List.copyOf(openIterators)) {
+                it.close();
+            }
+        });
+    }
+}
