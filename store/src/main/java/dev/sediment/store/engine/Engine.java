@@ -76,7 +76,7 @@ public final class Engine implements Store {
         Version v = opened.versions().current();
         ObsoleteFiles obsolete = new ObsoleteFiles(state, tableCache, v);
         state.visibleRevision = opened.recovered().visibleRevision();
-        state.readState = new ReadState(new MemTable(), List.of(), v);
+        state.readState = new ReadState(new MemTable(options.memtableSizeBytes()), List.of(), v);
         this.shape = new TreeShape(state, new HistoryRetention(options.revisions()), v);
         CompactionPicker picker = new CompactionPicker();
         CompactionStats compactionStats = new CompactionStats();

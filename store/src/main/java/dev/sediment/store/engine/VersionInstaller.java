@@ -88,7 +88,9 @@ final class VersionInstaller {
             obsolete.refLocked(next.version());
         }
         state.readState = next;
-        stalls.updateLocked();
+        if (next.immutables() != prev.immutables() || !next.version().sameFilesAs(prev.version())) {
+            stalls.updateLocked(); // a commit changes neither, and must cost microseconds
+        }
         return newVersion ? obsolete.unrefLocked(prev.version()) : List.of();
     }
 

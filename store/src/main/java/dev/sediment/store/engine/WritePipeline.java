@@ -87,9 +87,9 @@ final class WritePipeline {
     /** The one memtable insert: the memtable keeps copies, callers may reuse their arrays. */
     private static void insert(MemTable active, long rev, byte[] key, byte[] valueOrNull) {
         if (valueOrNull == null) {
-            active.add(key.clone(), InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
+            active.add(key, InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
         } else {
-            active.add(key.clone(), InternalKeys.trailer(rev, KeyKind.PUT), valueOrNull.clone());
+            active.add(key, InternalKeys.trailer(rev, KeyKind.PUT), valueOrNull);
         }
     }
 
@@ -217,7 +217,7 @@ final class WritePipeline {
             List<MemTable> frozen = new ArrayList<>(s.immutables().size() + 1);
             frozen.add(s.active());
             frozen.addAll(s.immutables());
-            installer.swapMemtablesLocked(new ReadState(new MemTable(), frozen, s.version()));
+            installer.swapMemtablesLocked(new ReadState(new MemTable(state.options.memtableSizeBytes()), frozen, s.version()));
             flushes.scheduleLocked();
         }
     }

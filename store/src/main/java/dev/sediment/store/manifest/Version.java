@@ -88,6 +88,32 @@ public final class Version {
         this.format = java.util.Objects.requireNonNull(format, "format");
     }
 
+    /** {@code base}'s files and rolled-back ranges (shared, as they are immutable) with other commit points. */
+    private Version(Version base, long lastRevision, List<CommitPoint> commitPoints) {
+        this.levels = base.levels;
+        this.levelBytes = base.levelBytes;
+        this.flushedRevision = base.flushedRevision;
+        this.trimHorizon = base.trimHorizon;
+        this.lastRevision = lastRevision;
+        this.commitPoints = commitPoints instanceof CommitPointList ? commitPoints : List.copyOf(commitPoints);
+        this.rolledBack = base.rolledBack;
+        this.format = base.format;
+    }
+
+    /**
+     * This version with other commit points and last revision: what a commit makes of it. O(commit
+     * points), not O(files): a commit (every record in TopologyTestDriver, every 100 ms in Kafka 4.4)
+     * must not rebuild the levels.
+     */
+    Version withCommitPoints(long lastRevision, List<CommitPoint> commitPoints) {
+        return new Version(this, lastRevision, commitPoints);
+    }
+
+    /** Whether both versions hold the same files: true when one was made from the other by a commit. */
+    public boolean sameFilesAs(Version other) {
+        return levels == other.levels;
+    }
+
     /** The state of a new store: no files, every revision 0. */
     static Version empty() {
         return EMPTY;

@@ -38,6 +38,11 @@ final class VersionBuilder {
      * @throws IllegalStateException if the edit is inconsistent with {@code base}
      */
     static Version apply(Version base, VersionEdit edit, long fileNumberLimit) {
+        if (edit.newFiles().isEmpty() && edit.deletedFiles().isEmpty() && edit.rolledBack().isEmpty()
+                && edit.flushedRevision() <= base.flushedRevision() && edit.trimHorizon() <= base.trimHorizon()
+                && edit.format() == null) {
+            return applyCommitPoints(base, edit);
+        }
         List<List<FileMetadata>> levels = new ArrayList<>(Version.NUM_LEVELS);
         Set<Long> live = new HashSet<>();
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
@@ -102,6 +107,37 @@ final class VersionBuilder {
         }
         String format = edit.format() == null ? base.format() : edit.format();
         return new Version(levels, flushed, trim, lastRevision, bound(commitPoints, flushed), rolledBack, format);
+    }
+
+    /**
+     * {@link #apply} for an edit that changes no file, rolls nothing back, records no format and moves
+     * neither the flushed revision nor the trim horizon (a commit's edit): the same result without rebuilding the levels.
+     */
+    private static Version applyCommitPoints(Version base, VersionEdit edit) {
+        long flushed = base.flushedRevision();
+        long lastRevision = Math.max(base.lastRevision(), Math.max(edit.lastRevision(), flushed));
+        for (CommitPoint c : edit.commitPoints()) {
+            lastRevision = Math.max(lastRevision, c.revision());
+        }
+        List<CommitPoint> points = base.commitPoints();
+        if (edit.commitPoints().size() == 1 && edit.commitPoints().get(0).revision() > flushed) {
+            List<CommitPoint> appended = appendAbove(points, edit.commitPoints().get(0), flushed);
+            if (appended != null) {
+                return base.withCommitPoints(lastRevision, appended);
+            }
+        }
+        List<CommitPoint> all = new ArrayList<>(points.size() + edit.commitPoints().size());
+        all.addAll(points);
+        all.addAll(edit.commitPoints());
+        return base.withCommitPoints(lastRevision, bound(all, flushed));
+    }
+
+    /**
+     * {@code bound(points + c, flushed)} for an already bounded {@code points} and {@code c} above
+     * {@code flushed}, O(1) amortised; null if {@code points} is not in bound()'s shape.
+     */
+    static List<CommitPoint> appendAbove(List<CommitPoint> points, CommitPoint c, long flushed) {
+        return CommitPointList.appendAbove(points, c, flushed, Version.MAX_UNFLUSHED_COMMIT_POINTS);
     }
 
     /**

@@ -3,27 +3,25 @@ package dev.sediment.store.memtable;
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
-
 /**
- * The in-memory sorted buffer of recent writes, ordered by internal key.
+ * The in-memory sorted buffer of recent writes, ordered by internal key: an {@link ArenaSkipList}, so a
+ * put copies its bytes into large arrays and allocates nothing of its own.
  *
  * <p>Thread safety: one writer ({@link #add}, serialized by the engine's write lock) and any number
- * of concurrent readers ({@link #get}, iterators, the flush job). Readers filter by revision, so an
- * entry added after a reader's snapshot is ignored even if the reader's traversal meets it.
+ * of concurrent readers ({@link #get}, iterators, the flush job), which take no lock. Readers filter by
+ * revision, so an entry added after a reader's snapshot is ignored even if the reader's traversal meets it.
  *
  * <p>Invariants: entries are never removed or changed once added; revisions added are strictly
  * increasing, so {@link #minRevision()}..{@link #maxRevision()} is the table's revision range.
+ * {@link #approximateBytes()} is every byte the arenas allocated but the unused tail of their newest
+ * chunks (at most 1/16 of the memtable's size each, so the budget sees a put's cost as it happens,
+ * not a chunk at a time).
  */
 public final class MemTable {
-    /**
-     * Bytes charged per entry on top of key and value: skip-list node and index levels, the key
-     * object, two array headers. Measured roughly; the budget is about memory, so err high.
-     */
-    static final int ENTRY_OVERHEAD_BYTES = 96;
+    /** Arena chunks grow to this fraction of the memtable's size (between 4 KiB and 1 MiB). */
+    private static final int CHUNKS_PER_MEMTABLE = 16;
 
-    private final ConcurrentSkipListMap<MemKey, byte[]> map = new ConcurrentSkipListMap<>();
+    private final ArenaSkipList list;
     private volatile long approximateBytes;
     private volatile long entries;
     private volatile long minRevision = Long.MAX_VALUE;
@@ -31,28 +29,42 @@ public final class MemTable {
     /** The last {@link #liveKeyDelta()}, valid while {@link #entries} has not moved since. */
     private volatile long[] liveKeyDeltaAt = {-1, 0};
 
-    /** Adds an entry. REQUIRES: called by the single writer; revision larger than any added before. */
+    /** A memtable for the default 16 MiB size. */
+    public MemTable() {
+        this(16L << 20);
+    }
+
+    /** A memtable that will be frozen at about {@code sizeBytes}; sizes its arena chunks from it. */
+    public MemTable(long sizeBytes) {
+        long chunk = Math.max(4L << 10, Math.min(1L << 20, sizeBytes / CHUNKS_PER_MEMTABLE));
+        this.list = new ArenaSkipList((int) chunk);
+    }
+
+    /**
+     * Adds an entry, copying {@code userKey} and {@code value} (the caller may reuse them).
+     * REQUIRES: called by the single writer; revision larger than any added before.
+     */
     public void add(byte[] userKey, long trailer, byte[] value) {
-        map.put(new MemKey(userKey, trailer), value);
+        list.insert(userKey, trailer, value);
         long revision = InternalKeys.revision(trailer);
         if (revision < minRevision) {
             minRevision = revision;
         }
         maxRevision = revision;
         entries = entries + 1;
-        approximateBytes = approximateBytes + userKey.length + value.length + ENTRY_OVERHEAD_BYTES;
+        approximateBytes = list.usedBytes();
     }
 
     /**
      * The newest entry of {@code userKey} with revision {@code <= snapshotRevision}, or null.
-     * The result's value is the stored array (never modified).
+     * The result's value is a copy the caller owns.
      */
     public Lookup get(byte[] userKey, long snapshotRevision) {
-        Map.Entry<MemKey, byte[]> e = map.ceilingEntry(new MemKey(userKey, InternalKeys.seekTrailer(snapshotRevision)));
-        if (e == null || InternalKeys.compareUserKeys(e.getKey().userKey(), userKey) != 0) {
+        long node = list.seek(userKey, InternalKeys.seekTrailer(snapshotRevision));
+        if (node == 0 || !list.hasUserKey(node, userKey)) {
             return null;
         }
-        return new Lookup(e.getKey().trailer(), e.getValue());
+        return new Lookup(list.trailer(node), list.value(node));
     }
 
     /** A found entry: its trailer (revision and kind) and value. */
@@ -63,13 +75,12 @@ public final class MemTable {
     }
 
     public InternalIterator iterator() {
-        return new MemTableIterator(map);
+        return new MemTableIterator(list);
     }
 
     public boolean isEmpty() {
-        return map.isEmpty();
+        return entries == 0;
     }
-
     public long approximateBytes() {
         return approximateBytes;
     }
@@ -92,26 +103,27 @@ public final class MemTable {
             return cached[1];
         }
         long delta = 0;
-        byte[] current = null;
+        long current = 0;
         boolean newestIsDelete = false;
         boolean sawPut = false;
-        for (MemKey k : map.keySet()) {
-            if (current == null || InternalKeys.compareUserKeys(current, k.userKey()) != 0) {
-                delta += contribution(current, newestIsDelete, sawPut);
-                current = k.userKey();
-                newestIsDelete = InternalKeys.isDelete(k.trailer());
+        for (long node = list.first(); node != 0; node = list.next(node)) {
+            long trailer = list.trailer(node);
+            if (current == 0 || !list.sameUserKey(current, node)) {
+                delta += contribution(current != 0, newestIsDelete, sawPut);
+                current = node;
+                newestIsDelete = InternalKeys.isDelete(trailer);
                 sawPut = false;
-            } else if (!InternalKeys.isDelete(k.trailer())) {
+            } else if (!InternalKeys.isDelete(trailer)) {
                 sawPut = true;
             }
         }
-        delta += contribution(current, newestIsDelete, sawPut);
+        delta += contribution(current != 0, newestIsDelete, sawPut);
         liveKeyDeltaAt = new long[] {n, delta};
         return delta;
     }
 
-    private static long contribution(byte[] key, boolean newestIsDelete, boolean olderPut) {
-        if (key == null) {
+    private static long contribution(boolean anyKey, boolean newestIsDelete, boolean olderPut) {
+        if (!anyKey) {
             return 0;
         }
         return newestIsDelete ? (olderPut ? 0 : -1) : 1;

@@ -2,106 +2,86 @@ package dev.sediment.store.memtable;
 
 import dev.sediment.store.iterator.InternalIterator;
 
-import java.util.Iterator;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-
 /**
- * Iterates a memtable's skip list. Keeps a live {@link Iterator} over the tail (forward) or head
- * (reverse) of the map, so each step is O(1) amortised; a direction change re-anchors at the
- * current key. The skip list's iterators are weakly consistent: entries added concurrently may or
- * may not be seen, which is harmless because readers filter by snapshot revision.
+ * Iterates a memtable's skip list. Forward steps follow the bottom-level link; a backward step
+ * searches for the last entry before the current one (the list has no back links), O(log n). Entries
+ * added concurrently may or may not be seen, which is harmless because readers filter by snapshot
+ * revision. The key and value are copied out of the arena once per position, when first asked for.
  */
 final class MemTableIterator implements InternalIterator {
-    private final ConcurrentSkipListMap<MemKey, byte[]> map;
-    private Iterator<Map.Entry<MemKey, byte[]>> cursor;
-    private boolean forward;
-    private MemKey key;
+    private final ArenaSkipList list;
+    private long node;
+    private byte[] key;
     private byte[] value;
 
-    MemTableIterator(ConcurrentSkipListMap<MemKey, byte[]> map) {
-        this.map = map;
+    MemTableIterator(ArenaSkipList list) {
+        this.list = list;
     }
 
-    private void start(NavigableMap<MemKey, byte[]> view, boolean forward) {
-        this.forward = forward;
-        this.cursor = view.entrySet().iterator();
-        step();
-    }
-
-    private void step() {
-        if (cursor.hasNext()) {
-            Map.Entry<MemKey, byte[]> e = cursor.next();
-            key = e.getKey();
-            value = e.getValue();
-        } else {
-            key = null;
-            value = null;
-        }
+    private void moveTo(long n) {
+        node = n;
+        key = null;
+        value = null;
     }
 
     @Override
     public boolean valid() {
-        return key != null;
+        return node != 0;
     }
 
     @Override
     public void seekToFirst() {
-        start(map, true);
+        moveTo(list.first());
     }
 
     @Override
     public void seekToLast() {
-        start(map.descendingMap(), false);
+        moveTo(list.last());
     }
 
     @Override
     public void seek(byte[] userKey, long trailer) {
-        start(map.tailMap(new MemKey(userKey, trailer), true), true);
+        moveTo(list.seek(userKey, trailer));
     }
 
     @Override
     public void seekForPrev(byte[] userKey, long trailer) {
-        start(map.headMap(new MemKey(userKey, trailer), true).descendingMap(), false);
+        moveTo(list.seekBefore(userKey, trailer, true));
     }
 
     @Override
     public void next() {
-        if (!forward) {
-            start(map.tailMap(key, false), true);
-        } else {
-            step();
-        }
+        moveTo(list.next(node));
     }
 
     @Override
     public void prev() {
-        if (forward) {
-            start(map.headMap(key, false).descendingMap(), false);
-        } else {
-            step();
-        }
+        moveTo(list.seekBefore(userKey(), trailer(), false));
     }
 
     @Override
     public byte[] userKey() {
-        return key.userKey();
+        if (key == null) {
+            key = list.userKey(node);
+        }
+        return key;
     }
 
     @Override
     public long trailer() {
-        return key.trailer();
+        return list.trailer(node);
     }
 
     @Override
     public byte[] value() {
+        if (value == null) {
+            value = list.value(node);
+        }
         return value;
     }
 
     @Override
     public void close() {
-        key = null;
-        cursor = null;
+        moveTo(0);
     }
 }

@@ -1,0 +1,68 @@
+package dev.sediment.jmh;
+
+import dev.sediment.store.key.InternalKeys;
+import dev.sediment.store.key.KeyKind;
+import dev.sediment.store.memtable.MemTable;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The memtable's write and read paths as the engine calls them: {@code insert} fills a fresh memtable
+ * with {@link #ENTRIES} random keys (one op = one put, its memtable's share of allocation included);
+ * {@code get} looks up present keys in a full one.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+public class MemTableBench {
+    static final int ENTRIES = 100_000;
+
+    private byte[][] keys;
+    private byte[] value;
+    private MemTable full;
+    private int next;
+
+    @Setup
+    public void setUp() {
+        keys = Keys.randomKeys(ENTRIES, 42);
+        value = Keys.value(7);
+        full = fill();
+    }
+
+    private MemTable fill() {
+        MemTable m = new MemTable(64L << 20);
+        long rev = 0;
+        for (byte[] k : keys) {
+            // As the engine calls it: the caller's arrays (the memtable copies what it keeps).
+            m.add(k, InternalKeys.trailer(++rev, KeyKind.PUT), value);
+        }
+        return m;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ENTRIES)
+    public MemTable insert() {
+        return fill();
+    }
+
+    @Benchmark
+    public void get(Blackhole bh) {
+        byte[] k = keys[next++ % ENTRIES];
+        bh.consume(full.get(k, InternalKeys.MAX_REVISION));
+    }
+}

@@ -1,0 +1,237 @@
+package dev.sediment.store.memtable;
+
+import java.util.Arrays;
+
+/**
+ * A skip list of internal keys whose nodes and bytes live in arenas (the idea of RocksDB's
+ * InlineSkipList and Pebble's arenaskl): a put copies its key and value into a {@link ByteArena} and
+ * writes one run of longs into a {@link NodeArena}; no object per entry, so a full memtable is a few
+ * large arrays to the garbage collector.
+ *
+ * <p>Node layout (longs): the key's first eight bytes as an unsigned big-endian long (most comparisons
+ * end there without touching the key bytes), the trailer, the address of key-then-value bytes, the
+ * lengths ({@code keyLength << 32 | valueLength}), then one link per level. The head is a node with
+ * every level and no key.
+ *
+ * <p>Order: internal-key order (user key ascending as unsigned bytes, trailer descending).
+ *
+ * <p>Thread safety: one writer ({@link #insert}); any number of readers without locks. A node is fully
+ * written before it is linked, bottom level first, each link with release semantics; readers follow
+ * links with acquire semantics, so they see whole nodes and a node reachable at level n is reachable at
+ * every level below.
+ */
+final class ArenaSkipList {
+    static final int MAX_HEIGHT = 12;
+    private static final int PREFIX = 0;
+    private static final int TRAILER = 1;
+    private static final int BYTES = 2;
+    private static final int LENGTHS = 3;
+    private static final int LINKS = 4;
+
+    private final ByteArena bytes;
+    private final NodeArena nodes;
+    /** The head node, allocated by the first insert (so an empty memtable holds no arena memory); 0 until then. */
+    private volatile long head;
+    private final long[] splice = new long[MAX_HEIGHT];
+    private volatile int height = 1;
+    private long random = 0x9E3779B97F4A7C15L;
+
+    ArenaSkipList(int maxChunkBytes) {
+        this.bytes = new ByteArena(maxChunkBytes);
+        this.nodes = new NodeArena(maxChunkBytes / Long.BYTES);
+    }
+
+    static long prefix(byte[] key) {
+        long p = 0;
+        int len = Math.min(8, key.length);
+        for (int i = 0; i < len; i++) {
+            p |= (key[i] & 0xFFL) << (56 - 8 * i);
+        }
+        return p;
+    }
+
+    /** Adds an entry. REQUIRES: one writer at a time; no equal internal key present. */
+    void insert(byte[] key, long trailer, byte[] value) {
+        long prefix = prefix(key);
+        if (head == 0) {
+            head = nodes.allocate(LINKS + MAX_HEIGHT);
+        }
+        long head = this.head;
+        int top = height;
+        long x = head;
+        for (int level = top - 1; level >= 0; level--) {
+            long next = nodes.linkAcquire(x, LINKS + level);
+            while (next != 0 && compare(next, key, prefix, trailer) < 0) {
+                x = next;
+                next = nodes.linkAcquire(x, LINKS + level);
+            }
+            splice[level] = x;
+        }
+        int h = randomHeight();
+        for (int level = top; level < h; level++) {
+            splice[level] = head;
+        }
+        long data = bytes.append(key, value);
+        long node = nodes.allocate(LINKS + h);
+        long[] c = nodes.chunk(node);
+        int at = (int) node;
+        c[at + PREFIX] = prefix;
+        c[at + TRAILER] = trailer;
+        c[at + BYTES] = data;
+        c[at + LENGTHS] = (long) key.length << 32 | value.length;
+        for (int level = 0; level < h; level++) {
+            c[at + LINKS + level] = nodes.linkAcquire(splice[level], LINKS + level);
+            nodes.linkRelease(splice[level], LINKS + level, node);
+        }
+        if (h > top) {
+            height = h;
+        }
+    }
+
+    private int randomHeight() {
+        long r = random;
+        r ^= r << 13;
+        r ^= r >>> 7;
+        r ^= r << 17;
+        random = r;
+        // Each level with probability 1/4: two random bits per level.
+        return Math.min(MAX_HEIGHT, 1 + Long.numberOfTrailingZeros(r | Long.MIN_VALUE) / 2);
+    }
+
+    /** Compares the node's internal key with {@code (key, trailer)}; {@code prefix} is {@code prefix(key)}. */
+    private int compare(long node, byte[] key, long prefix, long trailer) {
+        long[] c = nodes.chunk(node);
+        int at = (int) node;
+        int r = Long.compareUnsigned(c[at + PREFIX], prefix);
+        if (r != 0) {
+            return r;
+        }
+        // Zero padding makes keys that differ in length tie on the prefix: the whole keys decide.
+        long data = c[at + BYTES];
+        int keyLength = (int) (c[at + LENGTHS] >>> 32);
+        int from = (int) data;
+        r = Arrays.compareUnsigned(bytes.chunk(data), from, from + keyLength, key, 0, key.length);
+        if (r != 0) {
+            return r;
+        }
+        return Long.compareUnsigned(trailer, c[at + TRAILER]);
+    }
+
+    /** The first node at or after {@code (key, trailer)}, or 0. */
+    long seek(byte[] key, long trailer) {
+        long head = this.head;
+        if (head == 0) {
+            return 0;
+        }
+        long prefix = prefix(key);
+        long x = head;
+        for (int level = height - 1; ; level--) {
+            long next = nodes.linkAcquire(x, LINKS + level);
+            while (next != 0 && compare(next, key, prefix, trailer) < 0) {
+                x = next;
+                next = nodes.linkAcquire(x, LINKS + level);
+            }
+            if (level == 0) {
+                return next;
+            }
+        }
+    }
+
+    /** The last node before {@code (key, trailer)} (or at it, if {@code inclusive}), or 0. */
+    long seekBefore(byte[] key, long trailer, boolean inclusive) {
+        long head = this.head;
+        if (head == 0) {
+            return 0;
+        }
+        long prefix = prefix(key);
+        int bound = inclusive ? 0 : -1;
+        long x = head;
+        for (int level = height - 1; level >= 0; level--) {
+            long next = nodes.linkAcquire(x, LINKS + level);
+            while (next != 0 && compare(next, key, prefix, trailer) <= bound) {
+                x = next;
+                next = nodes.linkAcquire(x, LINKS + level);
+            }
+        }
+        return x == head ? 0 : x;
+    }
+
+    /** The first node, or 0. */
+    long first() {
+        long head = this.head;
+        return head == 0 ? 0 : nodes.linkAcquire(head, LINKS);
+    }
+
+    /** The last node, or 0. */
+    long last() {
+        long head = this.head;
+        if (head == 0) {
+            return 0;
+        }
+        long x = head;
+        for (int level = height - 1; level >= 0; level--) {
+            long next = nodes.linkAcquire(x, LINKS + level);
+            while (next != 0) {
+                x = next;
+                next = nodes.linkAcquire(x, LINKS + level);
+            }
+        }
+        return x == head ? 0 : x;
+    }
+
+    /** The node after {@code node} in order, or 0. */
+    long next(long node) {
+        return nodes.linkAcquire(node, LINKS);
+    }
+
+    long trailer(long node) {
+        return nodes.chunk(node)[(int) node + TRAILER];
+    }
+
+    /** Whether the node's user key equals {@code key}. */
+    boolean hasUserKey(long node, byte[] key) {
+        long[] c = nodes.chunk(node);
+        int at = (int) node;
+        int keyLength = (int) (c[at + LENGTHS] >>> 32);
+        long data = c[at + BYTES];
+        int from = (int) data;
+        return Arrays.equals(bytes.chunk(data), from, from + keyLength, key, 0, key.length);
+    }
+
+    /** Whether two nodes hold the same user key. */
+    boolean sameUserKey(long a, long b) {
+        long[] ca = nodes.chunk(a);
+        long[] cb = nodes.chunk(b);
+        int at = (int) a;
+        int bt = (int) b;
+        if (ca[at + PREFIX] != cb[bt + PREFIX]) {
+            return false;
+        }
+        long da = ca[at + BYTES];
+        long db = cb[bt + BYTES];
+        int fa = (int) da;
+        int fb = (int) db;
+        return Arrays.equals(bytes.chunk(da), fa, fa + (int) (ca[at + LENGTHS] >>> 32),
+                bytes.chunk(db), fb, fb + (int) (cb[bt + LENGTHS] >>> 32));
+    }
+
+    /** A copy of the node's user key. */
+    byte[] userKey(long node) {
+        long[] c = nodes.chunk(node);
+        int at = (int) node;
+        return bytes.copy(c[at + BYTES], (int) (c[at + LENGTHS] >>> 32));
+    }
+
+    /** A copy of the node's value. */
+    byte[] value(long node) {
+        long[] c = nodes.chunk(node);
+        int at = (int) node;
+        long lengths = c[at + LENGTHS];
+        return bytes.copy(c[at + BYTES] + (lengths >>> 32), (int) lengths);
+    }
+
+    /** Bytes of both arenas' chunks but their newest chunks' unused tails. Writer only. */
+    long usedBytes() {
+        return bytes.usedBytes() + nodes.usedBytes();
+    }
+}
