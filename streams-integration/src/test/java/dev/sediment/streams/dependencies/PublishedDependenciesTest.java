@@ -64,6 +64,15 @@ class PublishedDependenciesTest {
     }
 
     @Test
+    void zstdJniIsTheOneKafkaBrings() throws IOException {
+        // The engine compresses with zstd-jni; kafka-clients brings it, and its version must be the one of the
+        // application's Kafka line, not one this artifact was built with.
+        for (Artifact a : runtimeDependencies()) {
+            assertFalse(a.artifact().equals("zstd-jni"), a.coordinates());
+        }
+    }
+
+    @Test
     void slf4jApiIsTheOneKafkaBrings() throws IOException {
         List<Artifact> deps = runtimeDependencies();
         Artifact slf4j = find(deps, "org.slf4j", "slf4j-api");
