@@ -152,7 +152,8 @@ public interface Store extends AutoCloseable {
      * or none: the caller must treat the range as gone and stop reading and writing it. Cheap to call again
      * (it only looks at the table list), which is how leftovers go once compaction has moved them into
      * tables of their own (see {@link dev.sediment.store.compaction.CompactionOptions#cutPrefixBytes()}).
-     * Does not wait for a running compaction: then nothing is removed and {@link DroppedTables#NONE} returned.
+     * Does not wait for a running compaction, nor is put off by one: only the tables it is reading stay, for a
+     * later call to find among its outputs.
      */
     DroppedTables dropRange(KeyRange range);
 

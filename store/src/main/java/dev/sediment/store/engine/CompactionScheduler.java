@@ -125,9 +125,9 @@ final class CompactionScheduler {
      * Compacts every level's part of [from, to] (null: unbounded) down the tree, then asks for a
      * background pass. The caller flushed first.
      */
-    /** {@link dev.sediment.store.Store#dropRange}: whole tables, between compactions ({@link RangeDrop}). */
+    /** {@link dev.sediment.store.Store#dropRange}: whole tables no compaction reads ({@link RangeDrop}). */
     DroppedTables dropRange(KeyRange range) {
-        return RangeDrop.drop(state, installer, compactionLock, range);
+        return RangeDrop.drop(state, installer, shape, range);
     }
 
     void compactRange(byte[] from, byte[] to) {

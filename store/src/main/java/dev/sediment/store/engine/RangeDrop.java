@@ -8,12 +8,15 @@ import dev.sediment.store.manifest.VersionEdit;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Set;
 
 /**
  * {@link dev.sediment.store.Store#dropRange}: removes the tables whose every key lies in the range (RocksDB's
- * {@code DeleteFilesInRange}) with one version edit. Excludes compaction for its short run (a compaction's
- * inputs must not vanish under it) and gives up instead of waiting for one.
+ * {@code DeleteFilesInRange}) with one version edit. Runs beside compactions rather than between them: the
+ * background loop holds the compaction lock for as long as it finds work, so a drop that waited for it (or
+ * gave up on it) could be put off for as long as the tree stays busy, and the tables it failed to drop keep
+ * it busy. Instead it skips the tables a running compaction reads (they come back as its outputs, cut at
+ * the range's prefixes, for a later call) and marks the ones it takes so no compaction picks them meanwhile.
  */
 final class RangeDrop {
     /** A table and the level it is on. */
@@ -24,18 +27,26 @@ final class RangeDrop {
     }
 
     /**
-     * Drops the tables wholly in {@code range}, unless a compaction holds {@code compactionLock}. Only compactions
-     * and this remove tables, so those picked are still there when the edit is logged.
+     * Drops the tables wholly in {@code range} that no compaction is reading. Only compactions and this
+     * remove tables, and both skip busy ones, so those chosen are still there when the edit is logged.
      */
-    static DroppedTables drop(EngineState state, VersionInstaller installer, ReentrantLock compactionLock, KeyRange range) {
-        if (!compactionLock.tryLock()) {
-            return DroppedTables.NONE; // a compaction may be rewriting those tables; the caller calls again
-        }
-        try {
-            List<LevelFile> dropped = wholeTables(state.readState.version(), range);
+    static DroppedTables drop(EngineState state, VersionInstaller installer, TreeShape shape, KeyRange range) {
+        List<LevelFile> dropped = new ArrayList<>();
+        List<Long> numbers = new ArrayList<>();
+        synchronized (state.stateLock) {
+            Set<Long> busy = shape.busyTablesLocked();
+            for (LevelFile f : wholeTables(state.readState.version(), range)) {
+                if (!busy.contains(f.file().fileNumber())) {
+                    dropped.add(f);
+                    numbers.add(f.file().fileNumber());
+                }
+            }
             if (dropped.isEmpty()) {
                 return DroppedTables.NONE;
             }
+            shape.dropStartedLocked(numbers);
+        }
+        try {
             VersionEdit.Builder edit = VersionEdit.builder();
             long bytes = 0;
             for (LevelFile f : dropped) {
@@ -45,7 +56,9 @@ final class RangeDrop {
             installer.install(edit.build(), true, "tables dropped in " + range, VersionInstaller.SAME_MEMTABLES);
             return new DroppedTables(dropped.size(), bytes);
         } finally {
-            compactionLock.unlock();
+            synchronized (state.stateLock) {
+                shape.dropEndedLocked(numbers);
+            }
         }
     }
 

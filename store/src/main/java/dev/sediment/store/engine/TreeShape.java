@@ -38,6 +38,8 @@ final class TreeShape {
     private final CompactionOptions bulkLoadCompaction;
     /** Compactions between their pick and their install (or failure). Guarded by stateLock. */
     private final List<PickedCompaction> running = new ArrayList<>();
+    /** Tables a range drop is removing, between its choice and its install. Guarded by stateLock. */
+    private final Set<Long> dropping = new HashSet<>();
 
     TreeShape(EngineState state, HistoryRetention history, Version opened) {
         this.state = state;
@@ -77,6 +79,24 @@ final class TreeShape {
         running.remove(c);
     }
 
+    /** Tables a running compaction reads or a range drop is removing: neither may take them. */
+    Set<Long> busyTablesLocked() {
+        Set<Long> busy = new HashSet<>(dropping);
+        for (PickedCompaction c : running) {
+            c.allInputs().forEach(f -> busy.add(f.fileNumber()));
+        }
+        return busy;
+    }
+
+    /** A range drop chose {@code tables}: no compaction picks them until {@link #dropEndedLocked}. */
+    void dropStartedLocked(List<Long> tables) {
+        dropping.addAll(tables);
+    }
+
+    void dropEndedLocked(List<Long> tables) {
+        tables.forEach(dropping::remove);
+    }
+
     /** What the picker sees now, running compactions included. */
     CompactionEnv envLocked() {
         Version v = state.readState.version();
@@ -84,13 +104,11 @@ final class TreeShape {
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             levels.add(v.files(level));
         }
-        Set<Long> compacting = new HashSet<>();
         List<KeyRangeOfRunningOutput> outputs = new ArrayList<>(running.size());
         for (PickedCompaction c : running) {
-            c.allInputs().forEach(f -> compacting.add(f.fileNumber()));
             outputs.add(c.outputRange());
         }
-        return new CompactionEnv(levels, compacting, outputs, markedLocked(v),
+        return new CompactionEnv(levels, busyTablesLocked(), outputs, markedLocked(v),
                 bulkLoading ? bulkLoadCompaction : state.options.compaction());
     }
 
