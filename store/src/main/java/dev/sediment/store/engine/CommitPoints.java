@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -46,6 +47,12 @@ final class CommitPoints {
 
     byte[] position() {
         return position.clone();
+    }
+
+    /** The revision of the last commit point, if the store has one. */
+    OptionalLong lastRevision() {
+        CommitPoint p = state.readState.version().lastCommitPoint();
+        return p == null ? OptionalLong.empty() : OptionalLong.of(p.revision());
     }
 
     /** Records a commit point at the visible revision; see {@link dev.sediment.store.Store#commit}. */

@@ -12,7 +12,6 @@ import dev.sediment.store.StoreStats;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.store.compaction.CompactionPicker;
 import dev.sediment.store.fs.FileLock;
-import dev.sediment.store.manifest.CommitPoint;
 import dev.sediment.store.manifest.Version;
 import dev.sediment.store.memtable.MemTable;
 import dev.sediment.store.revision.HistoryRetention;
@@ -67,10 +66,12 @@ public final class Engine implements Store {
     private final CommitPoints commits;
     private final Reads reads;
     private final EngineStats stats;
+    private final ArgumentChecks args;
 
     private Engine(Path dir, StoreOptions options, Opening.Opened opened) {
         this.lock = opened.lock();
         this.state = new EngineState(dir, options, opened.versions());
+        this.args = new ArgumentChecks(options);
         TableSetup parts = new TableSetup(options, dir);
         this.tableCache = parts.tableCache;
         Version v = opened.versions().current();
@@ -123,44 +124,19 @@ public final class Engine implements Store {
         return engine;
     }
 
-    private void checkKey(byte[] key) {
-        Objects.requireNonNull(key, "key must not be null");
-        if (key.length > state.options.maxKeySizeBytes()) {
-            throw new IllegalArgumentException("key of " + key.length + " bytes is over maxKeySizeBytes ("
-                    + state.options.maxKeySizeBytes() + ")");
-        }
-    }
-
-    private void checkValue(byte[] value) {
-        Objects.requireNonNull(value, "value must not be null (use delete)");
-        if (value.length > state.options.maxValueSizeBytes()) {
-            throw new IllegalArgumentException("value of " + value.length + " bytes is over maxValueSizeBytes ("
-                    + state.options.maxValueSizeBytes() + ")");
-        }
-    }
-
-    private void checkBatch(WriteBatch batch) {
-        for (WriteBatch.Op op : batch.ops()) {
-            checkKey(op.key());
-            if (!op.isDelete()) {
-                checkValue(op.value());
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- writes
 
     @Override
     public long put(byte[] key, byte[] value) {
-        checkKey(key);
-        checkValue(value);
+        args.key(key);
+        args.value(value);
         bulkLoad.end();
         return writes.put(key, value);
     }
 
     @Override
     public long delete(byte[] key) {
-        checkKey(key);
+        args.key(key);
         bulkLoad.end();
         return writes.put(key, null);
     }
@@ -171,7 +147,7 @@ public final class Engine implements Store {
         if (!batch.isEmpty()) {
             bulkLoad.end();
         }
-        checkBatch(batch);
+        args.batch(batch);
         budget.awaitRoom();
         return writes.write(batch);
     }
@@ -179,7 +155,7 @@ public final class Engine implements Store {
     @Override
     public long ingest(WriteBatch batch) {
         Objects.requireNonNull(batch, "batch must not be null");
-        checkBatch(batch);
+        args.batch(batch);
         return bulkLoad.ingest(batch);
     }
 
@@ -241,14 +217,14 @@ public final class Engine implements Store {
 
     @Override
     public byte[] get(byte[] key) {
-        checkKey(key);
+        args.key(key);
         state.checkOpen();
         return reads.getAt(key, state.visibleRevision);
     }
 
     @Override
     public byte[] get(byte[] key, long revision) {
-        checkKey(key);
+        args.key(key);
         state.checkOpen();
         return reads.getHistoric(key, revision);
     }
@@ -276,8 +252,7 @@ public final class Engine implements Store {
     @Override
     public OptionalLong committedRevision() {
         state.checkOpen();
-        CommitPoint p = state.readState.version().lastCommitPoint();
-        return p == null ? OptionalLong.empty() : OptionalLong.of(p.revision());
+        return commits.lastRevision();
     }
 
     @Override
