@@ -1,5 +1,6 @@
 package dev.sediment.streams.internal;
 
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -14,6 +15,7 @@ import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.HeadersBytesStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.List;
 import java.util.Map;
@@ -144,5 +146,19 @@ public final class SedimentHeadersKeyValueStore implements KeyValueStore<Bytes, 
     @Override
     public long approximateNumEntries() {
         return store.approximateNumEntries();
+    }
+
+    /** Bytes written since the last commit, for KIP-892's {@code statestore.uncommitted.max.bytes}. */
+    public long approximateNumUncommittedBytes() {
+        return store.approximateNumUncommittedBytes();
+    }
+
+    /**
+     * KIP-892 (Kafka 4.4): the key-value store's view of the last commit point at READ_COMMITTED in
+     * transactional mode (the bytes are the same), otherwise this store. No {@code @Override}: not in Kafka 4.3.
+     */
+    public ReadOnlyKeyValueStore<Bytes, byte[]> readOnly(IsolationLevel level) {
+        ReadOnlyKeyValueStore<Bytes, byte[]> view = store.readOnly(level);
+        return view == store ? this : view;
     }
 }

@@ -1,6 +1,7 @@
 package dev.sediment.streams.internal;
 
 import dev.sediment.streams.eos.TransactionCommitListener;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -12,6 +13,7 @@ import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlySessionStore;
 import org.apache.kafka.streams.state.SessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,19 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
     public SedimentSessionStore(String name, long retentionPeriod, long segmentInterval, boolean timeOrdered) {
         this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered,
                 "session");
+    }
+
+    /** A READ_COMMITTED view of {@code live} (see {@link #readOnly}). */
+    private SedimentSessionStore(SedimentSessionStore live) {
+        this.segmented = live.segmented.committedView();
+    }
+
+    /**
+     * KIP-892 (Kafka 4.4): at READ_COMMITTED in transactional mode, a view of the last commit point; otherwise
+     * this store, which sees every write. No {@code @Override}: the method is not in Kafka 4.3.
+     */
+    public ReadOnlySessionStore<Bytes, byte[]> readOnly(IsolationLevel level) {
+        return segmented.core.readsCommitted(level) && !segmented.readsCommitted() ? new SedimentSessionStore(this) : this;
     }
 
     private static long end(byte[] storeKey) {
@@ -257,8 +272,8 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
     /** WindowRangeQuery by key (the form Kafka supports for session stores), with the position bound checked first. */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return KafkaInternals.handleBasicQueries(query, positionBound, config, this, segmented.core.position(),
-                segmented.core.context());
+        return KafkaInternals.handleBasicQueries(query, positionBound, config, this,
+                segmented.core.position(QueryIsolation.of(config)), segmented.core.context());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sediment.streams.internal;
 
 import dev.sediment.store.KeyRange;
 import dev.sediment.streams.eos.TransactionCommitListener;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -13,6 +14,7 @@ import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -62,6 +64,22 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
                 this instanceof TimestampedBytesStore ? "timestamped-window" : "window");
         this.windowSize = windowSize;
         this.retainDuplicates = retainDuplicates;
+    }
+
+    /** A READ_COMMITTED view of {@code live} (see {@link #readOnly}). */
+    private SedimentWindowStore(SedimentWindowStore live) {
+        this.segmented = live.segmented.committedView();
+        this.windowSize = live.windowSize;
+        this.retainDuplicates = live.retainDuplicates;
+        this.seqnum = live.seqnum;
+    }
+
+    /**
+     * KIP-892 (Kafka 4.4): at READ_COMMITTED in transactional mode, a view of the last commit point; otherwise
+     * this store, which sees every write. No {@code @Override}: the method is not in Kafka 4.3.
+     */
+    public ReadOnlyWindowStore<Bytes, byte[]> readOnly(IsolationLevel level) {
+        return segmented.core.readsCommitted(level) && !segmented.readsCommitted() ? new SedimentWindowStore(this) : this;
     }
 
     @Override
@@ -253,18 +271,22 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
     private static final class TimeIterator extends SegmentedIterator<Long> implements WindowStoreIterator<byte[]> {
         TimeIterator(SegmentedStoreCore segmented, long[] segments, java.util.function.LongFunction<KeyRange> rangeOf,
                      java.util.function.Predicate<byte[]> accept, boolean reverse) {
-            super(segmented.core::store, segments, rangeOf, k -> k, accept,
+            super(segmented.openReader(), segments, rangeOf, k -> k, accept,
                     k -> SegmentedKeys.readLong(k, k.length - SUFFIX_BYTES), reverse, segmented.openIterators()::remove);
         }
     }
 
     // ---------------------------------------------------------------- IQv2 and metrics
 
-    /** WindowKeyQuery and WindowRangeQuery (by window start), with the position bound checked first. */
+    /**
+     * WindowKeyQuery and WindowRangeQuery (by window start), with the position bound checked first; at
+     * READ_COMMITTED against the last commit point's position, and Kafka 4.4's handler reads through
+     * {@link #readOnly}.
+     */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return KafkaInternals.handleBasicQueries(query, positionBound, config, this, segmented.core.position(),
-                segmented.core.context());
+        return KafkaInternals.handleBasicQueries(query, positionBound, config, this,
+                segmented.core.position(QueryIsolation.of(config)), segmented.core.context());
     }
 
     @Override
