@@ -23,10 +23,19 @@ final class KeyFilter {
     private final int mask;
 
     KeyFilter(long memtableBytes) {
-        long wanted = memtableBytes / BYTES_PER_BIT / 64;
-        int n = (int) Math.max(MIN_WORDS, Math.min(MAX_WORDS, Long.highestOneBit(Math.max(1, wanted))));
+        int n = words(memtableBytes);
         this.words = new long[n];
         this.mask = n - 1;
+    }
+
+    private static int words(long memtableBytes) {
+        long wanted = memtableBytes / BYTES_PER_BIT / 64;
+        return (int) Math.max(MIN_WORDS, Math.min(MAX_WORDS, Long.highestOneBit(Math.max(1, wanted))));
+    }
+
+    /** The bytes of the filter of a memtable of {@code memtableBytes}. */
+    static long sizeBytesFor(long memtableBytes) {
+        return 8L * words(memtableBytes);
     }
 
     /** The word a hash picks: its top bits, which {@link #bits} does not use. */

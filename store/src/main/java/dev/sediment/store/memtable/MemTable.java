@@ -24,8 +24,12 @@ public final class MemTable {
 
     private final ArenaSkipList list;
     private final long sizeBytes;
-    /** Made by the first add (a store opened and closed without writes never pays for it); read without locks. */
+    /**
+     * Made once the memtable holds {@value #FILTER_AFTER_ENTRIES} entries (a store that lives for a handful of
+     * writes, as in a topology test, never pays for it; searching so few is cheap); read without locks.
+     */
     private volatile KeyFilter filter;
+    private static final int FILTER_AFTER_ENTRIES = 256;
     private volatile long approximateBytes;
     private volatile long entries;
     private volatile long minRevision = Long.MAX_VALUE;
@@ -51,11 +55,16 @@ public final class MemTable {
      */
     public void add(byte[] userKey, long trailer, byte[] value) {
         KeyFilter f = filter;
-        if (f == null) {
+        if (f == null && entries >= FILTER_AFTER_ENTRIES) {
             f = new KeyFilter(sizeBytes);
-            filter = f;
+            for (long node = list.first(); node != 0; node = list.next(node)) {
+                f.add(KeyHash.hash64(list.userKey(node)));
+            }
+            filter = f; // published with every key already in: a reader that sees it misses none
         }
-        f.add(KeyHash.hash64(userKey)); // before the insert publishes the entry
+        if (f != null) {
+            f.add(KeyHash.hash64(userKey)); // before the insert publishes the entry
+        }
         list.insert(userKey, trailer, value);
         long revision = InternalKeys.revision(trailer);
         if (revision < minRevision) {
@@ -65,8 +74,9 @@ public final class MemTable {
         entries = entries + 1;
         long used = list.usedBytes();
         // The filter is charged as the arena fills (all of it once the memtable is full), so the budget sees
-        // each put's share of it rather than one jump at the first put.
-        approximateBytes = used + (used >= sizeBytes ? f.sizeBytes() : (long) (f.sizeBytes() * ((double) used / sizeBytes)));
+        // each put's share of it rather than one jump.
+        long filterBytes = KeyFilter.sizeBytesFor(sizeBytes);
+        approximateBytes = used + (used >= sizeBytes ? filterBytes : (long) (filterBytes * ((double) used / sizeBytes)));
     }
 
     /**
@@ -80,7 +90,7 @@ public final class MemTable {
     /** {@link #get(byte[], long)} with the key's {@link KeyHash#hash64}, computed once by a read of many sources. */
     public Lookup get(byte[] userKey, long keyHash, long snapshotRevision) {
         KeyFilter f = filter;
-        if (f == null || !f.mayContain(keyHash)) {
+        if (f != null && !f.mayContain(keyHash)) {
             return null;
         }
         long node = list.seek(userKey, InternalKeys.seekTrailer(snapshotRevision));
