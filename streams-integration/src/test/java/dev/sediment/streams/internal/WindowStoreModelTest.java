@@ -79,7 +79,8 @@ class WindowStoreModelTest {
         /** Live windows in the store's order: segment, then Kafka's store key bytes, or segment then time. */
         List<KeyValue<Windowed<Bytes>, byte[]>> read(byte[] from, byte[] to, long timeFrom, long timeTo,
                                                      boolean byTime, boolean reverse) {
-            long first = Math.max(timeFrom, streamTime - RETENTION + 1);
+            // A time-ordered store's reads in time order go back one millisecond further, as Kafka's do.
+            long first = Math.max(timeFrom, streamTime - RETENTION + (byTime ? 0 : 1));
             List<KeyValue<Windowed<Bytes>, byte[]>> out = new ArrayList<>();
             for (KeyValue<Windowed<Bytes>, byte[]> kv : windows.values()) {
                 long t = kv.key.window().start();
