@@ -5,6 +5,7 @@ import dev.sediment.streams.SedimentDslStoreSuppliers;
 import dev.sediment.streams.eos.SedimentClientSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -12,9 +13,11 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -47,6 +50,9 @@ public final class WindowedCountApp {
         p.put(StreamsConfig.STATE_DIR_CONFIG, args[2]);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, SedimentDslStoreSuppliers.class);
+        // Every record updates its window in the store and its changelog, so records restored compare with
+        // records processed (a cache would fold many updates into one changelog record).
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         // Look for closed windows on every record, not once a second of wall-clock time, so the last windows are
         // emitted by the last records whatever the timing (Kafka's internal setting; the default throttles).
@@ -55,14 +61,20 @@ public final class WindowedCountApp {
         p.put(StreamsConfig.consumerPrefix("group.instance.id"), args[1] + "-1"); // rejoin at once after a kill
         p.put(SedimentConfig.MAX_REPLAY_AGE_MS, args[6]);
 
+        long windowMs = Long.parseLong(args[5]);
         AtomicLong processed = new AtomicLong();
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(p)));
         builder.stream(args[3], Consumed.with(Serdes.String(), Serdes.String()))
                 .peek((k, v) -> processed.incrementAndGet())
                 .groupByKey()
-                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(Long.parseLong(args[5]))))
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(windowMs)))
                 .emitStrategy(EmitStrategy.onWindowClose())
-                .count()
+                // Retention ten windows long: Kafka's time-ordered window store (which onWindowClose reads, and
+                // Sediment's answers alike) reads no window starting before stream time minus retention, so with the
+                // default (window size + grace) a window whose closing record came later than its end would be
+                // skipped when no cache holds it.
+                .count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>with(Serdes.String(), Serdes.Long())
+                        .withRetention(Duration.ofMillis(10 * windowMs)))
                 .toStream()
                 .map((window, count) -> KeyValue.pair(window.key() + "@" + window.window().start(), count))
                 .to(args[4], Produced.with(Serdes.String(), Serdes.Long()));

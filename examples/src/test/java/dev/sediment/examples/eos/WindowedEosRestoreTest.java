@@ -115,7 +115,8 @@ class WindowedEosRestoreTest {
 
     /**
      * Record i: key {@code key-(i % KEYS)}, event time {@code start + i * STEP_MS}; then one record per partition
-     * far ahead in event time, which closes every window of the input in every task.
+     * two windows ahead in event time, which closes every window of the input in every task (and no further: the
+     * store keeps ten windows, and a window older than that is gone before onWindowClose reads it).
      */
     private static void produce(String bootstrap, long start) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
@@ -126,7 +127,7 @@ class WindowedEosRestoreTest {
             for (int i = 0; i < RECORDS; i++) {
                 producer.send(new ProducerRecord<>(INPUT, null, start + i * STEP_MS, key(i), "c" + i));
             }
-            long closing = start + RECORDS * STEP_MS + 10 * WINDOW_MS;
+            long closing = start + RECORDS * STEP_MS + 2 * WINDOW_MS;
             for (int p = 0; p < PARTITIONS; p++) {
                 producer.send(new ProducerRecord<>(INPUT, p, closing, "closer-" + p, "end"));
             }
@@ -165,7 +166,11 @@ class WindowedEosRestoreTest {
             });
             Map<String, Long> emitted = new TreeMap<>();
             actual.forEach((window, counts) -> emitted.put(window, counts.get(0)));
-            assertEquals(expected.size(), emitted.size(), "windows emitted");
+            Map<String, Long> missing = new TreeMap<>(expected);
+            missing.keySet().removeAll(emitted.keySet());
+            Map<String, Long> extra = new TreeMap<>(emitted);
+            extra.keySet().removeAll(expected.keySet());
+            assertEquals(expected.size(), emitted.size(), "windows emitted; missing " + missing + "; not expected " + extra);
             assertEquals(expected, emitted, "committed output");
         }
     }
