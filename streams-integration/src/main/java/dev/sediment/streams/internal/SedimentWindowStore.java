@@ -58,8 +58,10 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
      */
     public SedimentWindowStore(String name, long retentionPeriod, long segmentInterval, long windowSize,
                                boolean retainDuplicates, boolean timeOrdered) {
+        // Duplicates are part of the format: their keys carry sequence numbers a store without them reads as windows.
         this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered,
-                this instanceof TimestampedBytesStore ? "timestamped-window" : "window");
+                (this instanceof TimestampedBytesStore ? "timestamped-window" : "window")
+                        + (retainDuplicates ? "-with-duplicates" : ""));
         this.windowSize = windowSize;
         this.retainDuplicates = retainDuplicates;
     }
