@@ -75,7 +75,6 @@ public final class WindowBenchChild {
     private final BenchData data;
     private final ProcessMeter meter = new ProcessMeter();
     private final SplittableRandom random = new SplittableRandom(42);
-    private final long baselineFiles = OpenFiles.count();
     private long commitOffset;
 
     WindowBenchChild(StoreKind kind, Path stateDir, Settings settings) {
@@ -260,6 +259,8 @@ public final class WindowBenchChild {
 
     /** Bytes on disk and open files after each retention period of puts: flat once retention starts dropping. */
     private List<Measurement> retention() {
+        // Counted from here: the earlier stores are closed and every class is loaded, so what is added is the store's.
+        long baselineFiles = OpenFiles.count();
         Opened opened = open("bench-window-retention");
         WindowStore<Bytes, byte[]> store = opened.store();
         long perPeriod = settings.records() / 2;

@@ -19,7 +19,7 @@ public enum WindowWorkload {
     RESTORE("records/s"),
     /**
      * Puts over several retention periods into an empty store; after each period (and a commit) the bytes on disk
-     * and the files the store's JVM holds open (beyond those it held before any store opened).
+     * and the files the store's JVM holds open (beyond those it held just before the store opened).
      */
     RETENTION("MB, files");
 
