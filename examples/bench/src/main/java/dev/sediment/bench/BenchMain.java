@@ -61,6 +61,9 @@ public final class BenchMain {
                 }
             }
         }
+        if (options.jfrWorkload() == null && options.windowRecords() > 0) {
+            rows.addAll(new WindowBench(options, dir).run());
+        }
         if (options.jfrWorkload() == null && options.endToEndRecords() > 0) {
             rows.addAll(new EndToEndBench(options, dir).run());
         }
