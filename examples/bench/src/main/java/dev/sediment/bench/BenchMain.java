@@ -25,6 +25,10 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains(TransactionalBenchOptions.FLAG)) {
+            TransactionalBench.main(args); // a separate comparison, on Kafka 4.4's transactional stores
+            return;
+        }
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);

@@ -49,6 +49,8 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
               --child-heap SIZE   -Xmx of each store's JVM, default 1g (2g from 4M keys, 8g from 20M)
               --out DIR           default examples/bench/target/bench-results
               --quick             --keys 200K --runs 2 --run-seconds 0.5 --e2e-records 200K --window-records 100K
+              --kafka44-transactional  instead: Kafka 4.4's transactional stores end to end (-Dkafka.line=4.4);
+                                  --kafka44-transactional --help lists its options
             """;
 
     public static BenchOptions parse(String... args) {
