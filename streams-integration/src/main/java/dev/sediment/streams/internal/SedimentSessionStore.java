@@ -38,7 +38,7 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
 
     /**
      * @param timeOrdered also keep the sessions in end-time order, so {@code findSessions(earliestEnd, latestEnd)}
-     *                    returns them by end, then key, then start (as Kafka's time-ordered session store for
+     *                    returns them by end, then start, then key (as Kafka's time-ordered session store for
      *                    {@code EmitStrategy.onWindowClose()} does)
      */
     public SedimentSessionStore(String name, long retentionPeriod, long segmentInterval, boolean timeOrdered) {

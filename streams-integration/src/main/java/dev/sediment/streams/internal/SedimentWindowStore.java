@@ -60,8 +60,10 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
      */
     public SedimentWindowStore(String name, long retentionPeriod, long segmentInterval, long windowSize,
                                boolean retainDuplicates, boolean timeOrdered) {
+        // Duplicates are part of the format: their keys carry sequence numbers a store without them reads as windows.
         this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered,
-                this instanceof TimestampedBytesStore ? "timestamped-window" : "window");
+                (this instanceof TimestampedBytesStore ? "timestamped-window" : "window")
+                        + (retainDuplicates ? "-with-duplicates" : ""));
         this.windowSize = windowSize;
         this.retainDuplicates = retainDuplicates;
     }
@@ -223,10 +225,13 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
             log.warn(SedimentKeyValueStore.INVALID_RANGE_WARNING);
             return segmented.iterate(new long[0], s -> null, k -> false, this::windowed, reverse);
         }
-        long from = segmented.actualFrom(timeFrom);
         if (keyFrom == null && keyTo == null && segmented.timeIndexed()) {
-            return segmented.iterateByTime(from, timeTo, storeKey -> inTime(storeKey, from, timeTo), this::windowed, reverse);
+            // As Kafka's time-ordered store: one millisecond further back than reads by key, so the window that
+            // closes exactly as stream time reaches its end + grace (= retention) is still read by onWindowClose.
+            long first = segmented.actualFromByTime(timeFrom);
+            return segmented.iterateByTime(first, timeTo, storeKey -> inTime(storeKey, first, timeTo), this::windowed, reverse);
         }
+        long from = segmented.actualFrom(timeFrom);
         byte[] kf = keyFrom == null ? null : keyFrom.get();
         byte[] kt = keyTo == null ? null : keyTo.get();
         return segmented.iterate(segmented.segments(from, timeTo, reverse),
