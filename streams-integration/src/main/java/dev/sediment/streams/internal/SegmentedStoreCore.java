@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The time-segmented part of window and session stores, on one engine store ({@link EngineStoreCore}) whatever
@@ -69,15 +71,20 @@ final class SegmentedStoreCore {
      * @param timeIndex   also keep every record in time order ({@link SegmentedKeys#TIME_FIRST}), for stores
      *                    that emit on window close and scan closed windows by time
      * @param format      the store's value format, recorded in its manifest (e.g. "timestamped-window")
+     * @param upgrades    per older format (named as {@code format} is), how one of its values becomes one of
+     *                    {@code format}: files in such a format are rewritten at open ({@link FormatUpgrade})
      */
     SegmentedStoreCore(String name, long retentionMs, long segmentIntervalMs, TransactionCommitListener owner,
-                       int suffixBytes, boolean timeIndex, String format) {
+                       int suffixBytes, boolean timeIndex, String format, Map<String, UnaryOperator<byte[]>> upgrades) {
         this.retentionMs = retentionMs;
         this.segmentIntervalMs = segmentIntervalMs;
         this.suffixBytes = suffixBytes;
         this.timeIndex = timeIndex;
-        this.core = new EngineStoreCore(name, owner, this::restoreRecord,
-                format + (timeIndex ? "-time-indexed" : ""), SegmentedKeys.SEGMENT_BYTES);
+        String suffix = timeIndex ? "-time-indexed" : "";
+        Map<String, UnaryOperator<byte[]>> from = new HashMap<>();
+        upgrades.forEach((old, convert) -> from.put(old + suffix, convert));
+        this.core = new EngineStoreCore(name, owner, this::restoreRecord, format + suffix, SegmentedKeys.SEGMENT_BYTES,
+                null, from.isEmpty() ? null : new FormatUpgrade(from, SegmentedKeys.allData()));
     }
 
     /** The segment time of Kafka's store key. */
