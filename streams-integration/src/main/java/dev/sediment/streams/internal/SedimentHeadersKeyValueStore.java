@@ -43,6 +43,11 @@ public final class SedimentHeadersKeyValueStore implements KeyValueStore<Bytes, 
         this.store = new SedimentKeyValueStore(name, FORMAT, UPGRADE);
     }
 
+    /** Tests: the file system of the engine store, set before {@link #init}. */
+    void fileSystem(dev.sediment.store.fs.FileSystem fs) {
+        store.fileSystem(fs);
+    }
+
     @Override
     public String name() {
         return store.name();

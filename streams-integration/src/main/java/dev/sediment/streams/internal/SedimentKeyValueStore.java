@@ -94,6 +94,11 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
         return core.name();
     }
 
+    /** Tests: the file system of the engine store, set before {@link #init}. */
+    void fileSystem(dev.sediment.store.fs.FileSystem fs) {
+        core.fileSystem(fs);
+    }
+
     /** The value format recorded in the engine's manifest: {@value #PLAIN} or {@value #TIMESTAMPED}. */
     String valueFormat() {
         return format;
