@@ -87,6 +87,11 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
         return historyRetentionMs;
     }
 
+    /** Kafka's observed stream time: the largest timestamp put or restored (kept across reopens); -1 before any. */
+    long observedStreamTime() {
+        return observedStreamTime;
+    }
+
     /** Observed stream time minus history retention: older puts are refused, older reads see only the latest. */
     private long cutoff() {
         return observedStreamTime - historyRetentionMs;
