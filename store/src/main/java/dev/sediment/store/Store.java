@@ -133,6 +133,13 @@ public interface Store extends AutoCloseable {
     OptionalLong committedRevision();
 
     /**
+     * The revision of the commit point a crash now would reopen at (the newest one the manifest holds durably
+     * whose revision is flushed), or empty if a crash now would find none. Never above {@link #committedRevision()};
+     * for decisions that must hold after a crash, such as what a {@link CompactionFilter} may drop.
+     */
+    OptionalLong recoveryRevision();
+
+    /**
      * Pins the latest commit point's revision for reads: the state {@link #commit} last described, without
      * the writes since (a read-committed view; a crash or reopen rolls back to it or an older point). Close
      * it when done, like {@link #snapshot()}.

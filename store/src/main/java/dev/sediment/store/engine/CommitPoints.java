@@ -49,6 +49,12 @@ final class CommitPoints {
         return position.clone();
     }
 
+    /** The revision a crash now would reopen at: the recovery point of the durable manifest; see Store. */
+    OptionalLong recoveryRevision() {
+        CommitPoint p = state.versions.durable().recoveryPoint();
+        return p == null ? OptionalLong.empty() : OptionalLong.of(p.revision());
+    }
+
     /** The revision of the last commit point, if the store has one. */
     OptionalLong lastRevision() {
         CommitPoint p = state.readState.version().lastCommitPoint();

@@ -261,6 +261,12 @@ public final class Engine implements Store {
     }
 
     @Override
+    public OptionalLong recoveryRevision() {
+        state.checkOpen();
+        return commits.recoveryRevision();
+    }
+
+    @Override
     public Snapshot committedSnapshot() {
         state.checkOpen();
         return reads.committedSnapshot();

@@ -1,7 +1,6 @@
 package dev.sediment.streams.headers;
 
 import dev.sediment.streams.SedimentDslStoreSuppliers;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -105,7 +104,7 @@ class HeadersUpgradeTopologyTest {
         for (String topic : List.of("count-out", "window-out", "session-out")) {
             for (TestRecord<String, String> r : driver.createOutputTopic(topic, new StringDeserializer(),
                     new StringDeserializer()).readRecordsToList()) {
-                seen.add(topic + " " + r.key() + "=" + r.value() + "@" + r.timestamp() + " " + text(r.headers().toArray()));
+                seen.add(topic + " " + r.key() + "=" + r.value() + "@" + r.timestamp() + " " + HeadersText.of(r.headers().toArray()));
             }
         }
         return seen;
@@ -133,14 +132,6 @@ class HeadersUpgradeTopologyTest {
             Path kept = Files.createDirectories(tmp.resolve("kept").resolve(store));
             Files.createSymbolicLink(task.resolve(store), kept);
         }
-    }
-
-    private static String text(Header[] headers) {
-        StringBuilder sb = new StringBuilder("[");
-        for (Header h : headers) {
-            sb.append(h.key()).append(':').append(new String(h.value(), StandardCharsets.UTF_8)).append(' ');
-        }
-        return sb.append(']').toString();
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.sediment.streams.headers;
 import dev.sediment.streams.SedimentDslStoreSuppliers;
 import dev.sediment.streams.internal.SedimentSessionStore;
 import dev.sediment.streams.internal.SedimentWindowStore;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -19,9 +18,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +33,6 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -87,7 +83,7 @@ class HeadersWindowedTopologyTest {
             for (String topic : List.of("window-out", "session-out")) {
                 for (TestRecord<String, String> r : driver.createOutputTopic(topic, new StringDeserializer(),
                         new StringDeserializer()).readRecordsToList()) {
-                    seen.add(topic + " " + r.key() + "=" + r.value() + "@" + r.timestamp() + " " + text(r.headers().toArray()));
+                    seen.add(topic + " " + r.key() + "=" + r.value() + "@" + r.timestamp() + " " + HeadersText.of(r.headers().toArray()));
                 }
             }
             try (KeyValueIterator<Windowed<Object>, ?> it = driver.getTimestampedWindowStoreWithHeaders("windows").all()) {
@@ -97,28 +93,11 @@ class HeadersWindowedTopologyTest {
                 it.forEachRemaining(kv -> seen.add("sessions " + kv.key + "=" + kv.value));
             }
             if (sediment) {
-                assertInnermost(driver.getTimestampedWindowStoreWithHeaders("windows"), SedimentWindowStore.WithHeaders.class);
-                assertInnermost(driver.getSessionStoreWithHeaders("sessions"), SedimentSessionStore.WithHeaders.class);
+                Innermost.assertIs(SedimentWindowStore.WithHeaders.class, driver.getTimestampedWindowStoreWithHeaders("windows"));
+                Innermost.assertIs(SedimentSessionStore.WithHeaders.class, driver.getSessionStoreWithHeaders("sessions"));
             }
         }
         return seen;
-    }
-
-    private static void assertInnermost(Object store, Class<?> type) {
-        StateStore inner = (StateStore) store;
-        String name = inner.name();
-        while (inner instanceof WrappedStateStore<?, ?, ?> w) {
-            inner = w.wrapped();
-        }
-        assertInstanceOf(type, inner, name + ": no adapter between Kafka's layers and ours");
-    }
-
-    private static String text(Header[] headers) {
-        StringBuilder sb = new StringBuilder("[");
-        for (Header h : headers) {
-            sb.append(h.key()).append(':').append(new String(h.value(), StandardCharsets.UTF_8)).append(' ');
-        }
-        return sb.append(']').toString();
     }
 
     @Test

@@ -1,13 +1,12 @@
 package dev.sediment.streams.internal;
 
+import dev.sediment.streams.KilledChild;
 import org.apache.kafka.common.utils.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +15,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -48,7 +44,7 @@ class VersionedCrashTest {
         Long previous = null;
         for (int round = 0; round < ROUNDS; round++) {
             long killAfterMillis = 400 + random.nextInt(1200);
-            killChildAfter(stateDir, killAfterMillis, committedByChildren);
+            KilledChild.runAndKill(VersionedCrashChild.class, stateDir, killAfterMillis, committedByChildren);
             String where = "seed " + seed + " (rerun with -Dtests.seed.crash=" + seed + "), round " + round
                     + ", killed after " + killAfterMillis + " ms";
             SedimentVersionedStore recovered = VersionedCrashChild.open(stateDir);
@@ -96,50 +92,5 @@ class VersionedCrashTest {
 
     private static String text(byte[] b) {
         return b == null ? "null" : Arrays.toString(b);
-    }
-
-    private static void killChildAfter(File stateDir, long killAfterMillis, Set<Long> committed) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                VersionedCrashChild.class.getName(), stateDir.getAbsolutePath());
-        pb.redirectErrorStream(true);
-        Process child = pb.start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (Exception ignored) {
-                // the child was killed
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try {
-            while (true) {
-                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    throw new AssertionError("child made no progress before the deadline");
-                }
-                if (line.startsWith("committed ")) {
-                    String[] parts = line.split(" ");
-                    committed.add(Long.parseLong(parts[1]));
-                    if (Long.parseLong(parts[2]) >= killAfterMillis) {
-                        break;
-                    }
-                }
-            }
-        } finally {
-            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        }
-        reader.join(10_000);
-        for (String line; (line = lines.poll()) != null; ) { // printed before the kill landed: committed too
-            if (line.startsWith("committed ")) {
-                committed.add(Long.parseLong(line.split(" ")[1]));
-            }
-        }
     }
 }
