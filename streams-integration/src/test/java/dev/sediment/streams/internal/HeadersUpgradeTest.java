@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -193,23 +195,60 @@ class HeadersUpgradeTest {
      * supplier, with every record in the headers layout exactly once converted and its committed offset.
      */
     @Test
-    void aCrashAnywhereInTheUpgradeLeavesAStoreThatOpensAndReadsCorrectly() {
-        File dir = new File("/upgrade/state");
+    void aCrashAnywhereInAKeyValueUpgradeLeavesAStoreThatOpensAndReadsCorrectly() {
         MemFileSystem base = new MemFileSystem();
         SedimentKeyValueStore old = new SedimentTimestampedKeyValueStore("kv");
         old.fileSystem(base);
-        init(old, context(dir));
+        init(old, context(CRASH_DIR));
         TreeMap<Bytes, byte[]> model = writeTimestamped(old, 300);
         old.close();
+        crashAtEveryOperation(base, fs -> {
+            SedimentHeadersKeyValueStore s = new SedimentHeadersKeyValueStore("kv");
+            s.fileSystem(fs);
+            return s;
+        }, (store, where) -> {
+            assertEquals(299L, store.committedOffset(CHANGELOG), where);
+            assertHeadersLayout(model, (SedimentHeadersKeyValueStore) store, where);
+        });
+    }
 
+    @Test
+    void aCrashAnywhereInAWindowUpgradeLeavesAStoreThatOpensAndReadsCorrectly() {
+        MemFileSystem base = new MemFileSystem();
+        SedimentWindowStore old = new SedimentWindowStore.Timestamped("w", 600_000, 60_000, 10_000, false, true);
+        old.segmented().core.fileSystem(base);
+        init(old, context(CRASH_DIR));
+        for (int i = 0; i < 300; i++) {
+            old.put(key(i % 13), timestamped(i * 1_000L, "v" + i), i * 1_000L);
+        }
+        List<KeyValue<Object, byte[]>> all = new ArrayList<>();
+        try (KeyValueIterator<Windowed<Bytes>, byte[]> it = old.all()) { // time-indexed: by window start
+            it.forEachRemaining(kv -> all.add(KeyValue.pair(kv.key, kv.value)));
+        }
+        old.commit(Map.of(CHANGELOG, 299L));
+        old.close();
+        crashAtEveryOperation(base, fs -> {
+            SedimentWindowStore s = new SedimentWindowStore.WithHeaders("w", 600_000, 60_000, 10_000, false, true);
+            s.segmented().core.fileSystem(fs);
+            return s;
+        }, (store, where) -> {
+            assertEquals(299L, store.committedOffset(CHANGELOG), where);
+            assertEquals(headersOf(all), list(((SedimentWindowStore) store).all()), where);
+        });
+    }
+
+    private static final File CRASH_DIR = new File("/upgrade/state");
+
+    /** Opens {@code base}'s timestamped store through {@code headersStore}, crashing at each file operation in turn. */
+    private void crashAtEveryOperation(MemFileSystem base, Function<MemFileSystem, StateStore> headersStore,
+                                       BiConsumer<StateStore, String> check) {
         int crashes = 0;
         for (long crashAt = 0; ; crashAt++) {
             MemFileSystem fs = base.crashClone();
             fs.crashAfterOperations(fs.operationCount() + crashAt);
-            SedimentHeadersKeyValueStore upgrading = new SedimentHeadersKeyValueStore("kv");
-            upgrading.fileSystem(fs);
+            StateStore upgrading = headersStore.apply(fs);
             try {
-                init(upgrading, context(dir));
+                init(upgrading, context(CRASH_DIR));
                 upgrading.close();
             } catch (RuntimeException e) {
                 assertTrue(fs.isCrashed(), "crash point " + crashAt + ": " + e);
@@ -220,12 +259,9 @@ class HeadersUpgradeTest {
             crashes++;
             MemFileSystem after = fs.crashedState();
             assertNotNull(after);
-            SedimentHeadersKeyValueStore reopened = new SedimentHeadersKeyValueStore("kv");
-            reopened.fileSystem(after);
-            init(reopened, context(dir));
+            StateStore reopened = init(headersStore.apply(after), context(CRASH_DIR));
             try {
-                assertEquals(299L, reopened.committedOffset(CHANGELOG), "crash point " + crashAt);
-                assertHeadersLayout(model, reopened, "crash point " + crashAt);
+                check.accept(reopened, "crash point " + crashAt);
             } finally {
                 reopened.close();
             }
