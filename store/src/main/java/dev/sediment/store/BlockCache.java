@@ -1,7 +1,5 @@
 package dev.sediment.store;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -10,8 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
  * every store instance of a JVM). Keyed by {@code (tableId, blockOffset)}; {@code tableId} comes
  * from {@link #newTableId()} so ids never collide across stores sharing one cache.
  *
- * <p>Sharded by key hash; each shard is an access-ordered {@link LinkedHashMap} under its own lock.
- * Thread-safe.
+ * <p>Sharded by key hash; each shard is a hash table with an LRU list under its own lock. A hit allocates
+ * nothing. Thread-safe.
  */
 public final class BlockCache {
     private static final int SHARDS = 16;
@@ -44,9 +42,9 @@ public final class BlockCache {
         return shards[(int) ((h ^ (h >>> 32)) & (SHARDS - 1))];
     }
 
-    /** The cached block or null. */
+    /** The cached block or null. Allocates nothing. */
     public byte[] get(long tableId, long offset) {
-        byte[] b = shard(tableId, offset).get(new Key(tableId, offset));
+        byte[] b = shard(tableId, offset).get(tableId, offset);
         if (b == null) {
             misses.increment();
         } else {
@@ -56,7 +54,7 @@ public final class BlockCache {
     }
 
     public void put(long tableId, long offset, byte[] block) {
-        shard(tableId, offset).put(new Key(tableId, offset), block);
+        shard(tableId, offset).put(tableId, offset, block);
     }
 
     /** Drops every block of a table (when the table file is deleted). */
@@ -86,53 +84,161 @@ public final class BlockCache {
         return misses.sum();
     }
 
-    private record Key(long tableId, long offset) {
+    /** A cached block: in its hash bucket's chain and in the shard's LRU list (head = least recently used). */
+    private static final class Node {
+        final long tableId;
+        final long offset;
+        byte[] block;
+        Node chain;
+        Node older;
+        Node newer;
+
+        Node(long tableId, long offset, byte[] block) {
+            this.tableId = tableId;
+            this.offset = offset;
+            this.block = block;
+        }
     }
 
+    /**
+     * One shard: a chained hash table over (tableId, offset) and an intrusive LRU list, so a hit looks up and
+     * moves a node without allocating (a map keyed by a record allocates a key per lookup).
+     */
     private static final class Shard {
         private final long capacity;
         private long used;
-        private final LinkedHashMap<Key, byte[]> map = new LinkedHashMap<>(64, 0.75f, true);
+        private int size;
+        private Node[] buckets = new Node[64];
+        /** Least and most recently used. */
+        private Node lru;
+        private Node mru;
 
         Shard(long capacity) {
             this.capacity = capacity;
         }
 
-        synchronized byte[] get(Key k) {
-            return map.get(k);
+        private static int hash(long tableId, long offset) {
+            long h = tableId * 0xC2B2AE3D27D4EB4FL + offset * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 29) ^ (h >>> 47));
         }
 
-        synchronized void put(Key k, byte[] v) {
-            long charge = v.length + ENTRY_OVERHEAD_BYTES;
+        private Node find(long tableId, long offset) {
+            Node n = buckets[hash(tableId, offset) & (buckets.length - 1)];
+            while (n != null && (n.tableId != tableId || n.offset != offset)) {
+                n = n.chain;
+            }
+            return n;
+        }
+
+        synchronized byte[] get(long tableId, long offset) {
+            Node n = find(tableId, offset);
+            if (n == null) {
+                return null;
+            }
+            if (n != mru) {
+                unlink(n);
+                linkNewest(n);
+            }
+            return n.block;
+        }
+
+        synchronized void put(long tableId, long offset, byte[] block) {
+            long charge = block.length + ENTRY_OVERHEAD_BYTES;
             if (charge > capacity) {
                 return;
             }
-            byte[] old = map.put(k, v);
-            if (old != null) {
-                used -= old.length + ENTRY_OVERHEAD_BYTES;
+            Node n = find(tableId, offset);
+            if (n != null) {
+                used += block.length - n.block.length;
+                n.block = block;
+                unlink(n);
+            } else {
+                n = new Node(tableId, offset, block);
+                int b = hash(tableId, offset) & (buckets.length - 1);
+                n.chain = buckets[b];
+                buckets[b] = n;
+                used += charge;
+                if (++size > buckets.length) {
+                    rehash();
+                }
             }
-            used += charge;
-            var it = map.entrySet().iterator();
-            while (used > capacity && it.hasNext()) {
-                Map.Entry<Key, byte[]> e = it.next();
-                used -= e.getValue().length + ENTRY_OVERHEAD_BYTES;
-                it.remove();
+            linkNewest(n);
+            while (used > capacity && lru != null) {
+                remove(lru);
             }
         }
 
         synchronized void evictTable(long tableId) {
-            var it = map.entrySet().iterator();
-            while (it.hasNext()) {
-                Map.Entry<Key, byte[]> e = it.next();
-                if (e.getKey().tableId == tableId) {
-                    used -= e.getValue().length + ENTRY_OVERHEAD_BYTES;
-                    it.remove();
+            Node n = lru;
+            while (n != null) {
+                Node newer = n.newer;
+                if (n.tableId == tableId) {
+                    remove(n);
                 }
+                n = newer;
             }
         }
 
         synchronized long usedBytes() {
             return used;
+        }
+
+        private void remove(Node n) {
+            unlink(n);
+            int b = hash(n.tableId, n.offset) & (buckets.length - 1);
+            if (buckets[b] == n) {
+                buckets[b] = n.chain;
+            } else {
+                Node p = buckets[b];
+                while (p.chain != n) {
+                    p = p.chain;
+                }
+                p.chain = n.chain;
+            }
+            n.chain = null;
+            used -= n.block.length + ENTRY_OVERHEAD_BYTES;
+            size--;
+        }
+
+        private void unlink(Node n) {
+            if (n.older != null) {
+                n.older.newer = n.newer;
+            } else {
+                lru = n.newer;
+            }
+            if (n.newer != null) {
+                n.newer.older = n.older;
+            } else {
+                mru = n.older;
+            }
+            n.older = null;
+            n.newer = null;
+        }
+
+        private void linkNewest(Node n) {
+            n.older = mru;
+            n.newer = null;
+            if (mru != null) {
+                mru.newer = n;
+            } else {
+                lru = n;
+            }
+            mru = n;
+        }
+
+        private void rehash() {
+            Node[] grown = new Node[buckets.length * 2];
+            for (Node head : buckets) {
+                Node n = head;
+                while (n != null) {
+                    Node next = n.chain;
+                    int b = hash(n.tableId, n.offset) & (grown.length - 1);
+                    n.chain = grown[b];
+                    grown[b] = n;
+                    n = next;
+                }
+            }
+            buckets = grown;
         }
     }
 }

@@ -58,6 +58,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WindowedTopologyTest {
     private static final long SEED = Long.getLong("tests.seed", System.nanoTime());
+    /** Test names starting so run with no record cache (statestore.cache.max.bytes=0). */
+    private static final String UNCACHED = "uncached-";
 
     @TempDir
     Path tmp;
@@ -91,6 +93,11 @@ class WindowedTopologyTest {
         p.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
         if (sediment) {
             p.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, SedimentDslStoreSuppliers.class);
+        }
+        if (name.startsWith(UNCACHED)) {
+            p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0); // the stores answer every read themselves
+            // onWindowClose looks for closed windows at every record, not once a second of wall-clock time.
+            p.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
         }
         return p;
     }
@@ -155,7 +162,10 @@ class WindowedTopologyTest {
     }
 
     private void sameOutput(String name, Consumer<StreamsBuilder> topology, String... topics) {
-        List<Input> in = input(topics);
+        sameOutput(name, input(topics), topology);
+    }
+
+    private void sameOutput(String name, List<Input> in, Consumer<StreamsBuilder> topology) {
         // The builder gets the config too: stream-stream joins take their store suppliers when they are built.
         StreamsBuilder kafka = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props(false, name))));
         topology.accept(kafka);
@@ -208,6 +218,24 @@ class WindowedTopologyTest {
                 .count()
                 .toStream((w, v) -> windowed(w)).mapValues(v -> Long.toString(v))
                 .to("out", Produced.with(Serdes.String(), Serdes.String())), "in");
+    }
+
+    /**
+     * Without a cache onWindowClose reads closed windows from the store itself, by time (fetchAll), back to stream
+     * time minus retention inclusive: records every 10 ms close each window exactly at its end.
+     */
+    @Test
+    void onWindowCloseEmitWithoutCache() {
+        List<Input> in = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            in.add(new Input("in", "k" + i % 5, Integer.toString(i), 1_000 + 10L * i));
+        }
+        sameOutput(UNCACHED + "close", in, b -> grouped(b)
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofSeconds(1)))
+                .emitStrategy(EmitStrategy.onWindowClose())
+                .count()
+                .toStream((w, v) -> windowed(w)).mapValues(v -> Long.toString(v))
+                .to("out", Produced.with(Serdes.String(), Serdes.String())));
     }
 
     @Test

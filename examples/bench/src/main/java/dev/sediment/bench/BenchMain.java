@@ -25,6 +25,10 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains(TransactionalBenchOptions.FLAG)) {
+            TransactionalBench.main(args); // a separate comparison, on Kafka 4.4's transactional stores
+            return;
+        }
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);
@@ -56,6 +60,9 @@ public final class BenchMain {
                     }
                 }
             }
+        }
+        if (options.jfrWorkload() == null && options.windowRecords() > 0) {
+            rows.addAll(new WindowBench(options, dir).run());
         }
         if (options.jfrWorkload() == null && options.endToEndRecords() > 0) {
             rows.addAll(new EndToEndBench(options, dir).run());

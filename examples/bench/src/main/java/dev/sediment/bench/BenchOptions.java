@@ -25,10 +25,11 @@ import java.util.Map;
  * @param jfrWorkload if set, only this workload runs, under Java Flight Recorder, for each chosen store
  * @param childHeap -Xmx of each store's JVM, e.g. "1g"
  * @param out the results directory's parent
+ * @param windowRecords records of the window-store part ({@link WindowWorkload}); 0 skips it
  */
 public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, int runs, double runSeconds,
         List<Workload> workloads, List<StoreKind> stores, long endToEndRecords, double killFraction,
-        Workload jfrWorkload, String childHeap, Path out, List<String> commandLine) {
+        Workload jfrWorkload, String childHeap, Path out, List<String> commandLine, long windowRecords) {
 
     static final String USAGE = """
             Usage: BenchMain [options]
@@ -42,11 +43,14 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
               --stores a,b        default all: %s
               --e2e-records N     end-to-end input records, default 2M; 0 skips the end-to-end part
               --kill-fraction F   end to end: SIGKILL after this fraction of the input, default 0.5
+              --window-records N  window-store part: records put and restored, default 1M; 0 skips it
               --jfr WORKLOAD      run only this workload (after fill, or after --workloads), under JFR,
                                   and print the hottest methods
               --child-heap SIZE   -Xmx of each store's JVM, default 1g (2g from 4M keys, 8g from 20M)
               --out DIR           default examples/bench/target/bench-results
-              --quick             --keys 200K --runs 2 --run-seconds 0.5 --e2e-records 200K
+              --quick             --keys 200K --runs 2 --run-seconds 0.5 --e2e-records 200K --window-records 100K
+              --kafka44-transactional  instead: Kafka 4.4's transactional stores end to end (-Dkafka.line=4.4);
+                                  --kafka44-transactional --help lists its options
             """;
 
     public static BenchOptions parse(String... args) {
@@ -87,7 +91,8 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
                 values.containsKey("jfr") ? Workload.parse(values.remove("jfr")) : null,
                 heap != null ? heap : keys >= 20_000_000 ? "8g" : keys >= 4_000_000 ? "2g" : "1g",
                 Path.of(values.getOrDefault("out", System.getProperty("bench.out", "target/bench-results"))),
-                List.of(args));
+                List.of(args),
+                count(values.remove("window-records"), quick ? 100_000 : 1_000_000));
         values.remove("run-seconds");
         values.remove("kill-fraction");
         values.remove("out");

@@ -49,7 +49,7 @@ final class EndToEndBench {
         System.out.printf("%n== end to end: %,d input records, embedded broker%n", n);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().directory(dir.resolve("broker")).start()) {
             broker.createTopic(StreamsBenchChild.INPUT, 1);
-            produce(broker.bootstrapServers(), n);
+            produce(broker.bootstrapServers(), n, options.keyBytes(), options.valueBytes());
             for (StoreKind store : options.selectedStores()) {
                 rows.addAll(runStore(broker.bootstrapServers(), store, n));
             }
@@ -57,13 +57,14 @@ final class EndToEndBench {
         return rows;
     }
 
-    private void produce(String bootstrap, long n) {
+    /** {@code n} input records over {@code n} possible keys, each value starting with its sequence number. */
+    static void produce(String bootstrap, long n, int keyBytes, int valueBytes) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        BenchData data = new BenchData(options.keyBytes(), options.valueBytes());
+        BenchData data = new BenchData(keyBytes, valueBytes);
         SplittableRandom random = new SplittableRandom(1);
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer =
@@ -144,7 +145,7 @@ final class EndToEndBench {
     }
 
     /** Follows the child's log (printing it) until every pattern has matched a line; the last match of each. */
-    private static Map<String, Matcher> await(ChildJvm child, Path log, List<Pattern> patterns)
+    static Map<String, Matcher> await(ChildJvm child, Path log, List<Pattern> patterns)
             throws IOException, InterruptedException {
         Map<String, Matcher> found = new java.util.HashMap<>();
         long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
@@ -176,7 +177,7 @@ final class EndToEndBench {
         return found;
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -117,6 +117,13 @@ final class Report {
             }
             md.append(" (a store that flushes later than the workload ends shows less).\n");
         }
+        List<String> window = workloads("window");
+        if (!window.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "%n## Window stores (`WindowStore<Bytes, byte[]>`, %,d records, 1-minute "
+                    + "windows, 10-minute retention): throughput, then bytes on disk and open files after each "
+                    + "retention period of puts (lower is better), ×RocksDB%n%n", options.windowRecords()));
+            throughputTable(md, "window", "workload", window);
+        }
         List<String> e2e = workloads("e2e");
         if (!e2e.isEmpty()) {
             md.append(String.format(Locale.ROOT, "%n## End to end on the embedded broker (%,d input records, exactly_once_v2, 1 stream thread; "

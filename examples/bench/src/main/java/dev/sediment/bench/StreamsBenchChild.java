@@ -24,7 +24,8 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  * starting with their sequence number) upserted into a KTable ({@code groupByKey().reduce}) under
  * exactly_once_v2 with one stream thread. Arguments: store, bootstrap servers, state directory,
  * application id, the sequence number at which to report {@code E2E REACHED} (or -1), and whether to
- * close and exit then ({@code exit}) or wait to be killed ({@code wait}).
+ * close and exit then ({@code exit}) or wait to be killed ({@code wait}); then any number of
+ * {@code key=value} Streams settings ({@link TransactionalBench} passes KIP-892's there).
  *
  * <p>Prints {@code E2E READY millis=… restored=…} once the store is RUNNING and queryable (restoration
  * done), counted from {@code KafkaStreams.start()}; {@code E2E REACHED processed=… seconds=…} once the
@@ -44,6 +45,11 @@ public final class StreamsBenchChild {
         String applicationId = args[3];
         long reachSequence = Long.parseLong(args[4]);
         boolean exitAtReach = args[5].equals("exit");
+        Properties extra = new Properties();
+        for (int i = 6; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            extra.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
 
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -59,6 +65,7 @@ public final class StreamsBenchChild {
         props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.putAll(extra);
 
         AtomicLong processed = new AtomicLong();
         AtomicLong firstNanos = new AtomicLong();
@@ -74,7 +81,8 @@ public final class StreamsBenchChild {
                     }
                     if (reachSequence >= 0 && ByteBuffer.wrap(value).getLong() >= reachSequence
                             && reachedOnce.compareAndSet(false, true)) {
-                        System.out.printf("E2E REACHED processed=%d seconds=%.3f%n", count, (now - firstNanos.get()) / 1e9);
+                        System.out.printf("E2E REACHED processed=%d seconds=%.3f peakRss=%d%n", count,
+                                (now - firstNanos.get()) / 1e9, ProcessMeter.peakRssBytes());
                         reached.countDown();
                     }
                 })
@@ -82,7 +90,9 @@ public final class StreamsBenchChild {
                 .reduce((oldValue, newValue) -> newValue, Materialized.as(kind.timestampedSupplier(STORE)));
 
         AtomicLong restored = new AtomicLong();
-        KafkaStreams streams = kind == StoreKind.SEDIMENT
+        // With KIP-892's flag Kafka commits stores after every transaction itself: no supplier needed.
+        boolean transactionalStores = Boolean.parseBoolean(extra.getProperty("enable.transactional.statestores"));
+        KafkaStreams streams = kind == StoreKind.SEDIMENT && !transactionalStores
                 ? new KafkaStreams(builder.build(props), props, new SedimentClientSupplier())
                 : new KafkaStreams(builder.build(props), props);
         streams.setGlobalStateRestoreListener(new StateRestoreListener() {

@@ -6,6 +6,7 @@ import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.key.KeyKind;
 import dev.sediment.store.Compression;
+import dev.sediment.store.sstable.PointLookup;
 import dev.sediment.store.sstable.TableOptions;
 import dev.sediment.store.sstable.TableReader;
 import dev.sediment.store.sstable.TableWriter;
@@ -45,6 +46,8 @@ public class TableReadBench {
     private byte[][] absent;
     private TableReader reader;
     private int next;
+    private final PointLookup lookup = new PointLookup();
+    private final long seekTrailer = InternalKeys.seekTrailer(InternalKeys.MAX_REVISION);
 
     @Setup
     public void setUp() throws IOException {
@@ -84,6 +87,25 @@ public class TableReadBench {
             it.seek(key, InternalKeys.seekTrailer(InternalKeys.MAX_REVISION));
             return it.valid() && Arrays.equals(it.userKey(), key) ? it.value() : null;
         }
+    }
+
+    private byte[] lookUp(byte[] key) {
+        if (!reader.mayContainHash(TableReader.keyHash(key))) {
+            return null;
+        }
+        byte[] value = lookup.seek(reader, key, seekTrailer) ? lookup.valueCopy() : null;
+        lookup.clear();
+        return value;
+    }
+
+    @Benchmark
+    public void pointHit(Blackhole bh) {
+        bh.consume(lookUp(keys[next++ % ENTRIES]));
+    }
+
+    @Benchmark
+    public void pointMiss(Blackhole bh) {
+        bh.consume(lookUp(absent[next++ % ENTRIES]));
     }
 
     @Benchmark

@@ -51,11 +51,6 @@ final class ObsoleteFiles {
         liveVersions.add(v);
     }
 
-    /** Pins {@code v} for a reader. */
-    void pinLocked(Version v) {
-        v.ref();
-    }
-
     /** Drops one reference; returns tables no live version names any more. */
     List<Long> unrefLocked(Version v) {
         if (!v.unref()) {

@@ -10,6 +10,7 @@ import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.Version;
 import dev.sediment.store.manifest.VersionSet;
+import dev.sediment.store.revision.RevisionLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,9 @@ final class Opening {
             } catch (IOException e) {
                 throw new StoreIOException("cannot lock " + dir + "; is another process or store instance using it?", e);
             }
-            versions = VersionSet.open(fs, dir, options.maxManifestBytes(), options.createIfMissing());
+            // A new store's first snapshot carries its first revision lease: its first write syncs no lease edit.
+            versions = VersionSet.open(fs, dir, options.maxManifestBytes(), options.createIfMissing(),
+                    RevisionLease.LEASE);
             versions.checkFormat(options.format());
             verifyTablesExist(fs, dir, versions.current());
             Recovery.Outcome recovered = Recovery.recover(versions, dir, options.clock().millis(),

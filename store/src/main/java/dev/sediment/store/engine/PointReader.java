@@ -1,10 +1,12 @@
 package dev.sediment.store.engine;
 
-import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;
+import dev.sediment.store.key.KeyHash;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.Version;
 import dev.sediment.store.memtable.MemTable;
+import dev.sediment.store.sstable.PointLookup;
+import dev.sediment.store.sstable.TableReader;
 
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +18,11 @@ import java.util.List;
  * holds only older versions of the key (the level invariant).
  */
 final class PointReader {
+    /** "This table does not decide the read" (compared by identity; never a returned value). */
+    private static final byte[] NOT_HERE = new byte[0];
+    /** One reusable cursor per reading thread (shared by every store: a read never nests another). */
+    private static final ThreadLocal<PointLookup> LOOKUPS = ThreadLocal.withInitial(PointLookup::new);
+
     private final TableCache tables;
     /** Tables read (the bloom filter let the lookup through) and those reads that did not find the key. */
     private final java.util.concurrent.atomic.LongAdder tableReads = new java.util.concurrent.atomic.LongAdder();
@@ -27,10 +34,12 @@ final class PointReader {
 
     /** The value, or null if absent or deleted at {@code snapshot}. */
     byte[] get(ReadState state, byte[] key, long snapshot) {
-        MemTable.Lookup hit = state.active().get(key, snapshot);
+        // One hash per read, tested against every memtable's key filter and every table's bloom filter.
+        long hash = KeyHash.hash64(key);
+        MemTable.Lookup hit = state.active().get(key, hash, snapshot);
         if (hit == null) {
             for (MemTable m : state.immutables()) {
-                hit = m.get(key, snapshot);
+                hit = m.get(key, hash, snapshot);
                 if (hit != null) {
                     break;
                 }
@@ -40,27 +49,32 @@ final class PointReader {
             return hit.isDelete() ? null : hit.value();
         }
         Version v = state.version();
-        for (FileMetadata f : v.files(0)) {
-            if (f.minRevision() > snapshot || !inRange(f, key)) {
-                continue;
+        PointLookup lookup = LOOKUPS.get();
+        try {
+            for (FileMetadata f : v.files(0)) {
+                if (f.minRevision() > snapshot || !inRange(f, key)) {
+                    continue;
+                }
+                byte[] found = searchTable(lookup, f, key, hash, snapshot, v);
+                if (found != NOT_HERE) {
+                    return found;
+                }
             }
-            Found found = searchTable(f, key, snapshot, v);
-            if (found != null) {
-                return found.value;
+            for (int level = 1; level < Version.NUM_LEVELS; level++) {
+                // Tables of a level are disjoint: the key range picks the one table, then its filter decides.
+                FileMetadata f = findFile(v.files(level), key);
+                if (f == null || f.minRevision() > snapshot) {
+                    continue;
+                }
+                byte[] found = searchTable(lookup, f, key, hash, snapshot, v);
+                if (found != NOT_HERE) {
+                    return found;
+                }
             }
+            return null;
+        } finally {
+            lookup.clear();
         }
-        for (int level = 1; level < Version.NUM_LEVELS; level++) {
-            List<FileMetadata> files = v.files(level);
-            FileMetadata f = findFile(files, key);
-            if (f == null || f.minRevision() > snapshot) {
-                continue;
-            }
-            Found found = searchTable(f, key, snapshot, v);
-            if (found != null) {
-                return found.value;
-            }
-        }
-        return null;
     }
 
     private static boolean inRange(FileMetadata f, byte[] key) {
@@ -98,34 +112,32 @@ final class PointReader {
         return tableReadMisses.sum();
     }
 
-    /** A decision from one table: {@code value} is null for a tombstone. */
-    private record Found(byte[] value) {
-    }
-
-    /** Entries in rolled-back ranges are skipped: the next older version of the key decides. */
-    private Found searchTable(FileMetadata f, byte[] key, long snapshot, Version v) {
-        TableCache.Handle h = tables.acquire(f.fileNumber());
+    /**
+     * The table's decision: its newest version of the key at {@code snapshot} outside rolled-back ranges —
+     * the value, or null for a tombstone — or {@link #NOT_HERE}.
+     */
+    private byte[] searchTable(PointLookup lookup, FileMetadata f, byte[] key, long hash, long snapshot, Version v) {
+        TableCache.Entry pinned = tables.pin(f.fileNumber());
         try {
-            if (!h.reader().mayContain(key)) {
-                return null;
+            TableReader reader = pinned.reader();
+            if (!reader.mayContainHash(hash)) {
+                return NOT_HERE;
             }
             tableReads.increment();
-            try (InternalIterator it = h.reader().iterator()) {
-                it.seek(key, InternalKeys.seekTrailer(snapshot));
-                if (!v.rolledBack().isEmpty()) {
-                    while (it.valid() && v.isRolledBack(InternalKeys.revision(it.trailer()))
-                            && Arrays.equals(it.userKey(), key)) {
-                        it.next();
-                    }
+            boolean found = lookup.seek(reader, key, InternalKeys.seekTrailer(snapshot));
+            if (found && !v.rolledBack().isEmpty()) {
+                // Entries in rolled-back ranges are skipped: the next older version of the key decides.
+                while (found && v.isRolledBack(InternalKeys.revision(lookup.trailer()))) {
+                    found = lookup.next(key);
                 }
-                if (!it.valid() || !Arrays.equals(it.userKey(), key)) {
-                    tableReadMisses.increment();
-                    return null;
-                }
-                return new Found(InternalKeys.isDelete(it.trailer()) ? null : it.value());
             }
+            if (!found) {
+                tableReadMisses.increment();
+                return NOT_HERE;
+            }
+            return InternalKeys.isDelete(lookup.trailer()) ? null : lookup.valueCopy();
         } finally {
-            h.release();
+            pinned.unpin();
         }
     }
 }

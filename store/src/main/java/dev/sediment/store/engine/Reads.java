@@ -42,16 +42,25 @@ final class Reads {
         this.compactions = compactions;
     }
 
-    /** Pins the current read state (its version). Release with {@link #release(ReadState)}. */
+    /**
+     * Pins the current read state (its version). Release with {@link #release(ReadState)}. Lock-free: a version
+     * the read state still references has references left, and {@link Version#tryRef} never revives a dead one
+     * (then the read state has moved on: read it again).
+     */
     private ReadState acquire() {
-        synchronized (state.stateLock) {
+        while (true) {
             ReadState s = state.readState;
-            obsolete.pinLocked(s.version());
-            return s;
+            if (s.version().tryRef()) {
+                return s;
+            }
         }
     }
 
+    /** Lock-free unless this is the version's last reference, whose release may make tables obsolete. */
     private void release(ReadState s) {
+        if (s.version().unrefIfNotLast()) {
+            return;
+        }
         List<Long> dropped;
         synchronized (state.stateLock) {
             dropped = obsolete.unrefLocked(s.version());

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Open {@link TableReader}s, at most {@code capacity} of them (LRU). A reader in use is never closed:
@@ -25,7 +26,7 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
     private final BlockCache blockCache;
     private final int capacity;
     private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
-    private boolean closed;
+    private volatile boolean closed;
     /** The runtime's JVM-wide bound on open tables, or null. */
     private final OpenTableBudget budget;
 
@@ -67,27 +68,117 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
         }
     }
 
-    private static final class Entry {
+    static final class Entry {
         final long fileNumber;
         final TableReader reader;
-        int refs = 1; // the cache's own reference while cached
+        /** The cache's own reference while cached, plus one per handle; the reader closes at 0. */
+        final AtomicInteger refs = new AtomicInteger(1);
         boolean cached = true;
+        /** Set by every acquire, cleared by eviction's second-chance pass (CLOCK over the LRU order). */
+        volatile boolean referenced;
 
         Entry(long fileNumber, TableReader reader) {
             this.fileNumber = fileNumber;
             this.reader = reader;
         }
+
+        /** A reference unless the reader is already closed. */
+        boolean tryRef() {
+            while (true) {
+                int n = refs.get();
+                if (n <= 0) {
+                    return false;
+                }
+                if (refs.compareAndSet(n, n + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        void unref() {
+            if (refs.decrementAndGet() == 0) {
+                reader.close();
+            }
+        }
+
+        TableReader reader() {
+            return reader;
+        }
+
+        /** Releases a {@link TableCache#pin}. */
+        void unpin() {
+            unref();
+        }
+    }
+
+    /**
+     * The cached entries by file number for lock-free lookups: open addressing, rebuilt under the lock
+     * whenever the cached set changes (tables open far less often than they are read).
+     */
+    private volatile Entry[] lookup = new Entry[0];
+
+    private static int slot(long fileNumber, int mask) {
+        long h = fileNumber * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32)) & mask;
+    }
+
+    private void rebuildLookupLocked() {
+        int size = Integer.highestOneBit(Math.max(4, entries.size() * 2 + 1) * 2 - 1);
+        Entry[] t = new Entry[size];
+        for (Entry e : entries.values()) {
+            int i = slot(e.fileNumber, size - 1);
+            while (t[i] != null) {
+                i = (i + 1) & (size - 1);
+            }
+            t[i] = e;
+        }
+        lookup = t;
+    }
+
+    /** A referenced cached entry without locking or allocating, or null (then take the locked path). */
+    private Entry acquireFast(long fileNumber) {
+        Entry[] t = lookup;
+        if (t.length == 0) {
+            return null;
+        }
+        int mask = t.length - 1;
+        int i = slot(fileNumber, mask);
+        Entry e;
+        while ((e = t[i]) != null) {
+            if (e.fileNumber == fileNumber) {
+                if (!e.tryRef()) {
+                    return null;
+                }
+                e.referenced = true;
+                return e;
+            }
+            i = (i + 1) & mask;
+        }
+        return null;
+    }
+
+    /**
+     * Pins table {@code fileNumber} for a point read: the {@link Handle}-free form of {@link #acquire}, which
+     * allocates nothing when the table is open. Call {@link Entry#unpin()} exactly once.
+     */
+    Entry pin(long fileNumber) {
+        Entry e = closed ? null : acquireFast(fileNumber);
+        return e != null ? e : acquire(fileNumber).entry; // the handle's reference passes to the caller
     }
 
     /** Opens (or finds) table {@code fileNumber}. Throws CorruptionException or StoreIOException naming the file. */
     Handle acquire(long fileNumber) {
+        Entry fast = closed ? null : acquireFast(fileNumber);
+        if (fast != null) {
+            return new Handle(this, fast);
+        }
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("table cache closed");
             }
             Entry e = entries.get(fileNumber);
-            if (e != null) {
-                e.refs++;
+            if (e != null && e.tryRef()) {
+                e.referenced = true;
                 return new Handle(this, e);
             }
         }
@@ -113,16 +204,19 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
                 if (closed) {
                     throw new IllegalStateException("table cache closed");
                 }
-                existing.refs++;
-                return new Handle(this, existing);
+                if (existing.tryRef()) {
+                    return new Handle(this, existing);
+                }
+                throw new IllegalStateException("table " + fileNumber + " closed while cached");
             }
             Entry e = new Entry(fileNumber, reader);
             entries.put(fileNumber, e);
             if (budget != null) {
                 budget.opened();
             }
-            e.refs++;
+            e.refs.incrementAndGet();
             evictOverCapacity();
+            rebuildLookupLocked();
             handle = new Handle(this, e);
         }
         if (budget != null) {
@@ -133,14 +227,35 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
 
     @Override
     public synchronized boolean evictLeastRecentlyUsed() {
-        Iterator<Map.Entry<Long, Entry>> it = entries.entrySet().iterator();
-        if (!it.hasNext()) {
+        Entry e = victimLocked();
+        if (e == null) {
             return false;
         }
-        Entry e = it.next().getValue();
-        it.remove();
+        entries.remove(e.fileNumber);
         uncache(e);
+        rebuildLookupLocked();
         return true;
+    }
+
+    /**
+     * The least recently used entry not acquired since the last pass: lock-free acquires cannot reorder the
+     * access-ordered map, so they set {@code referenced}, and an entry found with it set gets a second chance
+     * (moved to the recent end, bit cleared). Null if empty.
+     */
+    private Entry victimLocked() {
+        for (int pass = 0; pass <= entries.size(); pass++) {
+            Iterator<Map.Entry<Long, Entry>> it = entries.entrySet().iterator();
+            if (!it.hasNext()) {
+                return null;
+            }
+            Entry e = it.next().getValue();
+            if (!e.referenced) {
+                return e;
+            }
+            e.referenced = false;
+            entries.get(e.fileNumber); // access order: to the recent end
+        }
+        return entries.values().iterator().next();
     }
 
     private static void closeQuietly(ReadableFile f) {
@@ -154,10 +269,9 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
     }
 
     private void evictOverCapacity() {
-        Iterator<Map.Entry<Long, Entry>> it = entries.entrySet().iterator();
-        while (entries.size() > capacity && it.hasNext()) {
-            Entry e = it.next().getValue();
-            it.remove();
+        while (entries.size() > capacity) {
+            Entry e = victimLocked();
+            entries.remove(e.fileNumber);
             uncache(e);
         }
     }
@@ -167,15 +281,11 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
         if (budget != null) {
             budget.closed();
         }
-        if (--e.refs == 0) {
-            e.reader.close();
-        }
+        e.unref();
     }
 
-    private synchronized void release(Entry e) {
-        if (--e.refs == 0) {
-            e.reader.close();
-        }
+    private void release(Entry e) {
+        e.unref();
     }
 
     /** Drops a table whose file is being deleted; open handles keep it readable until released. */
@@ -183,6 +293,7 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
         Entry e = entries.remove(fileNumber);
         if (e != null) {
             uncache(e);
+            rebuildLookupLocked();
         }
     }
 
@@ -201,6 +312,7 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
             uncache(e);
         }
         entries.clear();
+        lookup = new Entry[0];
         if (budget != null) {
             budget.unregister(this);
         }

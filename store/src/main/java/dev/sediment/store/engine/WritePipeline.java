@@ -43,7 +43,13 @@ final class WritePipeline {
         this.compactions = compactions;
         this.budget = budget;
         this.history = history;
-        this.lease = new RevisionLease(state.versions.lastRevision());
+        if (state.versions.created()) {
+            // Created with its first lease already in the manifest: revisions start at 1 under it.
+            this.lease = new RevisionLease(0);
+            lease.reserved(state.versions.lastRevision());
+        } else {
+            this.lease = new RevisionLease(state.versions.lastRevision());
+        }
     }
 
     /** The last revision handed out (visible or not yet). REQUIRES: writeLock held, or a quiescent store. */

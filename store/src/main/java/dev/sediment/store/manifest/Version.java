@@ -223,6 +223,35 @@ public final class Version {
         return n == 0;
     }
 
+    /**
+     * Adds a reference unless none remain (a version whose last reference went is dead: its tables may be
+     * deleted). Lock-free: a reader pins the current version this way without the engine's state lock.
+     */
+    public boolean tryRef() {
+        while (true) {
+            int n = refs.get();
+            if (n <= 0) {
+                return false;
+            }
+            if (refs.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a reference if it is not the last one (the last one needs the owner's bookkeeping). */
+    public boolean unrefIfNotLast() {
+        while (true) {
+            int n = refs.get();
+            if (n <= 1) {
+                return false;
+            }
+            if (refs.compareAndSet(n, n - 1)) {
+                return true;
+            }
+        }
+    }
+
     public int refs() {
         return refs.get();
     }

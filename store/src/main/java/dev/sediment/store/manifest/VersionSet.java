@@ -63,6 +63,8 @@ public final class VersionSet implements Closeable {
     private long snapshotBytes;
     private Throwable failure;
     private boolean unsynced;
+    /** Set once by {@link #open} when it created the store. */
+    private boolean created;
     private boolean closed;
 
     private VersionSet(FileSystem fs, Path dir, long maxManifestBytes, Version current, long nextFileNumber,
@@ -88,6 +90,16 @@ public final class VersionSet implements Closeable {
      */
     public static VersionSet open(FileSystem fs, Path dir, long maxManifestBytes, boolean createIfMissing)
             throws IOException {
+        return open(fs, dir, maxManifestBytes, createIfMissing, 0);
+    }
+
+    /**
+     * As {@link #open(FileSystem, Path, long, boolean)}; a store created here records {@code leaseOnCreate} as
+     * its last revision in the manifest's first snapshot, so its first writes need no lease edit of their own
+     * (one manifest sync less in a new store's life). {@link #created()} tells the caller.
+     */
+    public static VersionSet open(FileSystem fs, Path dir, long maxManifestBytes, boolean createIfMissing,
+                                  long leaseOnCreate) throws IOException {
         if (maxManifestBytes <= 0) {
             throw new IllegalArgumentException("maxManifestBytes " + maxManifestBytes + " <= 0");
         }
@@ -106,7 +118,11 @@ public final class VersionSet implements Closeable {
             }
             fs.createDirectories(dir);
             refuseToCreateOverFiles(fs, dir, currentFile);
-            set = new VersionSet(fs, dir, maxManifestBytes, Version.empty(), 1, -1);
+            Version initial = leaseOnCreate > 0
+                    ? VersionBuilder.apply(Version.empty(), VersionEdit.builder().lastRevision(leaseOnCreate).build(), -1)
+                    : Version.empty();
+            set = new VersionSet(fs, dir, maxManifestBytes, initial, 1, -1);
+            set.created = true;
             LOG.info("creating a new store in {}", dir);
         }
         try {
@@ -119,6 +135,11 @@ public final class VersionSet implements Closeable {
             throw e;
         }
         return set;
+    }
+
+    /** Whether this open created the store (its manifest holds no revision used by any write yet). */
+    public boolean created() {
+        return created;
     }
 
     /** The current version (not ref'd: callers that keep it must {@link Version#ref()} it). */

@@ -2,6 +2,7 @@ package dev.sediment.store.memtable;
 
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;
+import dev.sediment.store.key.KeyHash;
 
 /**
  * The in-memory sorted buffer of recent writes, ordered by internal key: an {@link ArenaSkipList}, so a
@@ -14,7 +15,7 @@ import dev.sediment.store.key.InternalKeys;
  * <p>Invariants: entries are never removed or changed once added; revisions added are strictly
  * increasing, so {@link #minRevision()}..{@link #maxRevision()} is the table's revision range.
  * {@link #approximateBytes()} is every byte the arenas allocated but the unused tail of their newest
- * chunks (at most 1/16 of the memtable's size each, so the budget sees a put's cost as it happens,
+ * chunks, plus the key filter's share in proportion to how full the memtable is (at most 1/16 of the memtable's size each, so the budget sees a put's cost as it happens,
  * not a chunk at a time).
  */
 public final class MemTable {
@@ -22,6 +23,13 @@ public final class MemTable {
     private static final int CHUNKS_PER_MEMTABLE = 16;
 
     private final ArenaSkipList list;
+    private final long sizeBytes;
+    /**
+     * Made once the memtable holds {@value #FILTER_AFTER_ENTRIES} entries (a store that lives for a handful of
+     * writes, as in a topology test, never pays for it; searching so few is cheap); read without locks.
+     */
+    private volatile KeyFilter filter;
+    private static final int FILTER_AFTER_ENTRIES = 256;
     private volatile long approximateBytes;
     private volatile long entries;
     private volatile long minRevision = Long.MAX_VALUE;
@@ -38,6 +46,7 @@ public final class MemTable {
     public MemTable(long sizeBytes) {
         long chunk = Math.max(4L << 10, Math.min(1L << 20, sizeBytes / CHUNKS_PER_MEMTABLE));
         this.list = new ArenaSkipList((int) chunk);
+        this.sizeBytes = sizeBytes;
     }
 
     /**
@@ -45,6 +54,17 @@ public final class MemTable {
      * REQUIRES: called by the single writer; revision larger than any added before.
      */
     public void add(byte[] userKey, long trailer, byte[] value) {
+        KeyFilter f = filter;
+        if (f == null && entries >= FILTER_AFTER_ENTRIES) {
+            f = new KeyFilter(sizeBytes);
+            for (long node = list.first(); node != 0; node = list.next(node)) {
+                f.add(KeyHash.hash64(list.userKey(node)));
+            }
+            filter = f; // published with every key already in: a reader that sees it misses none
+        }
+        if (f != null) {
+            f.add(KeyHash.hash64(userKey)); // before the insert publishes the entry
+        }
         list.insert(userKey, trailer, value);
         long revision = InternalKeys.revision(trailer);
         if (revision < minRevision) {
@@ -52,7 +72,11 @@ public final class MemTable {
         }
         maxRevision = revision;
         entries = entries + 1;
-        approximateBytes = list.usedBytes();
+        long used = list.usedBytes();
+        // The filter is charged as the arena fills (all of it once the memtable is full), so the budget sees
+        // each put's share of it rather than one jump.
+        long filterBytes = KeyFilter.sizeBytesFor(sizeBytes);
+        approximateBytes = used + (used >= sizeBytes ? filterBytes : (long) (filterBytes * ((double) used / sizeBytes)));
     }
 
     /**
@@ -60,6 +84,15 @@ public final class MemTable {
      * The result's value is a copy the caller owns.
      */
     public Lookup get(byte[] userKey, long snapshotRevision) {
+        return get(userKey, KeyHash.hash64(userKey), snapshotRevision);
+    }
+
+    /** {@link #get(byte[], long)} with the key's {@link KeyHash#hash64}, computed once by a read of many sources. */
+    public Lookup get(byte[] userKey, long keyHash, long snapshotRevision) {
+        KeyFilter f = filter;
+        if (f != null && !f.mayContain(keyHash)) {
+            return null;
+        }
         long node = list.seek(userKey, InternalKeys.seekTrailer(snapshotRevision));
         if (node == 0 || !list.hasUserKey(node, userKey)) {
             return null;

@@ -29,7 +29,11 @@ record BlockHandle(long offset, long sizeBytes) {
 
     /** True if the block and its trailer lie within {@code [0, limit)} and its payload fits a Java array. */
     boolean fitsWithin(long limit) {
+        return fitsWithin(offset, sizeBytes, limit);
+    }
+
+    static boolean fitsWithin(long offset, long sizeBytes, long limit) {
         return offset >= 0 && sizeBytes >= 0 && sizeBytes <= Integer.MAX_VALUE - BlockCodec.TRAILER_BYTES
-                && offset <= limit && endWithTrailer() <= limit;
+                && offset <= limit && offset + sizeBytes + BlockCodec.TRAILER_BYTES <= limit;
     }
 }

@@ -1,6 +1,5 @@
 package dev.sediment.store.sstable;
 
-import dev.sediment.store.encoding.ByteReader;
 import dev.sediment.store.encoding.LittleEndian;
 import dev.sediment.store.encoding.MalformedDataException;
 import dev.sediment.store.key.InternalKeys;
@@ -8,17 +7,20 @@ import dev.sediment.store.key.InternalKeys;
 import java.util.Arrays;
 
 /**
- * A cursor over one {@link Block} whose keys are internal keys ({@code userKey ‖ fixed64 trailer}),
- * ordered by {@link InternalKeys#compare}. Seeks binary-search the restart points, then scan; {@link #prev()}
- * re-scans from the restart point before the current entry.
+ * A cursor over one block whose keys are internal keys ({@code userKey ‖ fixed64 trailer}), ordered by
+ * {@link InternalKeys#compare}. Seeks binary-search the restart points comparing each restart key where it
+ * lies in the block (a restart entry stores its whole key), then scan; {@link #prev()} re-scans from the
+ * restart point before the current entry.
  *
- * <p>Throws {@link MalformedDataException} when the block does not decode; the caller names the file.
- * Not thread-safe. The key buffer is reused: copy out with {@link #userKeyCopy()}.
+ * <p>Allocates nothing once its key buffer has grown to the longest key: a cursor is reset onto another
+ * block's bytes and reused. Throws {@link MalformedDataException} when the block does not decode; the caller
+ * names the file. Not thread-safe. The key buffer is reused: copy out with {@link #userKeyCopy()}.
  */
 final class BlockIterator {
-    private Block block;
     private byte[] data;
+    /** End of the entries = start of the restart array. */
     private int limit;
+    private int numRestarts;
 
     private boolean valid;
     /** Offset of the current entry, and of the one after it. */
@@ -30,6 +32,11 @@ final class BlockIterator {
     private int keyLen;
     private int valueOff;
     private int valueLen;
+    /** Scratch of the length decoders: the position after the last varint read. */
+    private int varintEnd;
+    /** The current value decoded as a block handle, by {@link #decodeHandle()}. */
+    private long handleOffset;
+    private long handleSize;
 
     BlockIterator() {
     }
@@ -40,18 +47,48 @@ final class BlockIterator {
 
     /** Switches to another block; unpositioned until a seek. */
     void reset(Block b) {
-        this.block = b;
         this.data = b.data;
         this.limit = b.restartsOffset;
+        this.numRestarts = b.numRestarts;
         this.valid = false;
+    }
+
+    /** Switches to the block {@code bytes} (uncompressed, verified); checks the restart array's frame. */
+    void reset(byte[] bytes) {
+        this.data = bytes;
+        this.limit = Block.restartsOffset(bytes);
+        this.numRestarts = LittleEndian.getInt(bytes, bytes.length - 4);
+        this.valid = false;
+    }
+
+    /** Drops the block reference (a cursor kept for reuse should not keep a table's block alive). */
+    void clear() {
+        data = null;
+        valid = false;
     }
 
     boolean valid() {
         return valid;
     }
 
+    private boolean isEmpty() {
+        return limit == 0;
+    }
+
+    /** The offset of restart point {@code i}. REQUIRES: {@code 0 <= i < numRestarts}. */
+    private int restartPoint(int i) {
+        int p = LittleEndian.getInt(data, limit + 4 * i);
+        if (p < 0 || p >= limit) {
+            if (p == 0 && limit == 0) {
+                return 0; // the empty block
+            }
+            throw new MalformedDataException("restart point " + i + " = " + p + " outside entries [0, " + limit + ")");
+        }
+        return p;
+    }
+
     void seekToFirst() {
-        if (block.isEmpty()) {
+        if (isEmpty()) {
             valid = false;
             return;
         }
@@ -59,11 +96,11 @@ final class BlockIterator {
     }
 
     void seekToLast() {
-        if (block.isEmpty()) {
+        if (isEmpty()) {
             valid = false;
             return;
         }
-        seekToRestart(block.numRestarts - 1);
+        seekToRestart(numRestarts - 1);
         while (nextOffset < limit) {
             parseEntry(nextOffset);
         }
@@ -71,18 +108,16 @@ final class BlockIterator {
 
     /** Positions at the first entry {@code >= (userKey, trailer)}; invalid if there is none. */
     void seek(byte[] userKey, long trailer) {
-        if (block.isEmpty()) {
+        if (isEmpty()) {
             valid = false;
             return;
         }
         // Find the last restart point whose key is < target; the answer lies at or after it.
         int lo = 0;
-        int hi = block.numRestarts - 1;
+        int hi = numRestarts - 1;
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            keyLen = 0;
-            parseEntry(block.restartPoint(mid));
-            if (compareTo(userKey, trailer) < 0) {
+            if (compareRestartKey(restartPoint(mid), userKey, trailer) < 0) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -115,7 +150,7 @@ final class BlockIterator {
             return;
         }
         parseEntry(nextOffset);
-        while (restartIndex + 1 < block.numRestarts && block.restartPoint(restartIndex + 1) <= current) {
+        while (restartIndex + 1 < numRestarts && restartPoint(restartIndex + 1) <= current) {
             restartIndex++;
         }
     }
@@ -124,7 +159,7 @@ final class BlockIterator {
     void prev() {
         int original = current;
         int ri = restartIndex;
-        while (block.restartPoint(ri) >= original) {
+        while (restartPoint(ri) >= original) {
             if (ri == 0) {
                 valid = false;
                 return;
@@ -143,7 +178,63 @@ final class BlockIterator {
     private void seekToRestart(int i) {
         restartIndex = i;
         keyLen = 0;
-        parseEntry(block.restartPoint(i));
+        parseEntry(restartPoint(i));
+    }
+
+    /** A length varint at {@code p} (at most 5 bytes, a non-negative int); sets {@link #varintEnd}. */
+    private int readLength(int p) {
+        int result = 0;
+        int pos = p;
+        for (int shift = 0; shift <= 28; shift += 7) {
+            if (pos >= limit) {
+                throw new MalformedDataException("length at " + p + " runs past the entries' " + limit + " bytes");
+            }
+            int b = data[pos++];
+            result |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                if (result < 0) {
+                    throw new MalformedDataException("length " + Integer.toUnsignedString(result) + " at " + p);
+                }
+                varintEnd = pos;
+                return result;
+            }
+        }
+        throw new MalformedDataException("varint32 longer than 5 bytes at " + p);
+    }
+
+    /**
+     * Compares the key of the restart entry at {@code p} with {@code (userKey, trailer)} where it lies in the
+     * block: a restart entry shares nothing with the entry before it, so its key is stored whole.
+     */
+    private int compareRestartKey(int p, byte[] userKey, long trailer) {
+        int pos = p;
+        int shared;
+        int unshared;
+        int vlen;
+        if (pos + 3 <= limit && (data[pos] | data[pos + 1] | data[pos + 2]) >= 0) {
+            shared = data[pos];
+            unshared = data[pos + 1];
+            vlen = data[pos + 2];
+            pos += 3;
+        } else {
+            shared = readLength(pos);
+            unshared = readLength(varintEnd);
+            vlen = readLength(varintEnd);
+            pos = varintEnd;
+        }
+        if (shared != 0 || (long) unshared + vlen > limit - pos) {
+            throw new MalformedDataException("restart entry at " + p + " (shared " + shared + ", unshared " + unshared
+                    + ", value " + vlen + ") overruns block entries of " + limit + " bytes");
+        }
+        if (unshared < InternalKeys.TRAILER_BYTES) {
+            throw new MalformedDataException("key of " + unshared + " bytes at " + p + " is shorter than a trailer");
+        }
+        int uk = unshared - InternalKeys.TRAILER_BYTES;
+        int c = Arrays.compareUnsigned(data, pos, pos + uk, userKey, 0, userKey.length);
+        if (c != 0) {
+            return c;
+        }
+        return Long.compareUnsigned(trailer, LittleEndian.getLong(data, pos + uk));
     }
 
     /** Decodes the entry at {@code p} into the key buffer, extending the previous key's prefix. */
@@ -160,11 +251,10 @@ final class BlockIterator {
             vlen = data[pos + 2];
             pos += 3;
         } else {
-            ByteReader r = new ByteReader(data, pos, limit - pos);
-            shared = r.readLength(Integer.MAX_VALUE);
-            unshared = r.readLength(Integer.MAX_VALUE);
-            vlen = r.readLength(Integer.MAX_VALUE);
-            pos = r.position();
+            shared = readLength(pos);
+            unshared = readLength(varintEnd);
+            vlen = readLength(varintEnd);
+            pos = varintEnd;
         }
         if (shared > keyLen || (long) unshared + vlen > limit - pos) {
             throw new MalformedDataException("entry at " + p + " (shared " + shared + ", unshared " + unshared
@@ -196,6 +286,11 @@ final class BlockIterator {
         return Long.compareUnsigned(trailer, LittleEndian.getLong(key, uk));
     }
 
+    /** True if the current entry's user key is {@code userKey}. REQUIRES: valid(). */
+    boolean userKeyEquals(byte[] userKey) {
+        return Arrays.equals(key, 0, keyLen - InternalKeys.TRAILER_BYTES, userKey, 0, userKey.length);
+    }
+
     byte[] userKeyCopy() {
         return Arrays.copyOf(key, keyLen - InternalKeys.TRAILER_BYTES);
     }
@@ -208,8 +303,51 @@ final class BlockIterator {
         return Arrays.copyOfRange(data, valueOff, valueOff + valueLen);
     }
 
-    /** The current value decoded as a block handle (index blocks). */
+    /** Decodes the current value as a block handle (index blocks): {@link #handleOffset()}, {@link #handleSize()}. */
+    void decodeHandle() {
+        int end = valueOff + valueLen;
+        int pos = valueOff;
+        long offset = 0;
+        long size = 0;
+        for (int field = 0; field < 2; field++) {
+            long result = 0;
+            int shift = 0;
+            while (true) {
+                if (pos >= end) {
+                    throw new MalformedDataException("block handle at " + valueOff + " runs past its "
+                            + valueLen + "-byte value");
+                }
+                int b = data[pos++];
+                result |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    break;
+                }
+                shift += 7;
+                if (shift > 63) {
+                    throw new MalformedDataException("varint64 longer than 10 bytes at " + pos);
+                }
+            }
+            if (field == 0) {
+                offset = result;
+            } else {
+                size = result;
+            }
+        }
+        handleOffset = offset;
+        handleSize = size;
+    }
+
+    /** The current value as a block handle, allocated (tests; the read paths use {@link #decodeHandle()}). */
     BlockHandle valueAsHandle() {
-        return BlockHandle.decode(new ByteReader(data, valueOff, valueLen));
+        decodeHandle();
+        return new BlockHandle(handleOffset, handleSize);
+    }
+
+    long handleOffset() {
+        return handleOffset;
+    }
+
+    long handleSize() {
+        return handleSize;
     }
 }

@@ -1,6 +1,6 @@
 package dev.sediment.store.sstable;
 
-import dev.sediment.store.encoding.LittleEndian;
+import dev.sediment.store.key.KeyHash;
 import dev.sediment.store.encoding.MalformedDataException;
 
 import java.util.Arrays;
@@ -43,7 +43,12 @@ final class BloomFilter {
 
     /** False only if {@code userKey} was certainly not added. */
     boolean mayContain(byte[] userKey) {
-        long h = hash64(userKey);
+        return mayContain(hash64(userKey));
+    }
+
+    /** False only if the key of {@code hash} ({@link #hash64}) was certainly not added. */
+    boolean mayContain(long hash) {
+        long h = hash;
         long delta = Long.rotateLeft(h, 31) | 1;
         for (int j = 0; j < probes; j++) {
             long bit = Long.remainderUnsigned(h, bitCount);
@@ -61,34 +66,9 @@ final class BloomFilter {
         return (int) Math.max(1, Math.min(MAX_PROBES, k));
     }
 
-    /**
-     * A 64-bit hash of {@code key}: 8-byte little-endian words mixed murmur-style, then a final
-     * avalanche. Persisted through filters; NEVER CHANGE IT.
-     */
+    /** The hash every filter is built on: {@link KeyHash#hash64}, persisted, NEVER CHANGE IT. */
     static long hash64(byte[] key) {
-        final long m = 0xC6A4A7935BD1E995L;
-        int n = key.length;
-        long h = 0x5EDD1AE7L ^ (n * m);
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            long w = LittleEndian.getLong(key, i) * m;
-            w ^= w >>> 47;
-            h = (h ^ (w * m)) * m;
-        }
-        if (i < n) {
-            long w = 0;
-            for (int s = 0; i < n; i++, s += 8) {
-                w |= (key[i] & 0xFFL) << s;
-            }
-            h = (h ^ w) * m;
-        }
-        // fmix64 (MurmurHash3's finaliser): every input bit affects every output bit.
-        h ^= h >>> 33;
-        h *= 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CEB9FE1A85EC53L;
-        h ^= h >>> 33;
-        return h;
+        return KeyHash.hash64(key);
     }
 
     /** Collects key hashes while a table is written, then lays out the filter. Not thread-safe. */

@@ -184,11 +184,13 @@ final class TableIterator implements InternalIterator {
             return false;
         }
         decoding = table.indexOffset();
-        BlockHandle h = index.valueAsHandle();
-        if (h.offset() != dataOffset) {
+        index.decodeHandle();
+        long offset = index.handleOffset();
+        if (offset != dataOffset) {
             dataOffset = -1;
-            data.reset(table.dataBlock(h));
-            dataOffset = h.offset();
+            decoding = offset;
+            data.reset(table.dataBlock(offset, index.handleSize()));
+            dataOffset = offset;
         }
         decoding = dataOffset;
         return true;

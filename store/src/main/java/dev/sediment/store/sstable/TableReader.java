@@ -164,18 +164,19 @@ public final class TableReader implements Closeable {
     }
 
     /**
-     * The data block at {@code h}, from the cache or read, verified, uncompressed and cached.
+     * The bytes of the data block at {@code [offset, offset + size)}, from the cache, or read, verified
+     * (checksum and restart frame), uncompressed and cached. Allocates nothing on a cache hit.
      * Unchecked errors only: {@link CorruptionException}, {@link StoreIOException}, {@link StoreClosedException}.
      */
-    Block dataBlock(BlockHandle h) {
-        if (!h.fitsWithin(blocksEnd)) {
-            throw new CorruptionException(path, h.offset(), "data block handle [offset " + h.offset() + ", size "
-                    + h.sizeBytes() + "] lies outside the file's " + blocksEnd + " bytes of blocks");
+    byte[] dataBlock(long offset, long size) {
+        if (!BlockHandle.fitsWithin(offset, size, blocksEnd)) {
+            throw new CorruptionException(path, offset, "data block handle [offset " + offset + ", size "
+                    + size + "] lies outside the file's " + blocksEnd + " bytes of blocks");
         }
         if (cache != null) {
-            byte[] cached = cache.get(tableId, h.offset());
+            byte[] cached = cache.get(tableId, offset);
             if (cached != null) {
-                return new Block(cached); // verified before it was cached
+                return cached; // verified before it was cached
             }
         }
         if (closed.get()) {
@@ -183,20 +184,29 @@ public final class TableReader implements Closeable {
         }
         byte[] raw;
         try {
-            raw = readBlock(path, file, codec, h);
+            raw = readBlock(path, file, codec, new BlockHandle(offset, size));
         } catch (IOException e) {
-            throw new StoreIOException("read of data block at offset " + h.offset() + " of " + path, e);
+            throw new StoreIOException("read of data block at offset " + offset + " of " + path, e);
         }
-        Block b;
         try {
-            b = new Block(raw);
+            Block.restartsOffset(raw);
         } catch (MalformedDataException e) {
-            throw new CorruptionException(path, h.offset(), "bad data block: " + e.getMessage(), e);
+            throw new CorruptionException(path, offset, "bad data block: " + e.getMessage(), e);
         }
         if (cache != null) {
-            cache.put(tableId, h.offset(), raw);
+            cache.put(tableId, offset, raw);
         }
-        return b;
+        return raw;
+    }
+
+    /** True if the bloom filter lets {@code hash} ({@link #keyHash}) through, or there is no filter. */
+    public boolean mayContainHash(long hash) {
+        return filter == null || filter.mayContain(hash);
+    }
+
+    /** The hash {@link #mayContainHash} takes: compute it once per key, test it against many tables. */
+    public static long keyHash(byte[] userKey) {
+        return BloomFilter.hash64(userKey);
     }
 
     /** Closes the file and drops this table's blocks from the cache. Idempotent. */

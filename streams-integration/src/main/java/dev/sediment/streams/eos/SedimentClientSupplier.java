@@ -24,8 +24,9 @@ import java.util.Objects;
  *
  * <p>Without it the stores stay exact: they roll back to the last commit Kafka Streams gave them, and
  * the replay is longer. Under at-least-once it changes nothing (Kafka Streams commits every interval).
- * Once Kafka Streams calls {@code commit()} on every commit interval under exactly-once too (KIP-892,
- * after 4.3), this supplier becomes unnecessary.
+ * Needed on Kafka Streams 4.3, and on 4.4 without {@code enable.transactional.statestores}; with that
+ * flag on (KIP-892) Kafka Streams commits the stores after every transaction itself, and this supplier
+ * adds nothing (it stays harmless).
  *
  * <p>Stores whose changelog is the source topic (the source-table optimization) receive no changelog
  * sends, so they get commit points only from Kafka Streams' own {@code commit()} calls.

@@ -43,7 +43,7 @@ public class SedimentSessionStore extends SegmentedStateStore implements Session
      * A plain store.
      *
      * @param timeOrdered also keep the sessions in end-time order, so {@code findSessions(earliestEnd, latestEnd)}
-     *                    returns them by end, then key, then start (as Kafka's time-ordered session store for
+     *                    returns them by end, then start, then key (as Kafka's time-ordered session store for
      *                    {@code EmitStrategy.onWindowClose()} does)
      */
     public SedimentSessionStore(String name, long retentionPeriod, long segmentInterval, boolean timeOrdered) {

@@ -82,9 +82,20 @@ public class SedimentWindowStore extends SegmentedStateStore implements WindowSt
                                 boolean retainDuplicates, boolean timeOrdered, String format,
                                 Map<String, UnaryOperator<byte[]>> upgrades) {
         super(owner -> new SegmentedStoreCore(name, retentionPeriod, segmentInterval, owner, SUFFIX_BYTES, timeOrdered,
-                format, upgrades));
+                format + duplicates(retainDuplicates), withSuffix(upgrades, duplicates(retainDuplicates))));
         this.windowSize = windowSize;
         this.retainDuplicates = retainDuplicates;
+    }
+
+    /** Duplicates are part of the format: their keys carry sequence numbers a store without them reads as windows. */
+    private static String duplicates(boolean retainDuplicates) {
+        return retainDuplicates ? "-with-duplicates" : "";
+    }
+
+    private static Map<String, UnaryOperator<byte[]>> withSuffix(Map<String, UnaryOperator<byte[]>> upgrades, String suffix) {
+        Map<String, UnaryOperator<byte[]>> named = new java.util.HashMap<>();
+        upgrades.forEach((format, convert) -> named.put(format + suffix, convert));
+        return named;
     }
 
     // ---------------------------------------------------------------- writes
@@ -167,10 +178,13 @@ public class SedimentWindowStore extends SegmentedStateStore implements WindowSt
             log.warn(SedimentKeyValueStore.INVALID_RANGE_WARNING);
             return segmented.iterate(new long[0], s -> null, k -> false, this::windowed, reverse);
         }
-        long from = segmented.actualFrom(timeFrom);
         if (keyFrom == null && keyTo == null && segmented.timeIndexed()) {
-            return segmented.iterateByTime(from, timeTo, storeKey -> inTime(storeKey, from, timeTo), this::windowed, reverse);
+            // As Kafka's time-ordered store: one millisecond further back than reads by key, so the window that
+            // closes exactly as stream time reaches its end + grace (= retention) is still read by onWindowClose.
+            long first = segmented.actualFromByTime(timeFrom);
+            return segmented.iterateByTime(first, timeTo, storeKey -> inTime(storeKey, first, timeTo), this::windowed, reverse);
         }
+        long from = segmented.actualFrom(timeFrom);
         byte[] kf = keyFrom == null ? null : keyFrom.get();
         byte[] kt = keyTo == null ? null : keyTo.get();
         return segmented.iterate(segmented.segments(from, timeTo, reverse),

@@ -10,8 +10,8 @@ import java.util.Arrays;
  * the store key is Kafka's RocksDB layout ({@code [key][window start][seq]} for windows, {@code [key][end][start]}
  * for sessions), so iteration follows Kafka's caching order: segment, then the store key's bytes (design §6a).
  * Stores that emit on window close also keep every record in family {@link #TIME_FIRST}, the time moved in front
- * ({@code [time][key][rest]}), for scans in time order. Either way a segment is one contiguous key range that
- * retention drops whole.
+ * ({@code [time][key][rest]}, sessions {@code [time][rest][key]}), for scans in Kafka's time order. Either way a
+ * segment is one contiguous key range that retention drops whole.
  *
  * <p>Segment id {@link Long#MAX_VALUE} is never a data segment: its keys hold the store's own metadata, above every
  * data key, so a flush that carries a metadata write spans only the newest segments, not the whole key space (else
@@ -65,23 +65,29 @@ final class SegmentedKeys {
         return k;
     }
 
-    /** Kafka's store key {@code [key][time][rest]} (time {@code suffixBytes} from the end) as {@code [time][key][rest]}. */
-    static byte[] timeFirst(byte[] storeKey, int suffixBytes) {
+    /**
+     * Kafka's store key {@code [key][time][rest]} (time {@code suffixBytes} from the end) as {@code [time][key][rest]}
+     * (windows: Kafka's time-ordered window order, time then key then seq), or with {@code restFirst} as
+     * {@code [time][rest][key]} (sessions: Kafka's time-ordered session order, end then start then key).
+     */
+    static byte[] timeFirst(byte[] storeKey, int suffixBytes, boolean restFirst) {
         int keyLen = storeKey.length - suffixBytes;
+        int rest = suffixBytes - 8;
         byte[] t = new byte[storeKey.length];
         System.arraycopy(storeKey, keyLen, t, 0, 8);
-        System.arraycopy(storeKey, 0, t, 8, keyLen);
-        System.arraycopy(storeKey, keyLen + 8, t, 8 + keyLen, suffixBytes - 8);
+        System.arraycopy(storeKey, 0, t, restFirst ? 8 + rest : 8, keyLen);
+        System.arraycopy(storeKey, keyLen + 8, t, restFirst ? 8 : 8 + keyLen, rest);
         return t;
     }
 
     /** The inverse of {@link #timeFirst}. */
-    static byte[] keyFirst(byte[] timeFirst, int suffixBytes) {
+    static byte[] keyFirst(byte[] timeFirst, int suffixBytes, boolean restFirst) {
         int keyLen = timeFirst.length - suffixBytes;
+        int rest = suffixBytes - 8;
         byte[] k = new byte[timeFirst.length];
-        System.arraycopy(timeFirst, 8, k, 0, keyLen);
+        System.arraycopy(timeFirst, restFirst ? 8 + rest : 8, k, 0, keyLen);
         System.arraycopy(timeFirst, 0, k, keyLen, 8);
-        System.arraycopy(timeFirst, 8 + keyLen, k, keyLen + 8, suffixBytes - 8);
+        System.arraycopy(timeFirst, restFirst ? 8 : 8 + keyLen, k, keyLen + 8, rest);
         return k;
     }
 

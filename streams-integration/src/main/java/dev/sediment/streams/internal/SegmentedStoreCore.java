@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,9 @@ import java.util.function.UnaryOperator;
  * <p>Retention as Kafka's segmented stores apply it: the observed stream time is the largest segment time put
  * or restored; a record whose segment is below {@code segment(streamTime - retention)} is refused and counted in
  * the task's dropped-records sensor; reads never return records older than {@code streamTime - retention + 1};
- * segments below the oldest live one are dropped from the engine as a range ({@link #dropExpired}).
+ * segments below the oldest live one are dropped from the engine as a range ({@link #dropExpired}), once a
+ * durable commit point's stream time has expired them: a crash may roll the store back to an older commit point,
+ * and what was live there must still be there (the records replayed or reprocessed after it may read it).
  *
  * <p>What survives a reopen: the lowest live segment (a metadata key written before segments are dropped, so a
  * dropped segment never comes back) and the observed stream time as of the last commit, raised to the start
@@ -45,16 +48,27 @@ final class SegmentedStoreCore {
     private static final byte[] LOWEST_LIVE_SEGMENT = SegmentedKeys.metaKey("lowest-live-segment");
     private static final byte[] STREAM_TIME = SegmentedKeys.metaKey("observed-stream-time");
     private static final long NO_SEGMENT = Long.MIN_VALUE;
+    private static final int MAX_PENDING_COMMITS = 1024;
 
     final EngineStoreCore core;
     private final long retentionMs;
     private final long segmentIntervalMs;
     private final int suffixBytes;
     private final boolean timeIndex;
+    /** Time-first keys {@code [time][rest][key]}: a session store's, ordered as Kafka's (end, start, key). */
+    private final boolean restFirst;
     private final Set<SegmentedIterator<?>> openIterators = ConcurrentHashMap.newKeySet();
     private final AtomicLong expiredRecords = new AtomicLong();
     private final AtomicLong droppedTables = new AtomicLong();
     private final AtomicLong droppedBytes = new AtomicLong();
+    /**
+     * Commit points made outside restores that may not be durable yet, oldest first: {revision at or above the
+     * commit point's, the stream time it holds}. Every state a crash can roll back to from now on holds at least
+     * the stream time of the newest of them at or below the engine's recovery point.
+     */
+    private final ArrayDeque<long[]> pendingCommitTimes = new ArrayDeque<>();
+    /** The stream time every recovery from now on starts at or above; -1 if none is known. */
+    private long durableStreamTime = -1;
     private volatile long observedStreamTime = -1;
     private long persistedStreamTime = -1;
     /** Segments below this one are dropped; persisted. */
@@ -80,7 +94,10 @@ final class SegmentedStoreCore {
         this.segmentIntervalMs = segmentIntervalMs;
         this.suffixBytes = suffixBytes;
         this.timeIndex = timeIndex;
-        String suffix = timeIndex ? "-time-indexed" : "";
+        // Session stores (plain or headers) keep time-first keys as [end][start][key] (Kafka's order); the layout
+        // changed once, so their tag refuses files of the old one.
+        this.restFirst = format.endsWith("session");
+        String suffix = timeIndex ? (restFirst ? "-time-indexed-end-start-key" : "-time-indexed") : "";
         Map<String, UnaryOperator<byte[]>> from = new HashMap<>();
         upgrades.forEach((old, convert) -> from.put(old + suffix, convert));
         this.core = new EngineStoreCore(name, owner, this::restoreRecord, format + suffix, SegmentedKeys.SEGMENT_BYTES,
@@ -136,6 +153,13 @@ final class SegmentedStoreCore {
             t = Math.max(t, highestSegment * segmentIntervalMs);
         }
         observedStreamTime = t;
+        // The state opened is durable (a recovery point, or flushed writes of a store never committed).
+        pendingCommitTimes.clear();
+        durableStreamTime = persistedStreamTime;
+        if (t >= 0) {
+            // Segments this stream time expired may be partly dropped already: never read them.
+            lowestLive = Math.max(lowestLive, segmentId(t - retentionMs));
+        }
     }
 
     long observedStreamTime() {
@@ -207,7 +231,7 @@ final class SegmentedStoreCore {
     private void add(WriteBatch batch, long segment, byte[] storeKey, byte[] value) {
         byte[] key = SegmentedKeys.key(segment, storeKey);
         byte[] timeKey = timeIndex
-                ? SegmentedKeys.key(segment, SegmentedKeys.TIME_FIRST, SegmentedKeys.timeFirst(storeKey, suffixBytes)) : null;
+                ? SegmentedKeys.key(segment, SegmentedKeys.TIME_FIRST, SegmentedKeys.timeFirst(storeKey, suffixBytes, restFirst)) : null;
         if (value == null) {
             batch.delete(key);
             if (timeKey != null) {
@@ -230,29 +254,64 @@ final class SegmentedStoreCore {
      * drop them from the engine.
      */
     private void dropExpired(Store s, long minLive) {
+        if (raiseLowestLive(s, minLive)) {
+            dropTables(s);
+        }
+    }
+
+    /** Segments below {@code minLive} expired: records that, so they are never read or written again. */
+    private boolean raiseLowestLive(Store s, long minLive) {
         if (minLive <= lowestLive) {
-            return;
+            return false;
         }
         byte[] v = new byte[8];
         SegmentedKeys.writeLong(v, 0, minLive);
         s.put(LOWEST_LIVE_SEGMENT, v);
         lowestLive = minLive;
-        dropTables(s);
+        return true;
     }
 
     /**
-     * Drops the tables wholly below the lowest live segment. Called again at every commit: what is left below
-     * it (in memtables, or in tables holding a live segment too) goes once flushes and compactions (which cut
-     * their outputs at segment boundaries) put it in tables of its own. Reads never go below it meanwhile.
+     * Drops the tables wholly below the lowest live segment, as far as a durable commit point's stream time has
+     * expired them (a crash rolls back to such a point at the oldest, and no read there may miss a live segment).
+     * Called again at every commit: what is left below (in memtables, in tables holding a live segment too, or
+     * not yet expired at the recovery point) goes once flushes, compactions (which cut their outputs at segment
+     * boundaries) and newer durable commit points allow. Reads never go below the lowest live segment meanwhile.
      */
     private void dropTables(Store s) {
         if (lowestLive == NO_SEGMENT) {
             return;
         }
-        DroppedTables d = s.dropRange(SegmentedKeys.dataBelow(lowestLive));
+        long recovery = s.stats().revisions().recovery();
+        while (!pendingCommitTimes.isEmpty() && pendingCommitTimes.peekFirst()[0] <= recovery) {
+            durableStreamTime = Math.max(durableStreamTime, pendingCommitTimes.pollFirst()[1]);
+        }
+        if (durableStreamTime < 0) {
+            return;
+        }
+        long below = Math.min(lowestLive, segmentId(durableStreamTime - retentionMs));
+        DroppedTables d = s.dropRange(SegmentedKeys.dataBelow(below));
         droppedTables.addAndGet(d.tables());
         droppedBytes.addAndGet(d.bytes());
-        lowestSegment = Math.max(lowestSegment, lowestLive);
+        lowestSegment = Math.max(lowestSegment, below);
+    }
+
+    /** Notes a commit point just made outside a restore (see {@link #pendingCommitTimes}). */
+    private void notePendingCommit(Store s, long streamTime) {
+        long revision = s.lastRevision();
+        long[] last = pendingCommitTimes.peekLast();
+        if (last != null && last[0] == revision) {
+            last[1] = Math.max(last[1], streamTime); // no write since: the same state
+            return;
+        }
+        if (pendingCommitTimes.size() >= MAX_PENDING_COMMITS) {
+            // Forget the newest but one: the new entry covers it later (higher revision, no lower stream time),
+            // so drops only wait a little longer.
+            long[] newest = pendingCommitTimes.pollLast();
+            pendingCommitTimes.pollLast();
+            pendingCommitTimes.addLast(newest);
+        }
+        pendingCommitTimes.addLast(new long[] {revision, streamTime});
     }
 
     /** Tables removed by retention since open. */
@@ -278,14 +337,15 @@ final class SegmentedStoreCore {
             core.putAfterRestored(STREAM_TIME, v);
             persistedStreamTime = t;
         }
-        if (!core.restoring()) {
-            long before = lowestLive;
-            dropExpired(s, segmentId(t - retentionMs));
-            if (lowestLive == before) {
-                dropTables(s);
-            }
+        boolean restoring = core.restoring();
+        if (!restoring) {
+            raiseLowestLive(s, segmentId(t - retentionMs));
         }
         core.commit(offsets);
+        if (!restoring) {
+            notePendingCommit(s, t);
+            dropTables(s);
+        }
     }
 
     // ---------------------------------------------------------------- reads
@@ -293,6 +353,11 @@ final class SegmentedStoreCore {
     /** The earliest segment time a read may return. */
     long actualFrom(long from) {
         return Math.max(from, observedStreamTime - retentionMs + 1);
+    }
+
+    /** The earliest segment time a read in time order (a time-indexed store's all-keys reads) may return. */
+    long actualFromByTime(long from) {
+        return Math.max(from, observedStreamTime - retentionMs);
     }
 
     /** Null on a closed store, as Kafka's segmented stores answer once their segments are closed. */
@@ -344,7 +409,7 @@ final class SegmentedStoreCore {
                                                   Function<byte[], K> keyOf, boolean reverse) {
         long[] segments = segments(fromTime, toTime, reverse);
         return track(new SegmentedIterator<>(core::store, segments, segment -> SegmentedKeys.timeRange(segment, fromTime, toTime),
-                k -> SegmentedKeys.keyFirst(k, suffixBytes), accept, keyOf, reverse, openIterators::remove));
+                k -> SegmentedKeys.keyFirst(k, suffixBytes, restFirst), accept, keyOf, reverse, openIterators::remove));
     }
 
     <I extends SegmentedIterator<?>> I track(I it) {
