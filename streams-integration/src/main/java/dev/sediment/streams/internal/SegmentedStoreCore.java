@@ -282,7 +282,8 @@ final class SegmentedStoreCore {
         if (lowestLive == NO_SEGMENT) {
             return;
         }
-        long recovery = s.stats().revisions().recovery();
+        // The durable recovery point (its manifest record synced), not stats()'s, which may not be synced yet.
+        long recovery = s.recoveryRevision().orElse(-1);
         while (!pendingCommitTimes.isEmpty() && pendingCommitTimes.peekFirst()[0] <= recovery) {
             durableStreamTime = Math.max(durableStreamTime, pendingCommitTimes.pollFirst()[1]);
         }
