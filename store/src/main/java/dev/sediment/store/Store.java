@@ -107,6 +107,16 @@ public interface Store extends AutoCloseable {
      */
     long commit(Map<String, Long> offsets, byte[] position);
 
+    /**
+     * Flushes, then records a commit point with the latest offsets and position and the value format
+     * {@code format} ({@link StoreOptions#format()}) in one synced manifest edit, so a crash leaves either
+     * the previous commit point under the old format or this one under the new: for rewriting every value
+     * into a new format after opening with the old one (commit before rewriting, so a crash rolls the
+     * rewrite back). The next open must name {@code format}. REQUIRES: no write runs concurrently.
+     * Returns the commit point's revision.
+     */
+    long commitFormat(String format);
+
     /** The offsets of the latest commit point (after open, the recovery point's); empty if none. Unmodifiable. */
     Map<String, Long> committedOffsets();
 
@@ -121,6 +131,13 @@ public interface Store extends AutoCloseable {
      * never committed.
      */
     OptionalLong committedRevision();
+
+    /**
+     * The revision of the commit point a crash now would reopen at (the newest one the manifest holds durably
+     * whose revision is flushed), or empty if a crash now would find none. Never above {@link #committedRevision()};
+     * for decisions that must hold after a crash, such as what a {@link CompactionFilter} may drop.
+     */
+    OptionalLong recoveryRevision();
 
     /**
      * Pins the latest commit point's revision for reads: the state {@link #commit} last described, without

@@ -28,6 +28,10 @@ import java.util.Objects;
  * <tr><td>{@link #keyValueStore}</td><td>the value as given</td>
  *     <td>{@code Stores.keyValueStoreBuilder(...)} (Processor API)</td>
  *     <td>{@code Stores.persistentKeyValueStore}</td></tr>
+ * <tr><td>{@link #timestampedKeyValueStoreWithHeaders}, {@link #timestampedWindowStoreWithHeaders},
+ *     {@link #sessionStoreWithHeaders}</td><td>record headers + timestamp + value (KIP-1271)</td>
+ *     <td>{@code Stores.*WithHeadersBuilder(...)}, {@code Materialized.as(...)}, {@code dsl.store.format=headers}</td>
+ *     <td>{@code Stores.persistent*WithHeaders}</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -96,6 +100,22 @@ public final class SedimentStores {
         return window(name, retentionPeriod, windowSize, retainDuplicates, true);
     }
 
+    /**
+     * As {@link #timestampedWindowStore}, values in Kafka's headers format (KIP-1271) as Kafka's
+     * {@code Stores.persistentTimestampedWindowStoreWithHeaders}: for
+     * {@code Stores.timestampedWindowStoreWithHeadersBuilder(...)}, {@code Materialized.as(...)} or the DSL under
+     * {@code dsl.store.format=headers}. A store written by {@link #timestampedWindowStore} (or
+     * {@link #windowStore}) is upgraded at its first open with this supplier, every value with empty headers.
+     *
+     * @throws IllegalArgumentException as {@link #windowStore}
+     */
+    public static WindowBytesStoreSupplier timestampedWindowStoreWithHeaders(String name, Duration retentionPeriod,
+                                                                             Duration windowSize, boolean retainDuplicates) {
+        WindowBytesStoreSupplier checked = window(name, retentionPeriod, windowSize, retainDuplicates, true);
+        return new SedimentWindowBytesStoreSupplier.WithHeaders(name, checked.retentionPeriod(),
+                checked.segmentIntervalMs(), checked.windowSize(), retainDuplicates, false);
+    }
+
     private static WindowBytesStoreSupplier window(String name, Duration retentionPeriod, Duration windowSize,
                                                    boolean retainDuplicates, boolean timestamped) {
         Objects.requireNonNull(name, "name cannot be null");
@@ -124,12 +144,31 @@ public final class SedimentStores {
      * @throws IllegalArgumentException if the retention period is negative or not representable in milliseconds
      */
     public static SessionBytesStoreSupplier sessionStore(String name, Duration retentionPeriod) {
+        long retentionMs = sessionRetentionMs(name, retentionPeriod);
+        return new SedimentSessionBytesStoreSupplier(name, retentionMs, defaultSegmentInterval(retentionMs));
+    }
+
+    /**
+     * As {@link #sessionStore}, aggregates in Kafka's headers format (KIP-1271) as Kafka's
+     * {@code Stores.persistentSessionStoreWithHeaders}: for {@code Stores.sessionStoreWithHeadersBuilder(...)},
+     * {@code Materialized.as(...)} or the DSL under {@code dsl.store.format=headers}. A store written by
+     * {@link #sessionStore} is upgraded at its first open with this supplier, every aggregate with empty headers.
+     *
+     * @throws IllegalArgumentException as {@link #sessionStore}
+     */
+    public static SessionBytesStoreSupplier sessionStoreWithHeaders(String name, Duration retentionPeriod) {
+        long retentionMs = sessionRetentionMs(name, retentionPeriod);
+        return new SedimentSessionBytesStoreSupplier.WithHeaders(name, retentionMs, defaultSegmentInterval(retentionMs),
+                false);
+    }
+
+    private static long sessionRetentionMs(String name, Duration retentionPeriod) {
         Objects.requireNonNull(name, "name cannot be null");
         long retentionMs = KafkaInternals.validateMillis(retentionPeriod, "retentionPeriod");
         if (retentionMs < 0) {
             throw new IllegalArgumentException("retentionPeriod cannot be negative");
         }
-        return new SedimentSessionBytesStoreSupplier(name, retentionMs, defaultSegmentInterval(retentionMs));
+        return retentionMs;
     }
 
     /** Kafka's default for its persistent segmented stores: about three live segments. */
@@ -141,7 +180,9 @@ public final class SedimentStores {
      * A persistent key-value store supplier in Kafka's headers format (KIP-1271), as Kafka's
      * {@code Stores.persistentTimestampedKeyValueStoreWithHeaders}: values keep the record's headers and
      * timestamp, for {@code Stores.timestampedKeyValueStoreWithHeadersBuilder(...)}, {@code Materialized.as(...)}
-     * or the DSL under {@code dsl.store.format=HEADERS}.
+     * or the DSL under {@code dsl.store.format=HEADERS}. A store written by {@link #timestampedKeyValueStore} (or
+     * {@link #keyValueStore}) is upgraded at its first open with this supplier, every value with empty headers
+     * (a plain one also with Kafka's "no timestamp", -1); opening a headers store with those suppliers is refused.
      */
     public static KeyValueBytesStoreSupplier timestampedKeyValueStoreWithHeaders(String name) {
         Objects.requireNonNull(name, "name cannot be null");

@@ -7,18 +7,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -46,7 +41,7 @@ class CrashRecoveryTest {
         Long previous = null;
         for (int round = 0; round < ROUNDS; round++) {
             long killAfterMillis = 400 + random.nextInt(1200);
-            killChildAfter(stateDir, killAfterMillis, committedByChildren);
+            KilledChild.runAndKill(CrashChild.class, stateDir, killAfterMillis, committedByChildren);
 
             CapturingStateStoreContext ctx = new CapturingStateStoreContext(stateDir, CrashChild.props());
             SedimentKeyValueStore store = new SedimentKeyValueStore("crash-store");
@@ -63,53 +58,6 @@ class CrashRecoveryTest {
                 previous = c;
             } finally {
                 store.close();
-            }
-        }
-    }
-
-    private static void killChildAfter(File stateDir, long killAfterMillis, Set<Long> committed) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), stateDir.getAbsolutePath());
-        pb.redirectErrorStream(true);
-        Process child = pb.start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (Exception ignored) {
-                // the child was killed
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try {
-            while (true) {
-                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    throw new AssertionError("child made no progress before the deadline");
-                }
-                if (line.startsWith("committed ")) {
-                    String[] parts = line.split(" ");
-                    committed.add(Long.parseLong(parts[1]));
-                    if (Long.parseLong(parts[2]) >= killAfterMillis) {
-                        break;
-                    }
-                }
-            }
-        } finally {
-            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        }
-        reader.join(10_000);
-        // Lines printed before the kill landed: those commits happened too.
-        for (String line; (line = lines.poll()) != null; ) {
-            if (line.startsWith("committed ")) {
-                committed.add(Long.parseLong(line.split(" ")[1]));
             }
         }
     }

@@ -52,6 +52,12 @@ final class CommitPoints {
         return position.clone();
     }
 
+    /** The revision a crash now would reopen at: the recovery point of the durable manifest; see Store. */
+    OptionalLong recoveryRevision() {
+        CommitPoint p = state.versions.durable().recoveryPoint();
+        return p == null ? OptionalLong.empty() : OptionalLong.of(p.revision());
+    }
+
     /** The revision of the last commit point, if the store has one. */
     OptionalLong lastRevision() {
         CommitPoint p = state.readState.version().lastCommitPoint();
@@ -73,15 +79,36 @@ final class CommitPoints {
                     }
                 });
             }
-            byte[] pos = newPosition == null ? position : newPosition.clone();
-            long rev = state.visibleRevision;
-            CommitPoint point = new CommitPoint(rev, merged, pos, state.options.clock().millis());
-            installer.install(VersionEdit.builder().addCommitPoint(point).build(), false, "a commit point",
-                    VersionInstaller.SAME_MEMTABLES);
-            offsets = point.offsets();
-            position = pos;
-            return rev;
+            return record(merged, newPosition == null ? position : newPosition.clone(), null);
         }
+    }
+
+    /**
+     * Records a commit point with the latest offsets and position and the value format {@code format} in one
+     * synced manifest edit, after a flush (so the point is a recovery point as soon as the edit is durable); see
+     * {@link dev.sediment.store.Store#commitFormat}. REQUIRES: no write runs concurrently.
+     */
+    long commitFormat(String format) {
+        writes.flush();
+        synchronized (state.writeLock) {
+            state.checkWritable();
+            return record(offsets, position, format);
+        }
+    }
+
+    /** REQUIRES: writeLock held. */
+    private long record(Map<String, Long> merged, byte[] pos, String format) {
+        long rev = state.visibleRevision;
+        CommitPoint point = new CommitPoint(rev, merged, pos, state.options.clock().millis());
+        VersionEdit.Builder edit = VersionEdit.builder().addCommitPoint(point);
+        if (format != null) {
+            edit.format(format);
+        }
+        installer.install(edit.build(), format != null, format == null ? "a commit point" : "a format change",
+                VersionInstaller.SAME_MEMTABLES);
+        offsets = point.offsets();
+        position = pos;
+        return rev;
     }
 
     /**

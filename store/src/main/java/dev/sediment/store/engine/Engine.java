@@ -191,6 +191,11 @@ public final class Engine implements Store {
     }
 
     @Override
+    public long commitFormat(String format) {
+        return commits.commitFormat(Objects.requireNonNull(format, "format must not be null"));
+    }
+
+    @Override
     public Map<String, Long> committedOffsets() {
         state.checkOpen();
         return commits.offsets();
@@ -253,6 +258,12 @@ public final class Engine implements Store {
     public OptionalLong committedRevision() {
         state.checkOpen();
         return commits.lastRevision();
+    }
+
+    @Override
+    public OptionalLong recoveryRevision() {
+        state.checkOpen();
+        return commits.recoveryRevision();
     }
 
     @Override

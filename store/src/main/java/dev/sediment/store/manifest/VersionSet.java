@@ -53,6 +53,8 @@ public final class VersionSet implements Closeable {
     private final AtomicLong nextFileNumber;
 
     private volatile Version current;
+    /** The version a crash now would replay: as of the last synced edit, sync or rotation. */
+    private volatile Version durable;
     /** The live manifest's number: the one CURRENT names. */
     private volatile long manifestNumber;
 
@@ -71,6 +73,7 @@ public final class VersionSet implements Closeable {
         this.dir = dir;
         this.maxManifestBytes = maxManifestBytes;
         this.current = current;
+        this.durable = current;
         this.nextFileNumber = new AtomicLong(nextFileNumber);
         this.manifestNumber = manifestNumber;
     }
@@ -213,6 +216,7 @@ public final class VersionSet implements Closeable {
             long size = manifest.size();
             if (size > maxManifestBytes && size - snapshotBytes >= snapshotBytes) {
                 rotate(version);
+                sync = true;
             }
         } catch (IOException | RuntimeException | Error e) {
             // The edit may or may not be durable; only a replay can tell, so refuse to guess.
@@ -221,7 +225,15 @@ public final class VersionSet implements Closeable {
             throw e;
         }
         current = version;
+        if (sync) {
+            durable = version;
+        }
         return version;
+    }
+
+    /** The version a crash now would find: the current one as of the last sync (synced edit, sync or rotation). */
+    public Version durable() {
+        return durable;
     }
 
     /** Makes every appended edit durable; a no-op when nothing is pending. */
@@ -232,6 +244,7 @@ public final class VersionSet implements Closeable {
         try {
             manifest.sync();
             unsynced = false;
+            durable = current;
         } catch (IOException | RuntimeException e) {
             failure = e;
             LOG.error("manifest sync failed in {}; the store must be reopened: {}", dir, e.toString());

@@ -81,4 +81,77 @@ class StoreFormatTest {
             assertArrayEquals(b("v0"), e.get(b("k0")));
         }
     }
+
+    @Test
+    void commitFormatChangesTheFormatAtACommitPointKeepingItsOffsets() {
+        MemFileSystem fs = new MemFileSystem();
+        try (Engine e = Engine.open(DIR, options(fs, "old"))) {
+            e.put(b("k"), b("v"));
+            e.commit(java.util.Map.of("t-0", 7L), b("pos"));
+            e.put(b("k"), b("new-v"));
+            e.commitFormat("new");
+            assertEquals(java.util.Map.of("t-0", 7L), e.committedOffsets());
+            assertArrayEquals(b("pos"), e.committedPosition());
+        }
+        assertThrows(StoreFormatMismatchException.class, () -> Engine.open(DIR, options(fs, "old")));
+        try (Engine e = Engine.open(DIR, options(fs, "new"))) {
+            assertArrayEquals(b("new-v"), e.get(b("k")));
+            assertEquals(java.util.Map.of("t-0", 7L), e.committedOffsets());
+        }
+    }
+
+    /**
+     * A crash at every file operation of a rewrite and its format change: the store opens either in the old format
+     * at the old commit point with the old values, or in the new format with the rewritten ones, never mixed.
+     */
+    @Test
+    void aCrashAnywhereInARewriteLeavesTheOldFormatWithOldValuesOrTheNewWithNewValues() {
+        MemFileSystem base = new MemFileSystem();
+        try (Engine e = Engine.open(DIR, options(base, "old"))) {
+            for (int i = 0; i < 300; i++) {
+                e.put(b("k" + i), b("old" + i));
+            }
+            e.commit(java.util.Map.of("t-0", 299L));
+        }
+        int sawOld = 0;
+        int sawNew = 0;
+        for (long crashAt = 0; ; crashAt++) {
+            MemFileSystem fs = base.crashClone();
+            fs.crashAfterOperations(fs.operationCount() + crashAt);
+            boolean finished = false;
+            try (Engine e = Engine.open(DIR, options(fs, "old"))) {
+                for (int i = 0; i < 300; i++) {
+                    e.put(b("k" + i), b("new" + i));
+                }
+                e.commitFormat("new");
+                e.put(b("after"), b("uncommitted")); // a crash here must leave the new format
+                e.flush();
+                finished = true;
+            } catch (RuntimeException expected) {
+                assertTrue(fs.isCrashed(), expected.toString());
+            }
+            if (finished && !fs.isCrashed()) {
+                break;
+            }
+            MemFileSystem after = fs.isCrashed() ? fs.crashedState() : fs.crashClone();
+            String format;
+            try (Engine e = Engine.open(DIR, options(after, ""))) {
+                format = e.currentVersion().format();
+            }
+            String prefix = format.equals("old") ? "old" : "new";
+            assertTrue(format.equals("old") || format.equals("new"), format);
+            try (Engine e = Engine.open(DIR, options(after, format))) {
+                for (int i = 0; i < 300; i++) {
+                    assertArrayEquals(b(prefix + i), e.get(b("k" + i)), "crash at op " + crashAt + ", key " + i);
+                }
+                assertEquals(java.util.Map.of("t-0", 299L), e.committedOffsets());
+            }
+            if (format.equals("old")) {
+                sawOld++;
+            } else {
+                sawNew++;
+            }
+        }
+        assertTrue(sawOld > 0 && sawNew > 0, "crashes before and after the change: " + sawOld + " / " + sawNew);
+    }
 }

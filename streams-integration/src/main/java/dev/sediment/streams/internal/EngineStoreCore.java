@@ -76,6 +76,7 @@ final class EngineStoreCore {
     /** Where the engine keeps its files; null: the disk. Tests put an in-memory file system here. */
     private FileSystem fileSystem;
     private final CompactionFilter compactionFilter;
+    private final FormatUpgrade upgrade;
     private final AtomicLong uncommittedBytes = new AtomicLong();
     private volatile Store store;
     private RestoreBuffer restoreBuffer;
@@ -109,6 +110,13 @@ final class EngineStoreCore {
     /** As above, with the engine's {@link CompactionFilter} (null for none). */
     EngineStoreCore(String name, TransactionCommitListener owner, ChangelogMapping mapping, String format,
                     int cutPrefixBytes, CompactionFilter compactionFilter) {
+        this(name, owner, mapping, format, cutPrefixBytes, compactionFilter, null);
+    }
+
+    /** As above, with the {@link FormatUpgrade} that moves files of an older format to {@code format} (null for none). */
+    EngineStoreCore(String name, TransactionCommitListener owner, ChangelogMapping mapping, String format,
+                    int cutPrefixBytes, CompactionFilter compactionFilter, FormatUpgrade upgrade) {
+        this.upgrade = upgrade;
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.owner = owner;
         this.mapping = mapping;
@@ -214,7 +222,7 @@ final class EngineStoreCore {
      * KIP-892: that data may include aborted transactions, and Kafka restores the changelog from its start.
      */
     private Store openEngine(Path dir, StoreOptions options) {
-        Store s = Store.open(dir, options);
+        Store s = openUpgrading(dir, options);
         TransactionalMode m = mode;
         if (!m.enabled() || s.committedRevision().isPresent()) {
             return s;
@@ -228,6 +236,30 @@ final class EngineStoreCore {
         }
         s.commit(Map.of(), null);
         return s;
+    }
+
+    /** Opens the engine store, first moving its files to this store's format if {@link #upgrade} reads theirs. */
+    private Store openUpgrading(Path dir, StoreOptions options) {
+        try {
+            return Store.open(dir, options);
+        } catch (StoreFormatMismatchException e) {
+            if (upgrade == null || !upgrade.reads(e.recorded())) {
+                throw e;
+            }
+            log.info("store {}: its files hold '{}' values; rewriting them to '{}' before opening", name, e.recorded(), format);
+            Store s = Store.open(dir, options.withFormat(e.recorded()));
+            try {
+                upgrade.run(s, e.recorded(), format, name);
+                return s;
+            } catch (RuntimeException failed) {
+                try {
+                    s.close();
+                } catch (RuntimeException closing) {
+                    failed.addSuppressed(closing);
+                }
+                throw failed;
+            }
+        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -1,5 +1,6 @@
 package dev.sediment.streams.internal;
 
+import dev.sediment.store.KeyRange;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
@@ -29,12 +30,24 @@ import java.util.Map;
  * delegates.
  */
 public final class SedimentHeadersKeyValueStore implements KeyValueStore<Bytes, byte[]>, HeadersBytesStore {
-    /** The value format recorded in the manifest: a timestamped or plain store's files are refused, not misread. */
+    /** The value format recorded in the manifest. */
     static final String FORMAT = "headers";
+    /**
+     * A timestamped or plain store's files are upgraded at open, as Kafka's headers stores upgrade theirs: every
+     * value gets empty headers (a plain one also Kafka's "no timestamp", -1). Never the other way round.
+     */
+    private static final FormatUpgrade UPGRADE = new FormatUpgrade(Map.of(
+            SedimentKeyValueStore.TIMESTAMPED, HeadersBytesStore::convertToHeaderFormat,
+            SedimentKeyValueStore.PLAIN, HeadersBytesStore::convertFromPlainToHeaderFormat), KeyRange.all());
     private final SedimentKeyValueStore store;
 
     public SedimentHeadersKeyValueStore(String name) {
-        this.store = new SedimentKeyValueStore(name, FORMAT);
+        this.store = new SedimentKeyValueStore(name, FORMAT, UPGRADE);
+    }
+
+    /** Tests: the file system of the engine store, set before {@link #init}. */
+    void fileSystem(dev.sediment.store.fs.FileSystem fs) {
+        store.fileSystem(fs);
     }
 
     @Override

@@ -80,13 +80,23 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
     }
 
     SedimentKeyValueStore(String name, String format) {
+        this(name, format, null);
+    }
+
+    /** @param upgrade moves files of an older format to {@code format} at open; null for none */
+    SedimentKeyValueStore(String name, String format, FormatUpgrade upgrade) {
         this.format = format;
-        this.core = new EngineStoreCore(name, this, EngineStoreCore.AS_IS, format, 0);
+        this.core = new EngineStoreCore(name, this, EngineStoreCore.AS_IS, format, 0, null, upgrade);
     }
 
     @Override
     public String name() {
         return core.name();
+    }
+
+    /** Tests: the file system of the engine store, set before {@link #init}. */
+    void fileSystem(dev.sediment.store.fs.FileSystem fs) {
+        core.fileSystem(fs);
     }
 
     /** The value format recorded in the engine's manifest: {@value #PLAIN} or {@value #TIMESTAMPED}. */
@@ -128,13 +138,21 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
     }
 
     private String supplierFor(String format) {
-        return (TIMESTAMPED.equals(format) ? "SedimentStores.timestampedKeyValueStore(\"" : "SedimentStores.keyValueStore(\"")
-                + name() + "\")";
+        String supplier = switch (format) {
+            case TIMESTAMPED -> "SedimentStores.timestampedKeyValueStore";
+            case SedimentHeadersKeyValueStore.FORMAT -> "SedimentStores.timestampedKeyValueStoreWithHeaders";
+            default -> "SedimentStores.keyValueStore";
+        };
+        return supplier + "(\"" + name() + "\")";
     }
 
     private static String builderFor(String format) {
-        return TIMESTAMPED.equals(format) ? "Stores.timestampedKeyValueStoreBuilder or Materialized.as"
-                : "Stores.keyValueStoreBuilder";
+        return switch (format) {
+            case TIMESTAMPED -> "Stores.timestampedKeyValueStoreBuilder or Materialized.as";
+            case SedimentHeadersKeyValueStore.FORMAT -> "Stores.timestampedKeyValueStoreWithHeadersBuilder, Materialized.as "
+                    + "or dsl.store.format=headers; the headers format is never converted back";
+            default -> "Stores.keyValueStoreBuilder";
+        };
     }
 
     /**

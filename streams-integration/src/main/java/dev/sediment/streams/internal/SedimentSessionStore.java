@@ -1,17 +1,9 @@
 package dev.sediment.streams.internal;
 
-import dev.sediment.streams.eos.TransactionCommitListener;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.HeadersBytesStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlySessionStore;
 import org.apache.kafka.streams.state.SessionStore;
@@ -21,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The innermost Kafka Streams session store on one Sediment engine store. Keys are Kafka's session store keys
@@ -30,25 +23,44 @@ import java.util.Objects;
  * {@code findSessions(earliestEnd, latestStart)} when its end is at or after {@code earliestEnd} and its start at
  * or before {@code latestStart}; sessions ending before stream time minus retention are never returned.
  */
-public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, TransactionCommitListener {
+public class SedimentSessionStore extends SegmentedStateStore implements SessionStore<Bytes, byte[]> {
     private static final Logger log = LoggerFactory.getLogger(SedimentSessionStore.class);
     private static final int SUFFIX_BYTES = 16; // end + start
-
-    private final SegmentedStoreCore segmented;
+    static final String PLAIN = "session";
+    static final String HEADERS = "headers-session";
 
     /**
+     * Kafka's headers format (KIP-1271): aggregates {@code [headersSize varint][headers][aggregate]}, stored as given;
+     * the marker makes Kafka's headers builder use it without an adapter and restore deliver that format. A plain
+     * session store's files are upgraded at open, every aggregate with empty headers ({@link FormatUpgrade}).
+     */
+    public static final class WithHeaders extends SedimentSessionStore implements HeadersBytesStore {
+        public WithHeaders(String name, long retentionPeriod, long segmentInterval, boolean timeOrdered) {
+            super(name, retentionPeriod, segmentInterval, timeOrdered, HEADERS,
+                    Map.of(PLAIN, HeadersBytesStore::convertToHeaderFormat));
+        }
+    }
+
+    /**
+     * A plain store.
+     *
      * @param timeOrdered also keep the sessions in end-time order, so {@code findSessions(earliestEnd, latestEnd)}
      *                    returns them by end, then start, then key (as Kafka's time-ordered session store for
      *                    {@code EmitStrategy.onWindowClose()} does)
      */
     public SedimentSessionStore(String name, long retentionPeriod, long segmentInterval, boolean timeOrdered) {
-        this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered,
-                "session");
+        this(name, retentionPeriod, segmentInterval, timeOrdered, PLAIN, Map.of());
+    }
+
+    private SedimentSessionStore(String name, long retentionPeriod, long segmentInterval, boolean timeOrdered,
+                                 String format, Map<String, UnaryOperator<byte[]>> upgrades) {
+        super(owner -> new SegmentedStoreCore(name, retentionPeriod, segmentInterval, owner, SUFFIX_BYTES, timeOrdered,
+                format, upgrades));
     }
 
     /** A READ_COMMITTED view of {@code live} (see {@link #readOnly}). */
     private SedimentSessionStore(SedimentSessionStore live) {
-        this.segmented = live.segmented.committedView();
+        super(live.segmented.committedView());
     }
 
     /**
@@ -65,67 +77,6 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
 
     private static long start(byte[] storeKey) {
         return SegmentedKeys.readLong(storeKey, storeKey.length - 8);
-    }
-
-    @Override
-    public String name() {
-        return segmented.core.name();
-    }
-
-    @Override
-    public synchronized void init(StateStoreContext context, StateStore root) {
-        segmented.init(context, root);
-    }
-
-    @Override
-    public boolean persistent() {
-        return true;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return segmented.core.isOpen();
-    }
-
-    /** Closes open iterators (they then report no next entry), then the engine store. Idempotent. */
-    @Override
-    public synchronized void close() {
-        segmented.close();
-    }
-
-    @Override
-    @SuppressWarnings("deprecation")
-    public void flush() {
-    }
-
-    // ---------------------------------------------------------------- offsets (KIP-1035)
-
-    @Override
-    @SuppressWarnings("deprecation")
-    public boolean managesOffsets() {
-        return true;
-    }
-
-    @Override
-    public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        segmented.commit(changelogOffsets);
-    }
-
-    @Override
-    public Long committedOffset(TopicPartition partition) {
-        return segmented.core.committedOffset(partition);
-    }
-
-    @Override
-    public void onTransactionCommitted(TopicPartition changelog, long lastOffset) {
-        if (segmented.core.isOpen()) {
-            commit(Map.of(changelog, lastOffset));
-        }
-    }
-
-    /** Bytes written since the last commit, for KIP-892's {@code statestore.uncommitted.max.bytes}. */
-    public long approximateNumUncommittedBytes() {
-        return segmented.core.approximateNumUncommittedBytes();
     }
 
     // ---------------------------------------------------------------- writes
@@ -265,23 +216,5 @@ public final class SedimentSessionStore implements SessionStore<Bytes, byte[]>, 
         int n = storeKey.length - SUFFIX_BYTES;
         return (from == null || Arrays.compareUnsigned(storeKey, 0, n, from, 0, from.length) >= 0)
                 && (to == null || Arrays.compareUnsigned(storeKey, 0, n, to, 0, to.length) <= 0);
-    }
-
-    // ---------------------------------------------------------------- IQv2
-
-    /** WindowRangeQuery by key (the form Kafka supports for session stores), with the position bound checked first. */
-    @Override
-    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return KafkaInternals.handleBasicQueries(query, positionBound, config, this,
-                segmented.core.position(QueryIsolation.of(config)), segmented.core.context());
-    }
-
-    @Override
-    public Position getPosition() {
-        return segmented.core.position();
-    }
-
-    SegmentedStoreCore segmented() {
-        return segmented;
     }
 }

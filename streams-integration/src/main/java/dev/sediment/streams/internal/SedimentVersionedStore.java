@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * A versioned key-value store (KIP-889) on one Sediment engine store: every version of a key is one engine
@@ -68,15 +70,18 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
     private final EngineReader live;
     /** Kafka's {@code observedStreamTime}: the largest timestamp put; NO_TIMESTAMP (-1) before any. */
     private volatile long observedStreamTime = ConsumerRecord.NO_TIMESTAMP;
-    /** What compaction may forget: stream time minus history retention as of the last commit or open. */
-    private volatile long compactionCutoff = Long.MIN_VALUE;
+    /**
+     * Stream time minus history retention at each commit point (and the one opened at), by revision: compaction
+     * forgets only what the commit point a crash would reopen at can no longer read ({@link #compactionCutoff}).
+     */
+    private final ConcurrentSkipListMap<Long, Long> cutoffs = new ConcurrentSkipListMap<>();
 
     public SedimentVersionedStore(String name, long historyRetentionMs, long segmentIntervalMs) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
         this.historyRetentionMs = historyRetentionMs;
         this.segmentIntervalMs = segmentIntervalMs;
         this.core = new EngineStoreCore(name, this, this::restoreVersion, FORMAT, 0,
-                new VersionExpiry(() -> compactionCutoff, segmentIntervalMs));
+                new VersionExpiry(this::compactionCutoff, segmentIntervalMs));
         this.base = this;
         this.readCommitted = false;
         this.live = EngineReader.live(core::store);
@@ -132,6 +137,11 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
         return historyRetentionMs;
     }
 
+    /** Kafka's observed stream time: the largest timestamp put or restored (kept across reopens); -1 before any. */
+    long observedStreamTime() {
+        return observedStreamTime;
+    }
+
     /** Observed stream time minus history retention: older puts are refused, older reads see only the latest. */
     private long cutoff() {
         return base.observedStreamTime - historyRetentionMs;
@@ -145,7 +155,8 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
         if (core.init(context, root)) {
             byte[] t = core.store().get(VersionKeys.STREAM_TIME);
             observedStreamTime = t == null ? ConsumerRecord.NO_TIMESTAMP : VersionKeys.decodeLong(t);
-            compactionCutoff = cutoff();
+            cutoffs.clear();
+            core.store().committedRevision().ifPresent(rev -> cutoffs.put(rev, cutoff()));
         }
     }
 
@@ -153,8 +164,34 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
     public synchronized void commit(Map<TopicPartition, Long> changelogOffsets) {
         checkWritable("commit");
         long cutoff = cutoff();
+        boolean deferred = core.restoring(); // recorded once the gathered records are applied, at a revision unknown here
         core.commit(changelogOffsets);
-        compactionCutoff = cutoff;
+        if (!deferred) {
+            core.requireOpen().committedRevision().ifPresent(rev -> cutoffs.put(rev, cutoff));
+        }
+    }
+
+    /**
+     * The cutoff at the commit point a crash now would reopen at ({@code Store.recoveryRevision}), not at the last
+     * commit: a version may expire only through a newer version that survives the crash, and every version written
+     * after that point is at or above its cutoff. Long.MIN_VALUE (forget nothing) while no such point is known.
+     */
+    private long compactionCutoff() {
+        if (!core.isOpen()) {
+            return Long.MIN_VALUE;
+        }
+        OptionalLong durable;
+        try {
+            durable = core.requireOpen().recoveryRevision();
+        } catch (RuntimeException closed) {
+            return Long.MIN_VALUE;
+        }
+        Map.Entry<Long, Long> at = durable.isPresent() ? cutoffs.floorEntry(durable.getAsLong()) : null;
+        if (at == null) {
+            return Long.MIN_VALUE;
+        }
+        cutoffs.headMap(at.getKey(), false).clear(); // no crash can reopen below the durable point any more
+        return at.getValue();
     }
 
     /** A Kafka transaction carrying this store's changelog records committed: record a commit point there. */

@@ -2,20 +2,36 @@ package dev.sediment.streams.internal;
 
 import dev.sediment.streams.SedimentStores;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.HeadersBytesStoreSupplier;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.apache.kafka.streams.state.WindowStore;
 
-import java.util.Objects;
-
-/** Supplies {@link SedimentWindowStore}s, plain or timestamped; Kafka calls {@link #get()} once per task. */
-public final class SedimentWindowBytesStoreSupplier implements WindowBytesStoreSupplier {
-    private final String name;
-    private final long retentionPeriod;
-    private final long segmentInterval;
+/**
+ * Supplies {@link SedimentWindowStore}s, plain or timestamped, and in the headers format through {@link WithHeaders};
+ * Kafka calls {@link #get()} once per task.
+ */
+public class SedimentWindowBytesStoreSupplier extends SegmentedBytesStoreSupplier implements WindowBytesStoreSupplier {
     private final long windowSize;
     private final boolean retainDuplicates;
     private final boolean timestamped;
-    private final boolean timeOrdered;
+
+    /**
+     * Supplies {@link SedimentWindowStore.WithHeaders}: a {@link HeadersBytesStoreSupplier}, so Kafka's materializer
+     * and {@code Stores.timestampedWindowStoreWithHeadersBuilder} put no adapter in between.
+     */
+    public static final class WithHeaders extends SedimentWindowBytesStoreSupplier implements HeadersBytesStoreSupplier {
+        /** REQUIRES: arguments checked as Kafka's {@code Stores} checks them ({@link SedimentStores}). */
+        public WithHeaders(String name, long retentionPeriod, long segmentInterval, long windowSize,
+                           boolean retainDuplicates, boolean timeOrdered) {
+            super(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates, true, timeOrdered);
+        }
+
+        @Override
+        public WindowStore<Bytes, byte[]> get() {
+            return new SedimentWindowStore.WithHeaders(name(), retentionPeriod(), segmentIntervalMs(), windowSize(),
+                    retainDuplicates(), timeOrdered());
+        }
+    }
 
     /** REQUIRES: arguments checked as Kafka's {@code Stores} checks them ({@link SedimentStores}). */
     public SedimentWindowBytesStoreSupplier(String name, long retentionPeriod, long segmentInterval, long windowSize,
@@ -26,36 +42,19 @@ public final class SedimentWindowBytesStoreSupplier implements WindowBytesStoreS
     /** @param timeOrdered see {@link SedimentWindowStore#SedimentWindowStore} */
     public SedimentWindowBytesStoreSupplier(String name, long retentionPeriod, long segmentInterval, long windowSize,
                                             boolean retainDuplicates, boolean timestamped, boolean timeOrdered) {
-        this.name = Objects.requireNonNull(name, "name cannot be null");
-        this.retentionPeriod = retentionPeriod;
-        this.segmentInterval = segmentInterval;
+        super(name, retentionPeriod, segmentInterval, timeOrdered);
         this.windowSize = windowSize;
         this.retainDuplicates = retainDuplicates;
         this.timestamped = timestamped;
-        this.timeOrdered = timeOrdered;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
     public WindowStore<Bytes, byte[]> get() {
         return timestamped
-                ? new SedimentWindowStore.Timestamped(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates,
-                        timeOrdered)
-                : new SedimentWindowStore(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates, timeOrdered);
-    }
-
-    @Override
-    public String metricsScope() {
-        return SedimentStores.METRICS_SCOPE;
-    }
-
-    @Override
-    public long segmentIntervalMs() {
-        return segmentInterval;
+                ? new SedimentWindowStore.Timestamped(name(), retentionPeriod(), segmentIntervalMs(), windowSize,
+                        retainDuplicates, timeOrdered())
+                : new SedimentWindowStore(name(), retentionPeriod(), segmentIntervalMs(), windowSize, retainDuplicates,
+                        timeOrdered());
     }
 
     @Override
@@ -69,14 +68,9 @@ public final class SedimentWindowBytesStoreSupplier implements WindowBytesStoreS
     }
 
     @Override
-    public long retentionPeriod() {
-        return retentionPeriod;
-    }
-
-    @Override
     public String toString() {
-        return "SedimentWindowBytesStoreSupplier{name=" + name + ", retention=" + retentionPeriod + ", segmentInterval="
-                + segmentInterval + ", windowSize=" + windowSize + ", retainDuplicates=" + retainDuplicates
-                + ", timestamped=" + timestamped + ", timeOrdered=" + timeOrdered + "}";
+        return getClass().getSimpleName() + "{name=" + name() + ", retention=" + retentionPeriod() + ", segmentInterval="
+                + segmentIntervalMs() + ", windowSize=" + windowSize + ", retainDuplicates=" + retainDuplicates
+                + ", timestamped=" + timestamped + ", timeOrdered=" + timeOrdered() + "}";
     }
 }

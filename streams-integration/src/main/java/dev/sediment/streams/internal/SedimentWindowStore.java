@@ -1,18 +1,10 @@
 package dev.sediment.streams.internal;
 
 import dev.sediment.store.KeyRange;
-import dev.sediment.streams.eos.TransactionCommitListener;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.HeadersBytesStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
@@ -24,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The innermost Kafka Streams window store on one Sediment engine store: bytes in, bytes out, Kafka's wrappers
@@ -34,13 +27,16 @@ import java.util.Objects;
  * Kafka's RocksDB window store numbers them, from 1 per store instance) and a null value is ignored.
  *
  * <p>{@link Timestamped} is the same store marked {@link TimestampedBytesStore}: values carry Kafka's 8-byte
- * timestamp prefix, as the DSL and {@code Stores.timestampedWindowStoreBuilder} expect.
+ * timestamp prefix, as the DSL and {@code Stores.timestampedWindowStoreBuilder} expect; {@link WithHeaders} the
+ * same marked {@link HeadersBytesStore} too, with values in Kafka's headers format.
  */
-public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, TransactionCommitListener {
+public class SedimentWindowStore extends SegmentedStateStore implements WindowStore<Bytes, byte[]> {
     private static final Logger log = LoggerFactory.getLogger(SedimentWindowStore.class);
     private static final int SUFFIX_BYTES = 12; // window start + sequence number
+    static final String PLAIN = "window";
+    static final String TIMESTAMPED = "timestamped-window";
+    static final String HEADERS = "headers-window";
 
-    private final SegmentedStoreCore segmented;
     private final long windowSize;
     private final boolean retainDuplicates;
     private int seqnum;
@@ -49,28 +45,53 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
     public static final class Timestamped extends SedimentWindowStore implements TimestampedBytesStore {
         public Timestamped(String name, long retentionPeriod, long segmentInterval, long windowSize,
                            boolean retainDuplicates, boolean timeOrdered) {
-            super(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates, timeOrdered);
+            super(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates, timeOrdered, TIMESTAMPED, Map.of());
         }
     }
 
     /**
+     * Kafka's headers format (KIP-1271): values {@code [headersSize varint][headers][timestamp 8B][value]}, stored as
+     * given; the markers make Kafka's headers builders use it without an adapter and restore deliver that format.
+     * A timestamped (or plain) store's files are upgraded at open, every value with empty headers
+     * ({@link FormatUpgrade}).
+     */
+    public static final class WithHeaders extends SedimentWindowStore implements TimestampedBytesStore, HeadersBytesStore {
+        public WithHeaders(String name, long retentionPeriod, long segmentInterval, long windowSize,
+                           boolean retainDuplicates, boolean timeOrdered) {
+            super(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates, timeOrdered, HEADERS, Map.of(
+                    TIMESTAMPED, HeadersBytesStore::convertToHeaderFormat,
+                    PLAIN, HeadersBytesStore::convertFromPlainToHeaderFormat));
+        }
+    }
+
+    /**
+     * A plain store.
+     *
      * @param timeOrdered also keep the windows in time order, so {@code all}, {@code fetchAll} and their backward
      *                    forms return them by window start, then key (as Kafka's time-ordered store for
      *                    {@code EmitStrategy.onWindowClose()} does, which the DSL runs without a cache)
      */
     public SedimentWindowStore(String name, long retentionPeriod, long segmentInterval, long windowSize,
                                boolean retainDuplicates, boolean timeOrdered) {
-        // Duplicates are part of the format: their keys carry sequence numbers a store without them reads as windows.
-        this.segmented = new SegmentedStoreCore(name, retentionPeriod, segmentInterval, this, SUFFIX_BYTES, timeOrdered,
-                (this instanceof TimestampedBytesStore ? "timestamped-window" : "window")
-                        + (retainDuplicates ? "-with-duplicates" : ""));
+        this(name, retentionPeriod, segmentInterval, windowSize, retainDuplicates, timeOrdered, PLAIN, Map.of());
+    }
+
+    /**
+     * @param format   the value format recorded in the store's manifest
+     * @param upgrades per older format, how its values become this format's (see {@link SegmentedStoreCore})
+     */
+    private SedimentWindowStore(String name, long retentionPeriod, long segmentInterval, long windowSize,
+                                boolean retainDuplicates, boolean timeOrdered, String format,
+                                Map<String, UnaryOperator<byte[]>> upgrades) {
+        super(owner -> new SegmentedStoreCore(name, retentionPeriod, segmentInterval, owner, SUFFIX_BYTES, timeOrdered,
+                format + duplicates(retainDuplicates), withSuffix(upgrades, duplicates(retainDuplicates))));
         this.windowSize = windowSize;
         this.retainDuplicates = retainDuplicates;
     }
 
     /** A READ_COMMITTED view of {@code live} (see {@link #readOnly}). */
     private SedimentWindowStore(SedimentWindowStore live) {
-        this.segmented = live.segmented.committedView();
+        super(live.segmented.committedView());
         this.windowSize = live.windowSize;
         this.retainDuplicates = live.retainDuplicates;
         this.seqnum = live.seqnum;
@@ -84,65 +105,15 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
         return segmented.core.readsCommitted(level) && !segmented.readsCommitted() ? new SedimentWindowStore(this) : this;
     }
 
-    @Override
-    public String name() {
-        return segmented.core.name();
+    /** Duplicates are part of the format: their keys carry sequence numbers a store without them reads as windows. */
+    private static String duplicates(boolean retainDuplicates) {
+        return retainDuplicates ? "-with-duplicates" : "";
     }
 
-    @Override
-    public synchronized void init(StateStoreContext context, StateStore root) {
-        segmented.init(context, root);
-    }
-
-    @Override
-    public boolean persistent() {
-        return true;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return segmented.core.isOpen();
-    }
-
-    /** Closes open iterators (they then report no next entry), then the engine store. Idempotent. */
-    @Override
-    public synchronized void close() {
-        segmented.close();
-    }
-
-    @Override
-    @SuppressWarnings("deprecation")
-    public void flush() {
-    }
-
-    // ---------------------------------------------------------------- offsets (KIP-1035)
-
-    @Override
-    @SuppressWarnings("deprecation")
-    public boolean managesOffsets() {
-        return true;
-    }
-
-    @Override
-    public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        segmented.commit(changelogOffsets);
-    }
-
-    @Override
-    public Long committedOffset(TopicPartition partition) {
-        return segmented.core.committedOffset(partition);
-    }
-
-    @Override
-    public void onTransactionCommitted(TopicPartition changelog, long lastOffset) {
-        if (segmented.core.isOpen()) {
-            commit(Map.of(changelog, lastOffset));
-        }
-    }
-
-    /** Bytes written since the last commit, for KIP-892's {@code statestore.uncommitted.max.bytes}. */
-    public long approximateNumUncommittedBytes() {
-        return segmented.core.approximateNumUncommittedBytes();
+    private static Map<String, UnaryOperator<byte[]>> withSuffix(Map<String, UnaryOperator<byte[]>> upgrades, String suffix) {
+        Map<String, UnaryOperator<byte[]>> named = new java.util.HashMap<>();
+        upgrades.forEach((format, convert) -> named.put(format + suffix, convert));
+        return named;
     }
 
     // ---------------------------------------------------------------- writes
@@ -281,30 +252,10 @@ public class SedimentWindowStore implements WindowStore<Bytes, byte[]>, Transact
         }
     }
 
-    // ---------------------------------------------------------------- IQv2 and metrics
-
-    /**
-     * WindowKeyQuery and WindowRangeQuery (by window start), with the position bound checked first; at
-     * READ_COMMITTED against the last commit point's position, and Kafka 4.4's handler reads through
-     * {@link #readOnly}.
-     */
-    @Override
-    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return KafkaInternals.handleBasicQueries(query, positionBound, config, this,
-                segmented.core.position(QueryIsolation.of(config)), segmented.core.context());
-    }
-
-    @Override
-    public Position getPosition() {
-        return segmented.core.position();
-    }
+    // ---------------------------------------------------------------- metrics
 
     /** Records refused because their window had expired, since open. */
     long expiredRecords() {
         return segmented.expiredRecords();
-    }
-
-    SegmentedStoreCore segmented() {
-        return segmented;
     }
 }

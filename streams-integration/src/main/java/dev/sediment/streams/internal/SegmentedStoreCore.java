@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The time-segmented part of window and session stores, on one engine store ({@link EngineStoreCore}) whatever
@@ -90,18 +92,23 @@ final class SegmentedStoreCore {
      * @param timeIndex   also keep every record in time order ({@link SegmentedKeys#TIME_FIRST}), for stores
      *                    that emit on window close and scan closed windows by time
      * @param format      the store's value format, recorded in its manifest (e.g. "timestamped-window")
+     * @param upgrades    per older format (named as {@code format} is), how one of its values becomes one of
+     *                    {@code format}: files in such a format are rewritten at open ({@link FormatUpgrade})
      */
     SegmentedStoreCore(String name, long retentionMs, long segmentIntervalMs, TransactionCommitListener owner,
-                       int suffixBytes, boolean timeIndex, String format) {
+                       int suffixBytes, boolean timeIndex, String format, Map<String, UnaryOperator<byte[]>> upgrades) {
         this.retentionMs = retentionMs;
         this.segmentIntervalMs = segmentIntervalMs;
         this.suffixBytes = suffixBytes;
         this.timeIndex = timeIndex;
-        this.restFirst = "session".equals(format);
-        // The session layout changed to [end][start][key] (Kafka's order); its own tag refuses files of the old one.
-        this.core = new EngineStoreCore(name, owner, this::restoreRecord,
-                format + (timeIndex ? (restFirst ? "-time-indexed-end-start-key" : "-time-indexed") : ""),
-                SegmentedKeys.SEGMENT_BYTES);
+        // Session stores (plain or headers) keep time-first keys as [end][start][key] (Kafka's order); the layout
+        // changed once, so their tag refuses files of the old one.
+        this.restFirst = format.endsWith("session");
+        String suffix = timeIndex ? (restFirst ? "-time-indexed-end-start-key" : "-time-indexed") : "";
+        Map<String, UnaryOperator<byte[]>> from = new HashMap<>();
+        upgrades.forEach((old, convert) -> from.put(old + suffix, convert));
+        this.core = new EngineStoreCore(name, owner, this::restoreRecord, format + suffix, SegmentedKeys.SEGMENT_BYTES,
+                null, from.isEmpty() ? null : new FormatUpgrade(from, SegmentedKeys.allData()));
         this.base = this;
         this.readCommitted = false;
         this.openIterators = ConcurrentHashMap.newKeySet();
@@ -329,7 +336,8 @@ final class SegmentedStoreCore {
         if (lowestLive == NO_SEGMENT) {
             return;
         }
-        long recovery = s.stats().revisions().recovery();
+        // The durable recovery point (its manifest record synced), not stats()'s, which may not be synced yet.
+        long recovery = s.recoveryRevision().orElse(-1);
         while (!pendingCommitTimes.isEmpty() && pendingCommitTimes.peekFirst()[0] <= recovery) {
             durableStreamTime = Math.max(durableStreamTime, pendingCommitTimes.pollFirst()[1]);
         }

@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
  * before the cutoff whatever other files hold. Newest tombstones are kept too: older versions of their key
  * may lie in files this compaction does not see.
  *
- * <p>The cutoff is the stream time minus history retention as of the last commit, or at open, not the
- * running one, so a crash that rolls back to a commit point finds what it needs.
+ * <p>The cutoff is the stream time minus history retention at the commit point a crash would reopen at (the
+ * durable recovery point), not the running one nor the last commit's: a version written after that point may
+ * be rolled back by a crash, and it begins at or after that point's cutoff, so no version expires through it.
  */
 final class VersionExpiry implements CompactionFilter {
     private final LongSupplier cutoff;

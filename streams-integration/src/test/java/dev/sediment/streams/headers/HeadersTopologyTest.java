@@ -2,7 +2,6 @@ package dev.sediment.streams.headers;
 
 import dev.sediment.streams.SedimentDslStoreSuppliers;
 import dev.sediment.streams.internal.SedimentHeadersKeyValueStore;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -17,11 +16,9 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueTimestampHeaders;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +32,6 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -75,18 +71,18 @@ class HeadersTopologyTest {
                 ts += 10;
             }
             for (TestRecord<String, Long> r : out.readRecordsToList()) {
-                seen.add("out " + r.key() + "=" + r.value() + "@" + r.timestamp() + " " + text(r.headers().toArray()));
+                seen.add("out " + r.key() + "=" + r.value() + "@" + r.timestamp() + " " + HeadersText.of(r.headers().toArray()));
             }
             for (String name : List.of("table", "counts")) {
                 seen.add(name + " is " + kind(driver, name));
                 if (sediment) {
-                    assertInnermostIsOurs(driver, name, SedimentHeadersKeyValueStore.class);
+                    Innermost.assertIs(SedimentHeadersKeyValueStore.class, driver.getTimestampedKeyValueStoreWithHeaders(name));
                 }
                 if (kind(driver, name).equals("headers")) {
                     KeyValueStore<String, ValueTimestampHeaders<Object>> store = driver.getTimestampedKeyValueStoreWithHeaders(name);
                     try (KeyValueIterator<String, ValueTimestampHeaders<Object>> it = store.all()) {
                         it.forEachRemaining(kv -> seen.add(name + " " + kv.key + "=" + kv.value.value() + "@"
-                                + kv.value.timestamp() + " " + text(kv.value.headers().toArray())));
+                                + kv.value.timestamp() + " " + HeadersText.of(kv.value.headers().toArray())));
                     }
                 }
             }
@@ -102,22 +98,6 @@ class HeadersTopologyTest {
         } catch (IllegalArgumentException e) {
             return "not headers";
         }
-    }
-
-    private static void assertInnermostIsOurs(TopologyTestDriver driver, String name, Class<?> type) {
-        StateStore inner = (StateStore) driver.getTimestampedKeyValueStoreWithHeaders(name);
-        while (inner instanceof WrappedStateStore<?, ?, ?> w) {
-            inner = w.wrapped();
-        }
-        assertInstanceOf(type, inner, name + ": no adapter between Kafka's layers and ours");
-    }
-
-    private static String text(Header[] headers) {
-        StringBuilder sb = new StringBuilder("[");
-        for (Header h : headers) {
-            sb.append(h.key()).append(':').append(new String(h.value(), StandardCharsets.UTF_8)).append(' ');
-        }
-        return sb.append(']').toString();
     }
 
     /** Kafka 4.3.1's DSL processors store empty headers; a processor that stores the record's own keeps them. */
@@ -157,8 +137,8 @@ class HeadersTopologyTest {
                 ValueTimestampHeaders<String> kept = driver.<String, String>getTimestampedKeyValueStoreWithHeaders("kept").get("k");
                 assertEquals("v", kept.value());
                 assertEquals(42L, kept.timestamp());
-                assertEquals("[trace:t1 empty: ]", text(kept.headers().toArray()));
-                assertInnermostIsOurs(driver, "kept", SedimentHeadersKeyValueStore.class);
+                assertEquals("[trace:t1 empty: ]", HeadersText.of(kept.headers().toArray()));
+                Innermost.assertIs(SedimentHeadersKeyValueStore.class, driver.getTimestampedKeyValueStoreWithHeaders("kept"));
             }
         }
     }
