@@ -237,13 +237,12 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
             return VersionedKeyValueStore.PUT_RETURN_CODE_VALID_TO_UNDEFINED;
         }
         long validTo = nextValidFrom(s, prefix, timestamp);
-        write(s, prefix, value, timestamp);
+        write(s, prefix, VersionKeys.versionValue(value, timestamp, validTo != Long.MIN_VALUE), timestamp);
         return validTo == Long.MIN_VALUE ? VersionedKeyValueStore.PUT_RETURN_CODE_VALID_TO_UNDEFINED : validTo;
     }
 
-    private void write(Store s, byte[] prefix, byte[] value, long timestamp) {
+    private void write(Store s, byte[] prefix, byte[] versionValue, long timestamp) {
         byte[] versionKey = VersionKeys.versionKey(prefix, timestamp);
-        byte[] versionValue = VersionKeys.versionValue(value, timestamp);
         if (timestamp > observedStreamTime) {
             s.write(new WriteBatch().put(versionKey, versionValue).put(VersionKeys.STREAM_TIME, VersionKeys.encodeLong(timestamp)));
             observedStreamTime = timestamp;
@@ -256,9 +255,10 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
     /**
      * Kafka's store keeps the latest record apart from older ones, and a tombstone with the latest record's
      * own timestamp just removes that record: older records keep the {@code validTo} they had, which ends
-     * at this timestamp only if the record before it is a value. So when the record before is a tombstone or
-     * absent, Kafka keeps no trace of this tombstone (a later out-of-order put becomes the latest record), and
-     * neither do we: the version is erased instead of overwritten.
+     * at this timestamp if the record before it is a value or a tombstone put below a newer version (a null
+     * record ending at the next version). When the record before is absent or a tombstone put as the newest
+     * (Kafka keeps that as an end at its own timestamp), Kafka keeps no trace of this tombstone (a later
+     * out-of-order put becomes the latest record), and neither do we: the version is erased, not overwritten.
      */
     private static boolean erasesLatest(Store s, byte[] prefix, long timestamp) {
         Version newest = latest(s, prefix);
@@ -266,7 +266,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
             return false;
         }
         Version older = first(s, VersionKeys.atOrBefore(prefix, timestamp - 1));
-        return older == null || older.isTombstone();
+        return older == null || older.isTombstone() && !VersionKeys.isBoundedTombstone(older.value);
     }
 
     /** Deletes as of {@code timestamp} (a tombstone version); returns the record valid then, or null. */
