@@ -196,7 +196,9 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
      * it; the stream time it moves goes into the same run. A restore of a tombstone at the latest record's
      * timestamp writes a tombstone where a put may have erased the version (see {@link #erasesLatest}): a
      * restored store may keep such a tombstone where Kafka's keeps none (reads agree; a later out-of-order put
-     * older than it gets this tombstone as its validTo, Kafka's none).
+     * older than it gets this tombstone as its validTo, Kafka's none). A restored tombstone is always of the
+     * kind put as the newest ({@link VersionKeys#TOMBSTONE}), since the batch does not show what is newer: after
+     * a restore, a tombstone at the latest timestamp may erase where Kafka's store keeps an end (reads agree).
      */
     private void restoreVersion(ConsumerRecord<byte[], byte[]> r, WriteBatch batch) {
         if (r.timestamp() < observedStreamTime - historyRetentionMs) {
