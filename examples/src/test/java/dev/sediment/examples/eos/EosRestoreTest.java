@@ -6,13 +6,7 @@ import dev.sediment.examples.crash.CountOutput;
 import dev.sediment.examples.testing.UnderTarget;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -24,10 +18,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static dev.sediment.examples.eos.CountAppChecks.TIMEOUT;
+import static dev.sediment.examples.eos.CountAppChecks.awaitInputConsumed;
+import static dev.sediment.examples.eos.CountAppChecks.awaitProcessed;
+import static dev.sediment.examples.eos.CountAppChecks.awaitRunning;
+import static dev.sediment.examples.eos.CountAppChecks.committed;
+import static dev.sediment.examples.eos.CountAppChecks.produce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -49,14 +46,9 @@ class EosRestoreTest {
     private static final int RECORDS = 1_000_000;
     /** The documented bound on replay: flush once the oldest unflushed commit point is this old. */
     private static final String REPLAY_AGE_MS = "100";
-    private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final Pattern PROCESSED = Pattern.compile("processed (\\d+)");
-    private static final Pattern RESTORED = Pattern.compile("restored-total (\\d+)");
 
     @TempDir(factory = UnderTarget.class, cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
-
-    private final Object pollMonitor = new Object();
 
     @Test
     void aKilledExactlyOnceAppRestoresOnlyTheTailAndCountsExactly() throws Exception {
@@ -66,7 +58,7 @@ class EosRestoreTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             broker.createTopic(INPUT, PARTITIONS);
-            produce(broker.bootstrapServers());
+            produce(broker.bootstrapServers(), INPUT, RECORDS, KEYS);
 
             List<String> report = new ArrayList<>();
             // Sediment: three kills at random points, then a run to the end.
@@ -95,7 +87,7 @@ class EosRestoreTest {
                     // still tells a tail replay from a wipe (RocksDB: 100%, checked below).
                     assertTrue(restored <= 0.10 * processedBefore, line + "; see " + restarted.log());
                     if (round == killAt.length - 1) {
-                        awaitInputConsumed(admin, app);
+                        awaitInputConsumed(admin, app, RECORDS);
                         assertExactCounts(broker, OUTPUT);
                     }
                     restarted.stop();
@@ -138,70 +130,6 @@ class EosRestoreTest {
                 .args(broker.bootstrapServers(), appId, dir.resolve("state-" + appId).toString(), INPUT, output,
                         store, supplier, REPLAY_AGE_MS)
                 .start();
-    }
-
-    private static void produce(String bootstrap) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20),
-                new StringSerializer(), new StringSerializer())) {
-            for (int i = 0; i < RECORDS; i++) {
-                producer.send(new ProducerRecord<>(INPUT, "key-" + (i % KEYS), "e" + i));
-            }
-            producer.flush();
-        }
-    }
-
-    /** Waits for RUNNING; returns the records the app restored on the way. */
-    private long awaitRunning(ChildJvm child) throws Exception {
-        child.awaitLog("state RUNNING", TIMEOUT);
-        Matcher m = RESTORED.matcher(child.log().read());
-        long restored = -1;
-        while (m.find()) {
-            restored = Long.parseLong(m.group(1));
-        }
-        assertTrue(restored >= 0, "no restored-total line in " + child.log());
-        return restored;
-    }
-
-    private void awaitProcessed(ChildJvm child, long target) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            Matcher m = PROCESSED.matcher(child.log().tail(3));
-            long last = 0;
-            while (m.find()) {
-                last = Long.parseLong(m.group(1));
-            }
-            if (last >= target) {
-                return;
-            }
-            if (!child.isAlive() || System.nanoTime() - deadline > 0) {
-                fail("the app did not process " + target + " records (last: " + last + "); see " + child.log());
-            }
-            synchronized (pollMonitor) {
-                pollMonitor.wait(20); // the app prints its progress every 100 ms
-            }
-        }
-    }
-
-    /** Input records whose processing the app committed (its consumer group's offsets), over all partitions. */
-    private static long committed(Admin admin, String appId) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets =
-                admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        return offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
-    }
-
-    private void awaitInputConsumed(Admin admin, String appId) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (committed(admin, appId) < RECORDS) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("the app committed only " + committed(admin, appId) + " of " + RECORDS + " input records");
-            }
-            synchronized (pollMonitor) {
-                pollMonitor.wait(100);
-            }
-        }
     }
 
     /** Every key's committed counts are exactly 1, 2, ..., RECORDS / KEYS: nothing lost, nothing twice. */

@@ -1,5 +1,9 @@
 package dev.sediment.store.engine;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -7,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,13 +26,21 @@ final class BackgroundPool {
     /** Queue priority; lower runs first. */
     enum Priority { FLUSH, COMPACTION }
 
+    private static final Logger log = LoggerFactory.getLogger(BackgroundPool.class);
+
     private static final ThreadPoolExecutor POOL;
     private static final ScheduledExecutorService TIMER;
     /**
-     * Periodic checks that may block on a store's write lock (bounded replay). Separate from TIMER: a
-     * writer stalled under its write lock may be waiting for a retry that TIMER must still submit.
+     * Starts periodic jobs (bounded replay) on {@link #CHECKS}; never runs one itself, so it is never
+     * blocked. Separate from TIMER, which only submits to POOL.
      */
     private static final ScheduledExecutorService PERIODIC;
+    /**
+     * Runs periodic jobs, which may block on a store's write lock or on its manifest sync: a thread per job
+     * in progress, so one store's stalled writer or slow disk never delays another store's job (nor a flush,
+     * as it would on POOL: the stalled writer may be waiting for that flush).
+     */
+    private static final ExecutorService CHECKS;
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     static {
@@ -37,6 +50,7 @@ final class BackgroundPool {
         POOL.allowCoreThreadTimeOut(true);
         TIMER = Executors.newSingleThreadScheduledExecutor(daemonThreads("sediment-retry-"));
         PERIODIC = Executors.newSingleThreadScheduledExecutor(daemonThreads("sediment-periodic-"));
+        CHECKS = Executors.newCachedThreadPool(daemonThreads("sediment-check-"));
     }
 
     private BackgroundPool() {
@@ -73,8 +87,32 @@ final class BackgroundPool {
         TIMER.schedule(() -> submit(priority, job), delayMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Runs {@code job} every {@code periodMillis} on the periodic thread until the returned future is cancelled. */
+    /**
+     * Runs {@code job} every {@code periodMillis} until the returned future is cancelled, on a thread of its
+     * own (see {@link #CHECKS}). A run still going when the next is due makes that one skipped, so a job
+     * blocked for long holds one thread, not a growing number. A run that throws is logged and the job runs
+     * again next period: a scheduled executor would silently stop running it.
+     */
     static ScheduledFuture<?> every(Runnable job, long periodMillis) {
-        return PERIODIC.scheduleWithFixedDelay(job, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        AtomicBoolean running = new AtomicBoolean();
+        Runnable guarded = () -> {
+            try {
+                job.run();
+            } catch (RuntimeException | Error e) {
+                log.error("a periodic background job failed (it runs again in {} ms): {}", periodMillis, e.toString(), e);
+            } finally {
+                running.set(false);
+            }
+        };
+        return PERIODIC.scheduleWithFixedDelay(() -> {
+            if (running.compareAndSet(false, true)) {
+                try {
+                    CHECKS.execute(guarded);
+                } catch (RuntimeException e) {
+                    running.set(false);
+                    log.error("cannot start a periodic background job (tried again in {} ms): {}", periodMillis, e.toString());
+                }
+            }
+        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 }

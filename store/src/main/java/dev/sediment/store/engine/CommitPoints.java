@@ -1,5 +1,6 @@
 package dev.sediment.store.engine;
 
+import dev.sediment.store.StoreException;
 import dev.sediment.store.manifest.CommitPoint;
 import dev.sediment.store.manifest.Version;
 import dev.sediment.store.manifest.VersionEdit;
@@ -17,7 +18,9 @@ import java.util.concurrent.ScheduledFuture;
  * Commit points and bounded replay (design §5): {@code commit} appends a commit point to the manifest
  * without a sync of its own (losing the newest ones in a crash only rolls back further); a periodic
  * check makes them durable and flushes once the oldest unflushed one is older than maxReplayAge.
- * History trims are logged the same way.
+ * History trims are logged the same way. The check of each store runs on a thread of its own (see
+ * {@link BackgroundPool#every}): it may wait for this store's write lock or manifest sync, and must never
+ * hold up another store's.
  */
 final class CommitPoints {
     private static final Logger log = LoggerFactory.getLogger(CommitPoints.class);
@@ -152,7 +155,9 @@ final class CommitPoints {
             // Commit points are appended unsynced; make them durable within about a period.
             state.versions.sync();
         } catch (IOException | RuntimeException e) {
-            installer.enterReadOnly(e);
+            if (!state.stopping()) { // a close in progress may have closed the manifest under this sync
+                installer.enterReadOnly(e);
+            }
             return;
         }
         Duration age = state.options.revisions().maxReplayAge();
@@ -180,7 +185,12 @@ final class CommitPoints {
                     && s.immutables().size() < state.options.maxImmutableMemtables()) {
                 log.debug("flushing {}: the commit point at revision {} is older than {}", state.dir,
                         oldest.revision(), age);
-                writes.freezeActive();
+                try {
+                    writes.freezeActive();
+                } catch (StoreException e) {
+                    // A store failing or closing: its own writers see that; the next check tries again.
+                    log.warn("{}: no flush for the bounded replay this time: {}", state.dir, e.toString());
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.sediment.streams.internal;
 
 import dev.sediment.store.KeyRange;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.HeadersBytesStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.List;
 import java.util.Map;
@@ -157,5 +159,19 @@ public final class SedimentHeadersKeyValueStore implements KeyValueStore<Bytes, 
     @Override
     public long approximateNumEntries() {
         return store.approximateNumEntries();
+    }
+
+    /** Bytes written since the last commit, for KIP-892's {@code statestore.uncommitted.max.bytes}. */
+    public long approximateNumUncommittedBytes() {
+        return store.approximateNumUncommittedBytes();
+    }
+
+    /**
+     * KIP-892 (Kafka 4.4): the key-value store's view of the last commit point at READ_COMMITTED in
+     * transactional mode (the bytes are the same), otherwise this store. No {@code @Override}: not in Kafka 4.3.
+     */
+    public ReadOnlyKeyValueStore<Bytes, byte[]> readOnly(IsolationLevel level) {
+        ReadOnlyKeyValueStore<Bytes, byte[]> view = store.readOnly(level);
+        return view == store ? this : view;
     }
 }

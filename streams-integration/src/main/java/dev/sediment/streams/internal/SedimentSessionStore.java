@@ -1,9 +1,11 @@
 package dev.sediment.streams.internal;
 
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HeadersBytesStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlySessionStore;
 import org.apache.kafka.streams.state.SessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,19 @@ public class SedimentSessionStore extends SegmentedStateStore implements Session
                                  String format, Map<String, UnaryOperator<byte[]>> upgrades) {
         super(owner -> new SegmentedStoreCore(name, retentionPeriod, segmentInterval, owner, SUFFIX_BYTES, timeOrdered,
                 format, upgrades));
+    }
+
+    /** A READ_COMMITTED view of {@code live} (see {@link #readOnly}). */
+    private SedimentSessionStore(SedimentSessionStore live) {
+        super(live.segmented.committedView());
+    }
+
+    /**
+     * KIP-892 (Kafka 4.4): at READ_COMMITTED in transactional mode, a view of the last commit point; otherwise
+     * this store, which sees every write. No {@code @Override}: the method is not in Kafka 4.3.
+     */
+    public ReadOnlySessionStore<Bytes, byte[]> readOnly(IsolationLevel level) {
+        return segmented.core.readsCommitted(level) && !segmented.readsCommitted() ? new SedimentSessionStore(this) : this;
     }
 
     private static long end(byte[] storeKey) {

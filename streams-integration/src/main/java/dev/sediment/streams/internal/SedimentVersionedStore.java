@@ -6,6 +6,7 @@ import dev.sediment.store.StoreIterator;
 import dev.sediment.store.WriteBatch;
 import dev.sediment.streams.eos.TransactionCommitListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -62,6 +63,11 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
     private final long historyRetentionMs;
     private final long segmentIntervalMs;
     private final EngineStoreCore core;
+    /** Whose stream time reads use: this store, or for a READ_COMMITTED view the live store it reads beside. */
+    private final SedimentVersionedStore base;
+    private final boolean readCommitted;
+    /** Reads the engine store, for writes and READ_UNCOMMITTED reads. */
+    private final EngineReader live;
     /** Kafka's {@code observedStreamTime}: the largest timestamp put; NO_TIMESTAMP (-1) before any. */
     private volatile long observedStreamTime = ConsumerRecord.NO_TIMESTAMP;
     /**
@@ -76,6 +82,45 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
         this.segmentIntervalMs = segmentIntervalMs;
         this.core = new EngineStoreCore(name, this, this::restoreVersion, FORMAT, 0,
                 new VersionExpiry(this::compactionCutoff, segmentIntervalMs));
+        this.base = this;
+        this.readCommitted = false;
+        this.live = EngineReader.live(core::store);
+    }
+
+    /** A READ_COMMITTED view of {@code live} (see {@link #readOnly}). */
+    private SedimentVersionedStore(SedimentVersionedStore live) {
+        this.name = live.name;
+        this.historyRetentionMs = live.historyRetentionMs;
+        this.segmentIntervalMs = live.segmentIntervalMs;
+        this.core = live.core;
+        this.base = live;
+        this.readCommitted = true;
+        this.live = live.live;
+    }
+
+    /**
+     * KIP-892 (Kafka 4.4): at READ_COMMITTED in transactional mode, a view of the last commit point (latest and
+     * as-of reads, and the IQv2 versioned queries through {@link #query}); otherwise this store, which sees
+     * every write. The view refuses writes. No {@code @Override}: the method is not in Kafka 4.3.
+     */
+    public VersionedBytesStore readOnly(IsolationLevel level) {
+        return core.readsCommitted(level) && !readCommitted ? new SedimentVersionedStore(this) : this;
+    }
+
+    /** Bytes written since the last commit, for KIP-892's {@code statestore.uncommitted.max.bytes}. */
+    public long approximateNumUncommittedBytes() {
+        return core.approximateNumUncommittedBytes();
+    }
+
+    /** A reader for one read: the store, or a snapshot at the last commit point to close after it. */
+    private EngineReader openReader() {
+        return readCommitted ? EngineReader.pinned(core.committedSnapshot()) : live;
+    }
+
+    private void checkWritable(String what) {
+        if (readCommitted) {
+            throw new UnsupportedOperationException("cannot " + what + " through a READ_COMMITTED view of store " + name);
+        }
     }
 
     @Override
@@ -99,13 +144,14 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
 
     /** Observed stream time minus history retention: older puts are refused, older reads see only the latest. */
     private long cutoff() {
-        return observedStreamTime - historyRetentionMs;
+        return base.observedStreamTime - historyRetentionMs;
     }
 
     // ---------------------------------------------------------------- lifecycle (the core's)
 
     @Override
     public synchronized void init(StateStoreContext context, StateStore root) {
+        checkWritable("open");
         if (core.init(context, root)) {
             byte[] t = core.store().get(VersionKeys.STREAM_TIME);
             observedStreamTime = t == null ? ConsumerRecord.NO_TIMESTAMP : VersionKeys.decodeLong(t);
@@ -116,6 +162,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
 
     @Override
     public synchronized void commit(Map<TopicPartition, Long> changelogOffsets) {
+        checkWritable("commit");
         long cutoff = cutoff();
         boolean deferred = core.restoring(); // recorded once the gathered records are applied, at a revision unknown here
         core.commit(changelogOffsets);
@@ -173,6 +220,9 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
 
     @Override
     public synchronized void close() {
+        if (readCommitted) {
+            return; // a view holds nothing of its own
+        }
         core.close(() -> { }); // multi-version results are read at once: no iterators stay open
     }
 
@@ -222,6 +272,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
     @Override
     public synchronized long put(Bytes key, byte[] value, long timestamp) {
         Objects.requireNonNull(key, "key cannot be null");
+        checkWritable("write");
         Store s = core.store();
         if (timestamp < cutoff()) {
             log.warn("Skipping record for expired put.");
@@ -233,12 +284,12 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
 
     /** A put within history retention; returns the new version's validTo or VALID_TO_UNDEFINED. */
     private long doPut(Store s, byte[] prefix, byte[] value, long timestamp) {
-        if (value == null && erasesLatest(s, prefix, timestamp)) {
+        if (value == null && erasesLatest(live, prefix, timestamp)) {
             s.delete(VersionKeys.versionKey(prefix, timestamp)); // the latest version: not above stream time
             core.written(prefix.length + 8);
             return VersionedKeyValueStore.PUT_RETURN_CODE_VALID_TO_UNDEFINED;
         }
-        long validTo = nextValidFrom(s, prefix, timestamp);
+        long validTo = nextValidFrom(live, prefix, timestamp);
         write(s, prefix, VersionKeys.versionValue(value, timestamp, validTo != Long.MIN_VALUE), timestamp);
         return validTo == Long.MIN_VALUE ? VersionedKeyValueStore.PUT_RETURN_CODE_VALID_TO_UNDEFINED : validTo;
     }
@@ -262,7 +313,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
      * (Kafka keeps that as an end at its own timestamp), Kafka keeps no trace of this tombstone (a later
      * out-of-order put becomes the latest record), and neither do we: the version is erased, not overwritten.
      */
-    private static boolean erasesLatest(Store s, byte[] prefix, long timestamp) {
+    private static boolean erasesLatest(EngineReader s, byte[] prefix, long timestamp) {
         Version newest = latest(s, prefix);
         if (newest == null || newest.validFrom != timestamp || newest.isTombstone() || timestamp == Long.MIN_VALUE) {
             return false;
@@ -275,6 +326,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
     @Override
     public synchronized byte[] delete(Bytes key, long timestamp) {
         Objects.requireNonNull(key, "key cannot be null");
+        checkWritable("write");
         Store s = core.store();
         if (timestamp < cutoff()) {
             log.warn("Skipping record for expired delete.");
@@ -286,7 +338,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
     }
 
     /** The smallest {@code validFrom} above {@code timestamp} among the key's versions, or Long.MIN_VALUE. */
-    private static long nextValidFrom(Store s, byte[] prefix, long timestamp) {
+    private static long nextValidFrom(EngineReader s, byte[] prefix, long timestamp) {
         try (StoreIterator it = s.iterator(VersionKeys.after(prefix, timestamp), true)) {
             return it.valid() ? VersionKeys.validFrom(it.key()) : Long.MIN_VALUE;
         }
@@ -298,16 +350,20 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
     @Override
     public byte[] get(Bytes key) {
         Objects.requireNonNull(key, "key cannot be null");
-        Version v = latest(core.store(), VersionKeys.prefix(key.get()));
-        return v == null || v.isTombstone() ? null : v.value;
+        try (EngineReader r = openReader()) {
+            Version v = latest(r, VersionKeys.prefix(key.get()));
+            return v == null || v.isTombstone() ? null : v.value;
+        }
     }
 
     /** The record valid as of {@code asOfTimestamp} as {@code [timestamp][value]}, or null. */
     @Override
     public byte[] get(Bytes key, long asOfTimestamp) {
         Objects.requireNonNull(key, "key cannot be null");
-        Version v = asOf(core.store(), VersionKeys.prefix(key.get()), asOfTimestamp);
-        return v == null ? null : v.value;
+        try (EngineReader r = openReader()) {
+            Version v = asOf(r, VersionKeys.prefix(key.get()), asOfTimestamp);
+            return v == null ? null : v.value;
+        }
     }
 
     /** One version: its engine value and its validFrom. */
@@ -317,18 +373,18 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
         }
     }
 
-    private static Version latest(Store s, byte[] prefix) {
+    private static Version latest(EngineReader s, byte[] prefix) {
         return first(s, VersionKeys.all(prefix));
     }
 
-    private static Version first(Store s, KeyRange range) {
+    private static Version first(EngineReader s, KeyRange range) {
         try (StoreIterator it = s.iterator(range, false)) {
             return it.valid() ? new Version(VersionKeys.validFrom(it.key()), it.value()) : null;
         }
     }
 
     /** Kafka's as-of read: the non-tombstone version valid at {@code asOf}, within history retention. */
-    private Version asOf(Store s, byte[] prefix, long asOf) {
+    private Version asOf(EngineReader s, byte[] prefix, long asOf) {
         if (asOf < cutoff()) {
             // Beyond history retention only the latest version answers (it never expires), if old enough.
             Version latest = latest(s, prefix);
@@ -340,19 +396,22 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
 
     /** As {@link #get(Bytes, long)}, with {@code validTo} (for IQv2). */
     VersionedRecord<byte[]> getRecord(Bytes key, long asOf) {
-        Store s = core.store();
-        byte[] prefix = VersionKeys.prefix(key.get());
-        Version v = asOf(s, prefix, asOf);
-        if (v == null) {
-            return null;
+        try (EngineReader s = openReader()) {
+            byte[] prefix = VersionKeys.prefix(key.get());
+            Version v = asOf(s, prefix, asOf);
+            if (v == null) {
+                return null;
+            }
+            long validTo = nextValidFrom(s, prefix, v.validFrom);
+            return record(v, validTo);
         }
-        long validTo = nextValidFrom(s, prefix, v.validFrom);
-        return record(v, validTo);
     }
 
     VersionedRecord<byte[]> getRecord(Bytes key) {
-        Version v = latest(core.store(), VersionKeys.prefix(key.get()));
-        return v == null || v.isTombstone() ? null : record(v, Long.MIN_VALUE);
+        try (EngineReader s = openReader()) {
+            Version v = latest(s, VersionKeys.prefix(key.get()));
+            return v == null || v.isTombstone() ? null : record(v, Long.MIN_VALUE);
+        }
     }
 
     private static VersionedRecord<byte[]> record(Version v, long validTo) {
@@ -369,8 +428,12 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
      * what its segments hold.
      */
     List<VersionedRecord<byte[]>> history(Bytes key, long fromTime, long toTime) {
-        Store s = core.store();
-        byte[] prefix = VersionKeys.prefix(key.get());
+        try (EngineReader s = openReader()) {
+            return history(s, VersionKeys.prefix(key.get()), fromTime, toTime);
+        }
+    }
+
+    private List<VersionedRecord<byte[]>> history(EngineReader s, byte[] prefix, long fromTime, long toTime) {
         List<VersionedRecord<byte[]>> out = new ArrayList<>();
         long cutoff = cutoff();
         if (toTime < cutoff) {
@@ -399,9 +462,12 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
 
     // ---------------------------------------------------------------- IQv2
 
+    /** The versioned queries; at READ_COMMITTED (Kafka 4.4, transactional mode) from the last commit point, with its position. */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return VersionedQueries.run(this, query, positionBound, config, core.position(), core.context());
+        IsolationLevel level = QueryIsolation.of(config);
+        SedimentVersionedStore target = core.readsCommitted(level) && !readCommitted ? new SedimentVersionedStore(this) : this;
+        return VersionedQueries.run(target, query, positionBound, config, core.position(level), core.context());
     }
 
     // ---------------------------------------------------------------- unversioned access, as Kafka's store

@@ -1,10 +1,12 @@
 package dev.sediment.streams.internal;
 
 import dev.sediment.store.KeyRange;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HeadersBytesStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -85,6 +87,22 @@ public class SedimentWindowStore extends SegmentedStateStore implements WindowSt
                 format + duplicates(retainDuplicates), withSuffix(upgrades, duplicates(retainDuplicates))));
         this.windowSize = windowSize;
         this.retainDuplicates = retainDuplicates;
+    }
+
+    /** A READ_COMMITTED view of {@code live} (see {@link #readOnly}). */
+    private SedimentWindowStore(SedimentWindowStore live) {
+        super(live.segmented.committedView());
+        this.windowSize = live.windowSize;
+        this.retainDuplicates = live.retainDuplicates;
+        this.seqnum = live.seqnum;
+    }
+
+    /**
+     * KIP-892 (Kafka 4.4): at READ_COMMITTED in transactional mode, a view of the last commit point; otherwise
+     * this store, which sees every write. No {@code @Override}: the method is not in Kafka 4.3.
+     */
+    public ReadOnlyWindowStore<Bytes, byte[]> readOnly(IsolationLevel level) {
+        return segmented.core.readsCommitted(level) && !segmented.readsCommitted() ? new SedimentWindowStore(this) : this;
     }
 
     /** Duplicates are part of the format: their keys carry sequence numbers a store without them reads as windows. */
@@ -229,7 +247,7 @@ public class SedimentWindowStore extends SegmentedStateStore implements WindowSt
     private static final class TimeIterator extends SegmentedIterator<Long> implements WindowStoreIterator<byte[]> {
         TimeIterator(SegmentedStoreCore segmented, long[] segments, java.util.function.LongFunction<KeyRange> rangeOf,
                      java.util.function.Predicate<byte[]> accept, boolean reverse) {
-            super(segmented.core::store, segments, rangeOf, k -> k, accept,
+            super(segmented.openReader(), segments, rangeOf, k -> k, accept,
                     k -> SegmentedKeys.readLong(k, k.length - SUFFIX_BYTES), reverse, segmented.openIterators()::remove);
         }
     }

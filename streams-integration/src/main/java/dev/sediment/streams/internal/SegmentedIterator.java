@@ -1,7 +1,6 @@
 package dev.sediment.streams.internal;
 
 import dev.sediment.store.KeyRange;
-import dev.sediment.store.Store;
 import dev.sediment.store.StoreIterator;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -11,19 +10,19 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * Iterates the entries of a time-segmented store over a list of segments, in the given order, one engine
  * iterator per segment, each opened only when reached (as Kafka's segment iterator does: a segment's
  * content is read as of when the iteration gets to it). Entries whose store key {@code accept} refuses are
- * skipped. After close, also by the store's close, {@link #hasNext()} is false. Not thread-safe.
+ * skipped. Reads through an {@link EngineReader} (the store, or a snapshot at its last commit point), which
+ * it closes with itself. After close, also by the store's close, {@link #hasNext()} is false. Not thread-safe.
  *
  * @param <K> what a store key is turned into (a timestamp, a {@code Windowed<Bytes>})
  */
 class SegmentedIterator<K> implements KeyValueIterator<K, byte[]> {
-    private final Supplier<Store> store;
+    private final EngineReader reader;
     private final long[] segments;
     private final LongFunction<KeyRange> rangeOf;
     private final UnaryOperator<byte[]> toStoreKey;
@@ -41,10 +40,10 @@ class SegmentedIterator<K> implements KeyValueIterator<K, byte[]> {
      * @param segments   the segments to read, in iteration order
      * @param toStoreKey turns what follows an engine key's segment and family into Kafka's store key
      */
-    SegmentedIterator(Supplier<Store> store, long[] segments, LongFunction<KeyRange> rangeOf,
+    SegmentedIterator(EngineReader reader, long[] segments, LongFunction<KeyRange> rangeOf,
                       UnaryOperator<byte[]> toStoreKey, Predicate<byte[]> accept, Function<byte[], K> keyOf,
                       boolean reverse, Consumer<SegmentedIterator<?>> onClose) {
-        this.store = store;
+        this.reader = reader;
         this.segments = segments;
         this.rangeOf = rangeOf;
         this.toStoreKey = toStoreKey;
@@ -64,7 +63,7 @@ class SegmentedIterator<K> implements KeyValueIterator<K, byte[]> {
                 if (nextSegment == segments.length) {
                     return false;
                 }
-                current = store.get().iterator(rangeOf.apply(segments[nextSegment++]), reverse);
+                current = reader.iterator(rangeOf.apply(segments[nextSegment++]), reverse);
             }
             if (!current.valid()) {
                 current.close();
@@ -104,11 +103,15 @@ class SegmentedIterator<K> implements KeyValueIterator<K, byte[]> {
     public void close() {
         if (open) {
             open = false;
-            if (current != null) {
-                current.close();
-                current = null;
+            try {
+                if (current != null) {
+                    current.close();
+                    current = null;
+                }
+            } finally {
+                reader.close();
+                onClose.accept(this);
             }
-            onClose.accept(this);
         }
     }
 }

@@ -25,6 +25,11 @@ public abstract class SegmentedStateStore implements StateStore, TransactionComm
         this.segmented = segmentedOf.apply(this);
     }
 
+    /** A store over {@code segmented} as it is, for example a {@link SegmentedStoreCore#committedView()}. */
+    SegmentedStateStore(SegmentedStoreCore segmented) {
+        this.segmented = segmented;
+    }
+
     @Override
     public String name() {
         return segmented.core.name();
@@ -90,12 +95,13 @@ public abstract class SegmentedStateStore implements StateStore, TransactionComm
 
     /**
      * Kafka's window queries as its segmented stores answer them ({@code WindowKeyQuery}, {@code WindowRangeQuery}
-     * in the forms the store type supports), with the position bound checked first.
+     * in the forms the store type supports), with the position bound checked first; at READ_COMMITTED against
+     * the last commit point's position (Kafka 4.4's handler then reads through the store's {@code readOnly}).
      */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return KafkaInternals.handleBasicQueries(query, positionBound, config, this, segmented.core.position(),
-                segmented.core.context());
+        return KafkaInternals.handleBasicQueries(query, positionBound, config, this,
+                segmented.core.position(QueryIsolation.of(config)), segmented.core.context());
     }
 
     @Override

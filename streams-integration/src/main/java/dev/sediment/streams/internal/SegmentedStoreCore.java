@@ -39,6 +39,10 @@ import java.util.function.UnaryOperator;
  * durable commit point's stream time has expired them: a crash may roll the store back to an older commit point,
  * and what was live there must still be there (the records replayed or reprocessed after it may read it).
  *
+ * <p>{@link #committedView()} reads the same segments at the last commit point (KIP-892's READ_COMMITTED): a
+ * window or session store answers through it by holding it in place of this core. Retention bounds are the
+ * live ones, which only ever hide more.
+ *
  * <p>What survives a reopen: the lowest live segment (a metadata key written before segments are dropped, so a
  * dropped segment never comes back) and the observed stream time as of the last commit, raised to the start
  * of the highest segment holding data.
@@ -51,13 +55,16 @@ final class SegmentedStoreCore {
     private static final int MAX_PENDING_COMMITS = 1024;
 
     final EngineStoreCore core;
+    /** Whose state reads use: this core, or for a committed view the live core it reads beside. */
+    private final SegmentedStoreCore base;
+    private final boolean readCommitted;
     private final long retentionMs;
     private final long segmentIntervalMs;
     private final int suffixBytes;
     private final boolean timeIndex;
     /** Time-first keys {@code [time][rest][key]}: a session store's, ordered as Kafka's (end, start, key). */
     private final boolean restFirst;
-    private final Set<SegmentedIterator<?>> openIterators = ConcurrentHashMap.newKeySet();
+    private final Set<SegmentedIterator<?>> openIterators;
     private final AtomicLong expiredRecords = new AtomicLong();
     private final AtomicLong droppedTables = new AtomicLong();
     private final AtomicLong droppedBytes = new AtomicLong();
@@ -102,6 +109,51 @@ final class SegmentedStoreCore {
         upgrades.forEach((old, convert) -> from.put(old + suffix, convert));
         this.core = new EngineStoreCore(name, owner, this::restoreRecord, format + suffix, SegmentedKeys.SEGMENT_BYTES,
                 null, from.isEmpty() ? null : new FormatUpgrade(from, SegmentedKeys.allData()));
+        this.base = this;
+        this.readCommitted = false;
+        this.openIterators = ConcurrentHashMap.newKeySet();
+    }
+
+    /** A committed view of {@code live}. */
+    private SegmentedStoreCore(SegmentedStoreCore live) {
+        this.retentionMs = live.retentionMs;
+        this.segmentIntervalMs = live.segmentIntervalMs;
+        this.suffixBytes = live.suffixBytes;
+        this.timeIndex = live.timeIndex;
+        this.restFirst = live.restFirst;
+        this.core = live.core;
+        this.base = live;
+        this.readCommitted = true;
+        this.openIterators = live.openIterators; // closed with the store
+    }
+
+    /**
+     * Reads of this store as of its last commit point: what a crash or a dirty close would keep. Its reads are
+     * this core's; it refuses writes, commits and opening. Cheap: make one per query.
+     */
+    SegmentedStoreCore committedView() {
+        return new SegmentedStoreCore(base);
+    }
+
+    /** Whether this is a {@link #committedView()}. */
+    boolean readsCommitted() {
+        return readCommitted;
+    }
+
+    /**
+     * A reader for one read or iterator: the store, or a snapshot at the last commit point to close after it
+     * (on a closed store the store, which then throws if read, as the live reads do).
+     */
+    EngineReader openReader() {
+        return readCommitted && core.isOpen() ? EngineReader.pinned(core.committedSnapshot())
+                : EngineReader.live(core::store);
+    }
+
+    private void checkWritable(String what) {
+        if (readCommitted) {
+            throw new UnsupportedOperationException("cannot " + what + " through a READ_COMMITTED view of store "
+                    + core.name());
+        }
     }
 
     /** The segment time of Kafka's store key. */
@@ -114,6 +166,7 @@ final class SegmentedStoreCore {
     }
 
     void init(StateStoreContext context, StateStore root) {
+        checkWritable("open");
         this.context = context;
         if (core.init(context, root)) {
             load(core.requireOpen());
@@ -174,6 +227,7 @@ final class SegmentedStoreCore {
 
     /** Puts (or deletes, for a null value) one record, unless its segment has expired: then it is counted as dropped. */
     void put(byte[] storeKey, byte[] value) {
+        checkWritable("write");
         Store s = core.store();
         long time = segmentTime(storeKey);
         long streamTime = Math.max(observedStreamTime, time);
@@ -282,7 +336,8 @@ final class SegmentedStoreCore {
         if (lowestLive == NO_SEGMENT) {
             return;
         }
-        long recovery = s.stats().revisions().recovery();
+        // The durable recovery point (its manifest record synced), not stats()'s, which may not be synced yet.
+        long recovery = s.recoveryRevision().orElse(-1);
         while (!pendingCommitTimes.isEmpty() && pendingCommitTimes.peekFirst()[0] <= recovery) {
             durableStreamTime = Math.max(durableStreamTime, pendingCommitTimes.pollFirst()[1]);
         }
@@ -329,6 +384,7 @@ final class SegmentedStoreCore {
      * them holds the stream time they reach) and applies retention, then records a commit point.
      */
     void commit(Map<TopicPartition, Long> offsets) {
+        checkWritable("commit");
         Store s = core.requireOpen();
         long t = observedStreamTime;
         if (t > persistedStreamTime) {
@@ -352,12 +408,12 @@ final class SegmentedStoreCore {
 
     /** The earliest segment time a read may return. */
     long actualFrom(long from) {
-        return Math.max(from, observedStreamTime - retentionMs + 1);
+        return Math.max(from, base.observedStreamTime - retentionMs + 1);
     }
 
     /** The earliest segment time a read in time order (a time-indexed store's all-keys reads) may return. */
     long actualFromByTime(long from) {
-        return Math.max(from, observedStreamTime - retentionMs);
+        return Math.max(from, base.observedStreamTime - retentionMs);
     }
 
     /** Null on a closed store, as Kafka's segmented stores answer once their segments are closed. */
@@ -365,22 +421,23 @@ final class SegmentedStoreCore {
         if (!core.isOpen()) {
             return null;
         }
-        Store s = core.store();
         long time = segmentTime(storeKey);
-        if (time < observedStreamTime - retentionMs + 1) {
+        if (time < base.observedStreamTime - retentionMs + 1) {
             return null;
         }
         long segment = segmentId(time);
-        if (segment < lowestLive) {
+        if (segment < base.lowestLive) {
             return null;
         }
-        return s.get(SegmentedKeys.key(segment, storeKey));
+        try (EngineReader r = openReader()) {
+            return r.get(SegmentedKeys.key(segment, storeKey));
+        }
     }
 
     /** The segments that may hold segment times in {@code [fromTime, toTime]}, in iteration order. */
     long[] segments(long fromTime, long toTime, boolean reverse) {
-        long lo = Math.max(segmentId(fromTime), Math.max(lowestSegment, lowestLive));
-        long hi = Math.min(segmentId(toTime), highestSegment);
+        long lo = Math.max(segmentId(fromTime), Math.max(base.lowestSegment, base.lowestLive));
+        long hi = Math.min(segmentId(toTime), base.highestSegment);
         if (!core.isOpen() || fromTime > toTime || lo > hi) {
             return new long[0];
         }
@@ -397,7 +454,7 @@ final class SegmentedStoreCore {
         if (!core.isOpen()) {
             segments = new long[0];
         }
-        return track(new SegmentedIterator<>(core::store, segments, rangeOf, k -> k, accept, keyOf, reverse,
+        return track(new SegmentedIterator<>(openReader(), segments, rangeOf, k -> k, accept, keyOf, reverse,
                 openIterators::remove));
     }
 
@@ -408,7 +465,7 @@ final class SegmentedStoreCore {
     <K> KeyValueIterator<K, byte[]> iterateByTime(long fromTime, long toTime, Predicate<byte[]> accept,
                                                   Function<byte[], K> keyOf, boolean reverse) {
         long[] segments = segments(fromTime, toTime, reverse);
-        return track(new SegmentedIterator<>(core::store, segments, segment -> SegmentedKeys.timeRange(segment, fromTime, toTime),
+        return track(new SegmentedIterator<>(openReader(), segments, segment -> SegmentedKeys.timeRange(segment, fromTime, toTime),
                 k -> SegmentedKeys.keyFirst(k, suffixBytes, restFirst), accept, keyOf, reverse, openIterators::remove));
     }
 
@@ -423,7 +480,11 @@ final class SegmentedStoreCore {
         return openIterators;
     }
 
+    /** Closes the store (a committed view holds nothing of its own: its iterators close with the store). */
     void close() {
+        if (readCommitted) {
+            return;
+        }
         core.close(() -> {
             for (SegmentedIterator<?> it : List.copyOf(openIterators)) {
                 it.close();
