@@ -246,7 +246,9 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
      * it; the stream time it moves goes into the same run. A restore of a tombstone at the latest record's
      * timestamp writes a tombstone where a put may have erased the version (see {@link #erasesLatest}): a
      * restored store may keep such a tombstone where Kafka's keeps none (reads agree; a later out-of-order put
-     * older than it gets this tombstone as its validTo, Kafka's none).
+     * older than it gets this tombstone as its validTo, Kafka's none). A restored tombstone is always of the
+     * kind put as the newest ({@link VersionKeys#TOMBSTONE}), since the batch does not show what is newer: after
+     * a restore, a tombstone at the latest timestamp may erase where Kafka's store keeps an end (reads agree).
      */
     private void restoreVersion(ConsumerRecord<byte[], byte[]> r, WriteBatch batch) {
         if (r.timestamp() < observedStreamTime - historyRetentionMs) {
@@ -288,13 +290,12 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
             return VersionedKeyValueStore.PUT_RETURN_CODE_VALID_TO_UNDEFINED;
         }
         long validTo = nextValidFrom(live, prefix, timestamp);
-        write(s, prefix, value, timestamp);
+        write(s, prefix, VersionKeys.versionValue(value, timestamp, validTo != Long.MIN_VALUE), timestamp);
         return validTo == Long.MIN_VALUE ? VersionedKeyValueStore.PUT_RETURN_CODE_VALID_TO_UNDEFINED : validTo;
     }
 
-    private void write(Store s, byte[] prefix, byte[] value, long timestamp) {
+    private void write(Store s, byte[] prefix, byte[] versionValue, long timestamp) {
         byte[] versionKey = VersionKeys.versionKey(prefix, timestamp);
-        byte[] versionValue = VersionKeys.versionValue(value, timestamp);
         if (timestamp > observedStreamTime) {
             s.write(new WriteBatch().put(versionKey, versionValue).put(VersionKeys.STREAM_TIME, VersionKeys.encodeLong(timestamp)));
             observedStreamTime = timestamp;
@@ -307,9 +308,10 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
     /**
      * Kafka's store keeps the latest record apart from older ones, and a tombstone with the latest record's
      * own timestamp just removes that record: older records keep the {@code validTo} they had, which ends
-     * at this timestamp only if the record before it is a value. So when the record before is a tombstone or
-     * absent, Kafka keeps no trace of this tombstone (a later out-of-order put becomes the latest record), and
-     * neither do we: the version is erased instead of overwritten.
+     * at this timestamp if the record before it is a value or a tombstone put below a newer version (a null
+     * record ending at the next version). When the record before is absent or a tombstone put as the newest
+     * (Kafka keeps that as an end at its own timestamp), Kafka keeps no trace of this tombstone (a later
+     * out-of-order put becomes the latest record), and neither do we: the version is erased, not overwritten.
      */
     private static boolean erasesLatest(EngineReader s, byte[] prefix, long timestamp) {
         Version newest = latest(s, prefix);
@@ -317,7 +319,7 @@ public final class SedimentVersionedStore implements VersionedBytesStore, Transa
             return false;
         }
         Version older = first(s, VersionKeys.atOrBefore(prefix, timestamp - 1));
-        return older == null || older.isTombstone();
+        return older == null || older.isTombstone() && !VersionKeys.isBoundedTombstone(older.value);
     }
 
     /** Deletes as of {@code timestamp} (a tombstone version); returns the record valid then, or null. */

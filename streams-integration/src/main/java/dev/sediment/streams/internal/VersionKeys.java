@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
  * version key  := 0x01 keyLength:varint(unsigned LEB128) key validFrom:desc64
  * desc64       := (~validFrom) XOR 0x8000000000000000, big-endian  (newest first under unsigned comparison)
  * version value:= timestamp:i64(big-endian) value   a record: Kafka's serialized ValueAndTimestamp, byte for byte
- *               | (empty)                          a tombstone
+ *               | (empty)                          a tombstone written as the key's newest version
+ *               | 0x01                             a tombstone written below a newer version
  * meta key     := 0x00 name                         e.g. the observed stream time: 0x00 "stream-time" -> i64
  * </pre>
  * The length prefix makes the key part prefix-free, so one key's versions never interleave with another
@@ -23,7 +24,14 @@ final class VersionKeys {
     private static final byte META_SPACE = 0x00;
     /** The observed stream time, an 8-byte big-endian long, written with the data it describes. */
     static final byte[] STREAM_TIME = meta("stream-time");
+    /**
+     * Kafka's store keeps a tombstone put as the newest record as the end of the record before it (or not at
+     * all), so that end stays below any later version; one put below a newer version is a null record that
+     * ends at that version. The two differ only in the validTo a later put gets once the newer version is
+     * erased (see {@code SedimentVersionedStore.erasesLatest}), so both kinds are kept apart.
+     */
     static final byte[] TOMBSTONE = new byte[0];
+    static final byte[] BOUNDED_TOMBSTONE = {0x01};
 
     private VersionKeys() {
     }
@@ -99,8 +107,13 @@ final class VersionKeys {
 
     /** A version value: Kafka's {@code [timestamp][value]}, or {@link #TOMBSTONE} for a null value. */
     static byte[] versionValue(byte[] value, long timestamp) {
+        return versionValue(value, timestamp, false);
+    }
+
+    /** As {@link #versionValue(byte[], long)}; a null value below a newer version is a {@link #BOUNDED_TOMBSTONE}. */
+    static byte[] versionValue(byte[] value, long timestamp, boolean belowNewer) {
         if (value == null) {
-            return TOMBSTONE;
+            return belowNewer ? BOUNDED_TOMBSTONE : TOMBSTONE;
         }
         byte[] v = new byte[8 + value.length];
         ByteBuffer.wrap(v).putLong(timestamp).put(value);
@@ -108,7 +121,11 @@ final class VersionKeys {
     }
 
     static boolean isTombstone(byte[] versionValue) {
-        return versionValue.length == 0;
+        return versionValue.length < 8; // a record has at least its timestamp
+    }
+
+    static boolean isBoundedTombstone(byte[] versionValue) {
+        return versionValue.length == 1 && versionValue[0] == BOUNDED_TOMBSTONE[0];
     }
 
     /** The record value without its timestamp. REQUIRES: not a tombstone. */

@@ -165,6 +165,24 @@ class SedimentVersionedStoreTest {
         assertNull(store.get(K));
     }
 
+    /** Seed 15535068396125 of VersionedStoreDifferentialTest, op 87005, reduced to its four puts. */
+    @Test
+    void aTombstoneAtTheLatestTimestampAfterAnOutOfOrderTombstoneStaysAsInKafka() {
+        open();
+        store.put(K, v("a"), 10);
+        // Put below a newer version: Kafka keeps a null record valid from 5 to 10.
+        assertEquals(10, store.put(K, null, 5));
+        assertEquals(PUT_RETURN_CODE_VALID_TO_UNDEFINED, store.put(K, null, 10));
+        assertNull(store.get(K));
+        // That record still ends at 10 once the value there is gone: an older put is valid until 10.
+        assertEquals(10, store.put(K, v("b"), 7));
+        assertNull(store.get(K));
+        assertArrayEquals(vt("b", 7), store.get(K, 9));
+        assertNull(store.get(K, 10));
+        reopen();
+        assertEquals(10, store.put(K, v("c"), 8), "the kind of tombstone survives a reopen");
+    }
+
     @Test
     void expiredPutsDeletesAndReadsAsKafka() {
         open();
