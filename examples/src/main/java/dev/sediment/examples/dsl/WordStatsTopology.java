@@ -18,8 +18,8 @@ import java.util.Locale;
 /**
  * Word statistics written as any Kafka Streams user would, naming no store supplier: which store
  * backs each aggregation is left to {@code dsl.store.suppliers.class}. With
- * {@code SedimentDslStoreSuppliers} the two key-value stores are Sediment stores; the windowed
- * count stays on Kafka's RocksDB window store (Sediment has no window store yet).
+ * {@code SedimentDslStoreSuppliers} all three are Sediment stores: the two key-value stores and the
+ * windowed count's window store.
  */
 public final class WordStatsTopology {
     public static final String WORD_COUNTS = "word-counts";
