@@ -53,13 +53,17 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
                                   --kafka44-transactional --help lists its options
             """;
 
-    public static BenchOptions parse(String... args) {
+    /**
+     * Reads {@code --name value} and {@code --name=value} options into a map by name (without the dashes); a
+     * {@code switches} argument takes no value and maps to "". {@code --help}/{@code -h} and anything else
+     * throw {@link IllegalArgumentException}, whose message the caller prints with its usage.
+     */
+    static Map<String, String> options(String[] args, String... switches) {
         Map<String, String> values = new LinkedHashMap<>();
-        boolean quick = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (arg.equals("--quick")) {
-                quick = true;
+            if (Arrays.asList(switches).contains(arg)) {
+                values.put(arg.substring(2), "");
             } else if (arg.equals("--help") || arg.equals("-h")) {
                 throw new IllegalArgumentException("help");
             } else if (arg.startsWith("--")) {
@@ -75,6 +79,12 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
                 throw new IllegalArgumentException("unexpected argument: " + arg);
             }
         }
+        return values;
+    }
+
+    public static BenchOptions parse(String... args) {
+        Map<String, String> values = options(args, "--quick");
+        boolean quick = values.remove("quick") != null;
         long keys = count(values.remove("keys"), quick ? 200_000 : 1_000_000);
         String heap = values.remove("child-heap");
         BenchOptions options = new BenchOptions(

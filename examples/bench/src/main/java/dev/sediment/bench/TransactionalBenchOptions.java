@@ -3,7 +3,6 @@ package dev.sediment.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,26 +40,8 @@ public record TransactionalBenchOptions(long records, int keyBytes, int valueByt
             """;
 
     public static TransactionalBenchOptions parse(String... args) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals(FLAG)) {
-                continue;
-            } else if (arg.equals("--help") || arg.equals("-h")) {
-                throw new IllegalArgumentException("help");
-            } else if (arg.startsWith("--")) {
-                int eq = arg.indexOf('=');
-                if (eq > 0) {
-                    values.put(arg.substring(2, eq), arg.substring(eq + 1));
-                } else if (i + 1 < args.length) {
-                    values.put(arg.substring(2), args[++i]);
-                } else {
-                    throw new IllegalArgumentException("option " + arg + " needs a value");
-                }
-            } else {
-                throw new IllegalArgumentException("unexpected argument: " + arg);
-            }
-        }
+        Map<String, String> values = BenchOptions.options(args, FLAG);
+        values.remove(FLAG.substring(2));
         TransactionalBenchOptions options = new TransactionalBenchOptions(
                 BenchOptions.count(values.remove("records"), 1_500_000),
                 (int) BenchOptions.count(values.remove("key-bytes"), 16),
