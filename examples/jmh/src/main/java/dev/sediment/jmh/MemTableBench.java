@@ -16,11 +16,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The memtable's write and read paths as the engine calls them: {@code insert} fills a fresh memtable
  * with {@link #ENTRIES} random keys (one op = one put, its memtable's share of allocation included);
+ * {@code insertSortedBatches} does so in sorted batches of {@link #BATCH} as a {@code putAll} arrives;
  * {@code get} looks up present keys in a full one.
  */
 @State(Scope.Benchmark)
@@ -32,7 +34,10 @@ import java.util.concurrent.TimeUnit;
 public class MemTableBench {
     static final int ENTRIES = 100_000;
 
+    static final int BATCH = 1000;
+
     private byte[][] keys;
+    private byte[][][] sortedBatches;
     private byte[] value;
     private MemTable full;
     private int next;
@@ -42,6 +47,11 @@ public class MemTableBench {
         keys = Keys.randomKeys(ENTRIES, 42);
         value = Keys.value(7);
         full = fill();
+        sortedBatches = new byte[ENTRIES / BATCH][][];
+        for (int b = 0; b < sortedBatches.length; b++) {
+            sortedBatches[b] = Arrays.copyOfRange(keys, b * BATCH, (b + 1) * BATCH);
+            Arrays.sort(sortedBatches[b], Arrays::compareUnsigned);
+        }
     }
 
     private MemTable fill() {
@@ -58,6 +68,31 @@ public class MemTableBench {
     @OperationsPerInvocation(ENTRIES)
     public MemTable insert() {
         return fill();
+    }
+
+    /** As a batch of {@link #BATCH} puts goes in: sorted, each insert from the previous one's place. */
+    @Benchmark
+    @OperationsPerInvocation(ENTRIES)
+    public MemTable insertSortedBatches() {
+        return fillInBatches(true);
+    }
+
+    /** The same sorted batches, each insert searching from the head (the path before the finger). */
+    @Benchmark
+    @OperationsPerInvocation(ENTRIES)
+    public MemTable insertSortedBatchesFromHead() {
+        return fillInBatches(false);
+    }
+
+    private MemTable fillInBatches(boolean afterPrevious) {
+        MemTable m = new MemTable(64L << 20);
+        long rev = 0;
+        for (byte[][] batch : sortedBatches) {
+            for (byte[] k : batch) {
+                m.add(k, InternalKeys.trailer(++rev, KeyKind.PUT), value, afterPrevious);
+            }
+        }
+        return m;
     }
 
     @Benchmark

@@ -66,7 +66,7 @@ final class WritePipeline {
             long rev = assign(1);
             MemTable active = state.readState.active();
             long before = active.approximateBytes();
-            insert(active, rev, key, value);
+            insert(active, rev, key, value, false);
             return publish(active, before, rev);
         }
     }
@@ -83,21 +83,30 @@ final class WritePipeline {
             long rev = assign(batch.ops().size()) - 1;
             MemTable active = state.readState.active();
             long before = active.approximateBytes();
-            for (WriteBatch.Op op : batch.ops()) {
-                insert(active, ++rev, op.key(), op.isDelete() ? null : op.value());
+            // Revisions follow the batch's order; the inserts go in internal-key order so each starts from
+            // the previous one's place in the skip list. Readers see none of it before publish.
+            List<WriteBatch.Op> ops = batch.ops();
+            int[] order = BatchOrder.sorted(ops);
+            for (int i : order) {
+                WriteBatch.Op op = ops.get(i);
+                insert(active, rev + 1 + i, op.key(), op.isDelete() ? null : op.value(), true);
             }
+            rev += ops.size();
             return publish(active, before, rev);
         }
     }
 
     /** The one memtable insert: the memtable keeps copies, callers may reuse their arrays. */
-    private static void insert(MemTable active, long rev, byte[] key, byte[] valueOrNull) {
+    private static void insert(MemTable active, long rev, byte[] key, byte[] valueOrNull, boolean afterPrevious) {
         if (valueOrNull == null) {
-            active.add(key, InternalKeys.trailer(rev, KeyKind.DELETE), new byte[0]);
+            active.add(key, InternalKeys.trailer(rev, KeyKind.DELETE), NO_VALUE, afterPrevious);
         } else {
-            active.add(key, InternalKeys.trailer(rev, KeyKind.PUT), valueOrNull);
+            active.add(key, InternalKeys.trailer(rev, KeyKind.PUT), valueOrNull, afterPrevious);
         }
     }
+
+    /** A tombstone's value: the memtable copies bytes, so one shared empty array serves every delete. */
+    private static final byte[] NO_VALUE = new byte[0];
 
     /** Makes writes up to {@code rev} visible. REQUIRES: writeLock held. */
     private long publish(MemTable active, long bytesBefore, long rev) {

@@ -32,7 +32,10 @@ final class ArenaSkipList {
     private final NodeArena nodes;
     /** The head node, allocated by the first insert (so an empty memtable holds no arena memory); 0 until then. */
     private volatile long head;
+    /** The predecessors at each level of the last insert (at its levels, the inserted node itself). Writer only. */
     private final long[] splice = new long[MAX_HEIGHT];
+    /** The last inserted node, 0 before the first. Writer only. */
+    private long last;
     private volatile int height = 1;
     private long random = 0x9E3779B97F4A7C15L;
 
@@ -52,6 +55,17 @@ final class ArenaSkipList {
 
     /** Adds an entry. REQUIRES: one writer at a time; no equal internal key present. */
     void insert(byte[] key, long trailer, byte[] value) {
+        insert(key, trailer, value, false);
+    }
+
+    /**
+     * Adds an entry; with {@code afterPrevious}, a caller inserting in ascending order (a sorted batch)
+     * lets the search start from the previous insert's predecessors (a finger) instead of the head, so
+     * neighbouring keys cost a few comparisons rather than a walk down from the top. A key that is not
+     * after the previous insert falls back to the search from the head.
+     * REQUIRES: one writer at a time; no equal internal key present.
+     */
+    void insert(byte[] key, long trailer, byte[] value, boolean afterPrevious) {
         long prefix = prefix(key);
         if (head == 0) {
             head = nodes.allocate(LINKS + MAX_HEIGHT);
@@ -59,7 +73,25 @@ final class ArenaSkipList {
         long head = this.head;
         int top = height;
         long x = head;
-        for (int level = top - 1; level >= 0; level--) {
+        int from = top;
+        if (afterPrevious && last != 0 && compare(last, key, prefix, trailer) < 0) {
+            // splice[level] < last < key at every level below top (levels at or above the last node's
+            // height kept their older, smaller predecessors); find the lowest level whose successor is
+            // at or after key: from there down the splice brackets key and the search starts from it.
+            int level = 0;
+            while (level < top) {
+                long next = nodes.linkAcquire(splice[level], LINKS + level);
+                if (next == 0 || compare(next, key, prefix, trailer) >= 0) {
+                    break;
+                }
+                level++;
+            }
+            if (level < top) {
+                x = splice[level];
+                from = level;
+            }
+        }
+        for (int level = from - 1; level >= 0; level--) {
             long next = nodes.linkAcquire(x, LINKS + level);
             while (next != 0 && compare(next, key, prefix, trailer) < 0) {
                 x = next;
@@ -83,6 +115,10 @@ final class ArenaSkipList {
             c[at + LINKS + level] = nodes.linkAcquire(splice[level], LINKS + level);
             nodes.linkRelease(splice[level], LINKS + level, node);
         }
+        for (int level = 0; level < h; level++) {
+            splice[level] = node; // the next sorted insert's predecessors at the levels this node has
+        }
+        last = node;
         if (h > top) {
             height = h;
         }

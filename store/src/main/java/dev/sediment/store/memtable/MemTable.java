@@ -12,8 +12,9 @@ import dev.sediment.store.key.KeyHash;
  * of concurrent readers ({@link #get}, iterators, the flush job), which take no lock. Readers filter by
  * revision, so an entry added after a reader's snapshot is ignored even if the reader's traversal meets it.
  *
- * <p>Invariants: entries are never removed or changed once added; revisions added are strictly
- * increasing, so {@link #minRevision()}..{@link #maxRevision()} is the table's revision range.
+ * <p>Invariants: entries are never removed or changed once added; revisions are unique and each write's
+ * are above every earlier write's (a batch's own entries may come in key order, not revision order), so
+ * {@link #minRevision()}..{@link #maxRevision()} is the table's revision range.
  * {@link #approximateBytes()} is every byte the arenas allocated but the unused tail of their newest
  * chunks, plus the key filter's share in proportion to how full the memtable is (at most 1/16 of the memtable's size each, so the budget sees a put's cost as it happens,
  * not a chunk at a time).
@@ -51,9 +52,17 @@ public final class MemTable {
 
     /**
      * Adds an entry, copying {@code userKey} and {@code value} (the caller may reuse them).
-     * REQUIRES: called by the single writer; revision larger than any added before.
+     * REQUIRES: called by the single writer; revision larger than any of an earlier write (batch).
      */
     public void add(byte[] userKey, long trailer, byte[] value) {
+        add(userKey, trailer, value, false);
+    }
+
+    /**
+     * As {@link #add(byte[], long, byte[])}; {@code afterPrevious}: the caller adds in internal-key order
+     * (a sorted batch), so the insert starts from the previous one's position. Any order stays correct.
+     */
+    public void add(byte[] userKey, long trailer, byte[] value, boolean afterPrevious) {
         KeyFilter f = filter;
         if (f == null && entries >= FILTER_AFTER_ENTRIES) {
             f = new KeyFilter(sizeBytes);
@@ -65,12 +74,14 @@ public final class MemTable {
         if (f != null) {
             f.add(KeyHash.hash64(userKey)); // before the insert publishes the entry
         }
-        list.insert(userKey, trailer, value);
+        list.insert(userKey, trailer, value, afterPrevious);
         long revision = InternalKeys.revision(trailer);
         if (revision < minRevision) {
             minRevision = revision;
         }
-        maxRevision = revision;
+        if (revision > maxRevision) {
+            maxRevision = revision; // a sorted batch's entries arrive out of revision order
+        }
         entries = entries + 1;
         long used = list.usedBytes();
         // The filter is charged as the arena fills (all of it once the memtable is full), so the budget sees

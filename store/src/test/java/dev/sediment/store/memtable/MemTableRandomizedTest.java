@@ -93,6 +93,124 @@ class MemTableRandomizedTest {
         }
     }
 
+    /**
+     * Batches inserted in internal-key order from the previous insert's place (as the write pipeline does):
+     * one key written more than once in a batch, tombstones, and now and then a batch left unsorted so the
+     * finger is wrong and the insert must fall back to a search from the head.
+     */
+    @Test
+    void sortedBatchesMatchModel() {
+        long seed = Seeds.seed("MemTableRandomizedTest.sortedBatchesMatchModel");
+        Random r = new Random(seed);
+        for (int round = 0; round < 20 * Seeds.multiplier(); round++) {
+            MemTable mem = new MemTable(r.nextBoolean() ? 4096 : 64L << 20);
+            TreeMap<Key, byte[]> model = new TreeMap<>(ORDER);
+            long rev = 0;
+            int batches = 1 + r.nextInt(40);
+            for (int b = 0; b < batches; b++) {
+                List<Map.Entry<Key, byte[]>> batch = new ArrayList<>();
+                int size = 1 + r.nextInt(r.nextBoolean() ? 5 : 200);
+                for (int i = 0; i < size; i++) {
+                    byte[] key = i > 0 && r.nextInt(6) == 0 ? batch.get(r.nextInt(i)).getKey().userKey : randomKey(r);
+                    boolean delete = r.nextInt(5) == 0;
+                    long trailer = InternalKeys.trailer(++rev, delete ? KeyKind.DELETE : KeyKind.PUT);
+                    batch.add(Map.entry(new Key(key, trailer), delete ? new byte[0] : randomValue(r)));
+                }
+                if (r.nextInt(8) != 0) {
+                    batch.sort(Map.Entry.comparingByKey(ORDER));
+                }
+                for (Map.Entry<Key, byte[]> e : batch) {
+                    mem.add(e.getKey().userKey, e.getKey().trailer, e.getValue(), true);
+                    model.put(e.getKey(), e.getValue());
+                }
+                if (r.nextInt(10) == 0) {
+                    check(mem, model, r, rev);
+                }
+            }
+            assertEquals(rev, mem.entries());
+            check(mem, model, r, rev);
+        }
+    }
+
+    /**
+     * Readers race a writer that adds sorted batches with the finger and publishes each batch whole:
+     * scans stay sorted, values whole, and every entry of a batch published before a scan is in it.
+     */
+    @Test
+    void concurrentReadersSeeSortedBatches() throws Exception {
+        long seed = Seeds.seed("MemTableRandomizedTest.concurrentReadersSeeSortedBatches");
+        int batches = 300 * Seeds.multiplier();
+        MemTable mem = new MemTable(1 << 16);
+        AtomicLong published = new AtomicLong();
+        AtomicBoolean done = new AtomicBoolean();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        int readers = 2;
+        CountDownLatch started = new CountDownLatch(readers);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < readers; t++) {
+            Thread th = new Thread(() -> {
+                started.countDown();
+                try {
+                    while (!done.get()) {
+                        long upTo = published.get();
+                        int count = 0;
+                        Key prev = null;
+                        try (InternalIterator it = mem.iterator()) {
+                            for (it.seekToFirst(); it.valid(); it.next()) {
+                                Key k = new Key(it.userKey(), it.trailer());
+                                if (prev != null && ORDER.compare(prev, k) >= 0) {
+                                    throw new AssertionError("scan out of order at " + InternalKeys.toDebugString(k.userKey, k.trailer));
+                                }
+                                checkValue(k, it.value());
+                                if (InternalKeys.revision(k.trailer) <= upTo) {
+                                    count++;
+                                }
+                                prev = k;
+                            }
+                        }
+                        if (count != upTo) {
+                            throw new AssertionError("scan saw " + count + " of the " + upTo + " entries published before it");
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        started.await();
+        Random r = new Random(seed);
+        long rev = 0;
+        List<byte[]> written = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            List<Key> batch = new ArrayList<>();
+            int size = 1 + r.nextInt(100);
+            for (int i = 0; i < size; i++) {
+                byte[] key = new byte[1 + r.nextInt(20)];
+                r.nextBytes(key);
+                if (r.nextInt(4) == 0 && !written.isEmpty()) {
+                    key = written.get(r.nextInt(written.size())).clone(); // a newer version of an older key
+                }
+                written.add(key);
+                batch.add(new Key(key, InternalKeys.trailer(++rev, r.nextInt(5) == 0 ? KeyKind.DELETE : KeyKind.PUT)));
+            }
+            batch.sort(ORDER);
+            for (Key k : batch) {
+                mem.add(k.userKey, k.trailer, valueFor(k.userKey, k.trailer), true);
+            }
+            published.set(rev);
+        }
+        done.set(true);
+        for (Thread th : threads) {
+            th.join();
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError("seed " + seed, failures.peek());
+        }
+        assertEquals(rev, scanFrom(mem.iterator(), true).size());
+    }
+
     private static void check(MemTable mem, TreeMap<Key, byte[]> model, Random r, long lastRevision) {
         assertEntries(List.copyOf(model.entrySet()), scanFrom(mem.iterator(), true));
         List<Map.Entry<Key, byte[]>> reversed = new ArrayList<>(model.descendingMap().entrySet());
