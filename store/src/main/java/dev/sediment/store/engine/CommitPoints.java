@@ -101,11 +101,11 @@ final class CommitPoints {
         long rev = state.visibleRevision;
         CommitPoint point = new CommitPoint(rev, merged, pos, state.options.clock().millis());
         VersionEdit.Builder edit = VersionEdit.builder().addCommitPoint(point);
-        if (format != null) {
-            edit.format(format);
+        if (format == null) {
+            installer.installCommit(edit.build());
+        } else {
+            installer.install(edit.format(format).build(), true, "a format change", VersionInstaller.SAME_MEMTABLES);
         }
-        installer.install(edit.build(), format != null, format == null ? "a commit point" : "a format change",
-                VersionInstaller.SAME_MEMTABLES);
         offsets = point.offsets();
         position = pos;
         return rev;

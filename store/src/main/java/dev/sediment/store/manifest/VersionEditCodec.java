@@ -75,7 +75,8 @@ final class VersionEditCodec {
         for (CommitPoint c : edit.commitPoints()) {
             w.writeVarint32(TAG_COMMIT_POINT).writeVarint64(c.revision()).writeVarint32(c.offsets().size());
             // Sorted so equal commit points encode to equal bytes.
-            for (Map.Entry<String, Long> e : new TreeMap<>(c.offsets()).entrySet()) {
+            Map<String, Long> offsets = c.offsets().size() > 1 ? new TreeMap<>(c.offsets()) : c.offsets();
+            for (Map.Entry<String, Long> e : offsets.entrySet()) {
                 w.writeLengthPrefixed(e.getKey().getBytes(StandardCharsets.UTF_8)).writeFixed64(e.getValue());
             }
             w.writeLengthPrefixed(c.position()).writeFixed64(c.wallTimeMillis());

@@ -82,8 +82,11 @@ final class EngineStoreCore {
     private RestoreBuffer restoreBuffer;
     private StateStoreContext context;
     private Position position = Position.emptyPosition();
-    /** The position of the last commit point: what READ_COMMITTED queries report. */
-    private volatile Position committedPosition = Position.emptyPosition();
+    /**
+     * The position of the last commit point: what READ_COMMITTED queries report. Kept as the committed bytes
+     * and decoded when first asked for (most commits are never read back at READ_COMMITTED).
+     */
+    private volatile CommittedPosition committedPosition = new CommittedPosition(new byte[0]);
     private volatile TransactionalMode mode = TransactionalMode.OFF;
     private StoreGauges gauges;
     private boolean holdsRuntime;
@@ -208,7 +211,7 @@ final class EngineStoreCore {
                 minAsyncBytes, SharedRuntime.restoreWriters(),
                 Duration.ofMillis(config.getLong(SedimentConfig.MAX_REPLAY_AGE_MS)), mapping);
         position = PositionCodec.decode(store.committedPosition());
-        committedPosition = position.copy();
+        committedPosition = new CommittedPosition(store.committedPosition());
         uncommittedBytes.set(0);
         String taskId = context.taskId() == null ? "unknown" : context.taskId().toString();
         gauges = StoreGauges.register(context.metrics(), taskId, SedimentStores.METRICS_SCOPE, name, store, runtime);
@@ -369,7 +372,7 @@ final class EngineStoreCore {
         if (!restoreBuffer.commitAfterGathered(offsets)) {
             byte[] pos = encodedPosition();
             requireOpen().commit(offsets, pos);
-            committedPosition = PositionCodec.decode(pos); // after the commit: never ahead of what it describes
+            committedPosition = new CommittedPosition(pos); // after the commit: never ahead of what it describes
         }
         uncommittedBytes.set(0);
     }
@@ -381,7 +384,26 @@ final class EngineStoreCore {
 
     /** The position queries at {@code level} report: the last commit point's when they read committed data. */
     Position position(IsolationLevel level) {
-        return readsCommitted(level) ? committedPosition : position;
+        return readsCommitted(level) ? committedPosition.decoded() : position;
+    }
+
+    /** Committed position bytes, decoded once on first use. */
+    private static final class CommittedPosition {
+        private final byte[] bytes;
+        private volatile Position decoded;
+
+        CommittedPosition(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        Position decoded() {
+            Position p = decoded;
+            if (p == null) {
+                p = PositionCodec.decode(bytes);
+                decoded = p;
+            }
+            return p;
+        }
     }
 
     /** The engine's snapshot at the last commit point; close it after reading. */
