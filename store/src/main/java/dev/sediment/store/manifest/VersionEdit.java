@@ -55,6 +55,23 @@ public final class VersionEdit {
         format = e.format;
     }
 
+    private VersionEdit(CommitPoint point) {
+        newFiles = List.of();
+        deletedFiles = List.of();
+        nextFileNumber = -1;
+        lastRevision = -1;
+        flushedRevision = -1;
+        commitPoints = List.of(point);
+        rolledBack = List.of();
+        trimHorizon = -1;
+        format = null;
+    }
+
+    /** The edit {@code Store.commit} logs: this commit point and nothing else (without a builder's lists). */
+    public static VersionEdit ofCommitPoint(CommitPoint point) {
+        return new VersionEdit(Objects.requireNonNull(point, "point"));
+    }
+
     /** This edit with the bookkeeping every logged edit carries; shares the (immutable) lists. */
     VersionEdit withBookkeeping(long nextFileNumber, long lastRevision) {
         return new VersionEdit(this, nextFileNumber, lastRevision);

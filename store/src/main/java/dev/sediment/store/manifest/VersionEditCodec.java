@@ -47,6 +47,12 @@ final class VersionEditCodec {
     /** The payload for {@code edit}; a snapshot record starts with the snapshot marker. */
     static byte[] encode(VersionEdit edit, boolean snapshot) {
         ByteWriter w = new ByteWriter();
+        encode(edit, snapshot, w);
+        return w.toByteArray();
+    }
+
+    /** Appends the payload for {@code edit} to {@code w}: what {@link #encode(VersionEdit, boolean)} returns. */
+    static void encode(VersionEdit edit, boolean snapshot, ByteWriter w) {
         if (snapshot) {
             w.writeVarint32(TAG_SNAPSHOT).writeVarint32(FORMAT_VERSION);
         }
@@ -84,7 +90,6 @@ final class VersionEditCodec {
         for (RevisionRange r : edit.rolledBack()) {
             w.writeVarint32(TAG_ROLLED_BACK).writeVarint64(r.from()).writeVarint64(r.to());
         }
-        return w.toByteArray();
     }
 
     private static void scalar(ByteWriter w, int tag, long v) {

@@ -214,7 +214,7 @@ public final class VersionSet implements Closeable {
             version = VersionBuilder.apply(logged, edit, next);
             VersionEdit withBookkeeping = edit.withBookkeeping(next, version.lastRevision());
             try {
-                manifest.addRecord(VersionEditCodec.encode(withBookkeeping, false));
+                manifest.addEdit(withBookkeeping, false);
                 seq = ++appendedSeq;
                 long size = manifest.size();
                 if (size > maxManifestBytes && size - snapshotBytes >= snapshotBytes) {
