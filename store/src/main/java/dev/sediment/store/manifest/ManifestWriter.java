@@ -51,6 +51,18 @@ final class ManifestWriter implements Closeable {
         file.append(bytes, 0, record.size());
     }
 
+    /** Appends the record of the last {@link #addEdit} to {@code out} (a rotation catching up on it). */
+    void copyLastRecordTo(ByteWriter out) {
+        out.writeBytes(record.array(), 0, record.size());
+    }
+
+    /** Appends already framed records (a rotation's catch-up) in one write. */
+    void addFramed(ByteWriter records) throws IOException {
+        if (records.size() > 0) {
+            file.append(records.array(), 0, records.size());
+        }
+    }
+
     /** The masked CRC of a framed record: its length field and its payload. */
     static int maskedCrc(byte[] record, int payloadLength) {
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();

@@ -3,6 +3,7 @@ package dev.sediment.store.manifest;
 import dev.sediment.store.CorruptionException;
 import dev.sediment.store.StoreClosedException;
 import dev.sediment.store.StoreFormatMismatchException;
+import dev.sediment.store.encoding.ByteWriter;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.FileSystem;
 import org.slf4j.Logger;
@@ -21,9 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * in {@code store/FORMAT.md}, section "Manifest".
  *
  * <p>{@link #logAndApply} appends a CRC-framed edit to the live manifest and syncs it before the new
- * version becomes current. When the manifest outgrows {@code maxManifestBytes} it is rotated: a new
- * manifest starting with a full snapshot edit is written and synced, then {@code CURRENT} is switched
- * (temp file, sync, atomic rename, directory sync) and the old manifest deleted. To keep rotation
+ * version becomes current. When the manifest outgrows {@code maxManifestBytes} the next sync rotates it: a
+ * new manifest starting with a full snapshot edit is written (appends meanwhile go to the old one and are
+ * repeated in the new one), synced, then {@code CURRENT} is switched (temp file, sync, atomic rename,
+ * directory sync) and the old manifest deleted; see {@code rotateOffLock}. To keep rotation
  * cost amortized, a manifest is rotated only once the edits appended after its snapshot are at least
  * as large as the snapshot itself (a store whose snapshot exceeds {@code maxManifestBytes} would
  * otherwise rotate on every edit).
@@ -40,9 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * counter's value, and open starts the counter above every number in the directory too, so numbers
  * handed out but never logged before a crash are not reused either.
  *
- * <p>Thread-safety: appends, rotation and {@link #close} hold this set's monitor; the file sync of
- * {@link #logAndApply} and {@link #sync} runs outside it (under a lock of its own), so an unsynced append
- * such as a commit point never waits for another thread's sync. {@link #current()},
+ * <p>Thread-safety: appends and {@link #close} hold this set's monitor; syncs and rotations run under a
+ * lock of their own and hold the monitor only to switch state, never across a file write or sync, so an
+ * unsynced append such as a commit point never waits for another thread's sync or rotation. {@link #current()},
  * {@link #lastRevision()} and {@link #manifestFileNumber()} are volatile reads;
  * {@link #newFileNumber()} is atomic.
  */
@@ -74,6 +76,10 @@ public final class VersionSet implements Closeable {
     /** Edits appended so far, and how many of them are durable (a rotation makes all of them durable). */
     private long appendedSeq;
     private long syncedSeq;
+    /** The manifest outgrew its snapshot: the next sync rotates it. */
+    private boolean rotationWanted;
+    /** While a rotation writes its snapshot: the records appended since, which the new manifest must repeat. */
+    private ByteWriter catchUp;
     /** Set once by {@link #open} when it created the store. */
     private boolean created;
     private boolean closed;
@@ -217,8 +223,10 @@ public final class VersionSet implements Closeable {
                 manifest.addEdit(withBookkeeping, false);
                 seq = ++appendedSeq;
                 long size = manifest.size();
-                if (size > maxManifestBytes && size - snapshotBytes >= snapshotBytes) {
-                    rotate(version);
+                if (catchUp != null) {
+                    manifest.copyLastRecordTo(catchUp); // a rotation is under way: it will repeat this record
+                } else if (size > maxManifestBytes && size - snapshotBytes >= snapshotBytes) {
+                    rotationWanted = true; // done by the next sync, off this monitor (see rotateOffLock)
                 }
             } catch (IOException | RuntimeException | Error e) {
                 // The edit may or may not be durable; only a replay can tell, so refuse to guess.
@@ -226,10 +234,7 @@ public final class VersionSet implements Closeable {
                 throw e;
             }
             logged = version;
-            if (syncedSeq == appendedSeq) { // rotated: the new manifest holds it all, synced
-                durable = version;
-            }
-            if (!sync || syncedSeq >= seq) {
+            if (!sync) {
                 current = version;
                 return version;
             }
@@ -277,6 +282,13 @@ public final class VersionSet implements Closeable {
      */
     private void syncTo(long seq) throws IOException {
         synchronized (syncLock) {
+            boolean rotate;
+            synchronized (this) {
+                rotate = rotationWanted && !closed && failure == null;
+            }
+            if (rotate) {
+                rotateOffLock();
+            }
             ManifestWriter writer;
             long upTo;
             Version version;
@@ -346,6 +358,79 @@ public final class VersionSet implements Closeable {
         if (manifest != null) {
             manifest.close();
         }
+    }
+
+    /**
+     * Rotates the manifest without holding this set's monitor across file writes and syncs, so appends
+     * (commit points) go on meanwhile: the snapshot of the version as of now is written to a new manifest
+     * while appends still go to the old one and are also kept in {@link #catchUp}; then, under the monitor,
+     * the new manifest gets those records and becomes the one appended to; then it is synced and CURRENT
+     * switched to it. Until that switch a crash replays the old manifest, which holds everything synced
+     * (edits appended to the new one only are not synced yet: syncs wait on syncLock, held here).
+     * REQUIRES: holding syncLock, not this.
+     */
+    private void rotateOffLock() throws IOException {
+        long number;
+        Version state;
+        long next;
+        synchronized (this) {
+            rotationWanted = false;
+            number = nextFileNumber.getAndIncrement();
+            next = nextFileNumber.get();
+            state = logged;
+            catchUp = new ByteWriter(4096);
+        }
+        Path path = FileNames.manifest(dir, number);
+        ManifestWriter writer = null;
+        ManifestWriter old;
+        long oldNumber;
+        long switchedSeq;
+        Version switched;
+        long snapshotSize;
+        try {
+            writer = new ManifestWriter(fs.create(path));
+            writer.addRecord(VersionEditCodec.encode(snapshotOf(state, next), true));
+            snapshotSize = writer.size();
+            synchronized (this) {
+                checkUsable();
+                writer.addFramed(catchUp);
+                catchUp = null;
+                old = manifest;
+                oldNumber = manifestNumber;
+                manifest = writer;
+                switchedSeq = appendedSeq;
+                switched = logged;
+                snapshotBytes = snapshotSize;
+            }
+            writer.sync();
+            // The new manifest's directory entry must be durable before CURRENT can name it.
+            fs.syncDirectory(dir);
+            CurrentFile.install(fs, dir, number);
+        } catch (IOException | RuntimeException | Error e) {
+            synchronized (this) {
+                catchUp = null;
+                if (writer != null && manifest != writer) {
+                    closeQuietly(writer, e);
+                }
+                if (closed) {
+                    throw new StoreClosedException("version set of " + dir + " (closed during a manifest rotation)");
+                }
+                fail(e, "rotation");
+            }
+            throw e;
+        }
+        synchronized (this) {
+            manifestNumber = number;
+            if (syncedSeq < switchedSeq) {
+                syncedSeq = switchedSeq;
+                durable = switched;
+            }
+        }
+        old.close();
+        if (oldNumber >= 0) {
+            fs.delete(FileNames.manifest(dir, oldNumber));
+        }
+        LOG.debug("rotated manifest of {} to {} ({} bytes of snapshot)", dir, path.getFileName(), snapshotSize);
     }
 
     /**

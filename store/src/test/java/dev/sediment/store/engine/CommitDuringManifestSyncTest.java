@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -75,6 +76,71 @@ class CommitDuringManifestSyncTest {
             assertEquals(Map.of("t-0", 2L), store.committedOffsets());
             assertArrayEquals(b("2"), store.get(b("b")));
         }
+    }
+
+    /**
+     * The manifest outgrows its snapshot after a few commit points; the sync after that rotates it, and while
+     * the rotation is held (before the new manifest is created, or at its sync) commits go on. They must all
+     * be in the new manifest once CURRENT names it: those appended before it took over (repeated from the old
+     * one) and those after.
+     */
+    @Test
+    void aCommitDoesNotWaitForAManifestRotation() throws Exception {
+        rotationWhileCommitting(false);
+        rotationWhileCommitting(true);
+    }
+
+    private void rotationWhileCommitting(boolean holdBeforeTheSnapshot) throws Exception {
+        MemFileSystem mem = new MemFileSystem();
+        GatedSyncFileSystem fs = new GatedSyncFileSystem(mem, holdBeforeTheSnapshot);
+        StoreOptions opts = options(fs, Duration.ofMinutes(10)).toBuilder().maxManifestBytes(1024).build();
+        long offset = 0;
+        List<String> manifestsBefore;
+        try (Engine store = Engine.open(DIR, opts)) {
+            manifestsBefore = manifests(mem);
+            fs.close();
+            CompletableFuture<Void> sync;
+            try {
+                long from = offset;
+                CompletableFuture<Void> commits = CompletableFuture.runAsync(() -> {
+                    for (long o = from; o < from + 100; o++) {
+                        store.put(b("k" + o), b("v" + o));
+                        store.commit(Map.of("t-0", o), null); // the manifest outgrows 1 KiB and its snapshot
+                    }
+                });
+                commits.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+                offset += 100;
+                sync = CompletableFuture.runAsync(() -> {
+                    try {
+                        store.syncManifest(); // rotates first: the new manifest's sync waits at the gate
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                assertTrue(fs.entered.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "nothing synced the manifest");
+                for (int i = 0; i < 20; i++, offset++) {
+                    store.put(b("k" + offset), b("v" + offset));
+                    commitWithin(store, Map.of("t-0", offset), "a manifest rotation");
+                }
+            } finally {
+                fs.open();
+            }
+            sync.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+            store.syncManifest();
+            List<String> after = manifests(mem);
+            assertEquals(1, after.size(), "one live manifest: " + after);
+            assertTrue(!after.equals(manifestsBefore), "the manifest was rotated: " + manifestsBefore + " -> " + after);
+        }
+        try (Engine store = Engine.open(DIR, options(new GatedSyncFileSystem(mem), Duration.ofMinutes(10)))) {
+            assertEquals(Map.of("t-0", offset - 1), store.committedOffsets());
+            for (long o = 0; o < offset; o++) {
+                assertArrayEquals(b("v" + o), store.get(b("k" + o)), "k" + o);
+            }
+        }
+    }
+
+    private static List<String> manifests(MemFileSystem fs) throws java.io.IOException {
+        return fs.list(DIR).stream().filter(n -> n.startsWith("MANIFEST-")).sorted().toList();
     }
 
     @Test

@@ -10,15 +10,23 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
-/** A file system whose MANIFEST syncs wait while the gate is closed. */
+/** A file system whose MANIFEST syncs (and, if asked, creations) wait while the gate is closed. */
 final class GatedSyncFileSystem implements FileSystem {
     private final FileSystem delegate;
     final CountDownLatch entered = new CountDownLatch(1);
     private final Object gate = new Object();
     private boolean closed; // guarded by gate
 
+    private final boolean gateCreates;
+
     GatedSyncFileSystem(FileSystem delegate) {
+        this(delegate, false);
+    }
+
+    /** With {@code gateCreates}, creating a MANIFEST file waits at the gate too (a rotation before its snapshot). */
+    GatedSyncFileSystem(FileSystem delegate, boolean gateCreates) {
         this.delegate = delegate;
+        this.gateCreates = gateCreates;
     }
 
     void close() {
@@ -52,8 +60,12 @@ final class GatedSyncFileSystem implements FileSystem {
 
     @Override
     public WritableFile create(Path file) throws IOException {
+        boolean manifest = file.getFileName().toString().startsWith("MANIFEST-");
+        if (manifest && gateCreates) {
+            pass();
+        }
         WritableFile f = delegate.create(file);
-        if (!file.getFileName().toString().startsWith("MANIFEST-")) {
+        if (!manifest) {
             return f;
         }
         return new WritableFile() {
