@@ -96,34 +96,32 @@ final class CompactionScheduler {
             compactionLock.lock();
             try {
                 while (!state.closed && state.fatalError == null) {
-                    PickedCompaction c;
-                    synchronized (state.stateLock) {
-                        CompactionEnv env = shape.envLocked();
-                        boolean urgent = CompactionPacing.urgent(env, picker.pendingCompactionBytes(env));
-                        if (!slots.tryAcquire(urgent, wake)) {
-                            // Parked without a pool thread: other stores' compactions hold the slots. The
-                            // pass is still asked for; the next released slot schedules it again.
-                            requested = true;
-                            running = false;
-                            state.stateLock.notifyAll();
-                            return;
-                        }
-                        try {
+                    boolean slot = false;
+                    try {
+                        PickedCompaction c;
+                        synchronized (state.stateLock) {
+                            CompactionEnv env = shape.envLocked();
+                            boolean urgent = CompactionPacing.urgent(env, picker.pendingCompactionBytes(env));
+                            if (!slots.tryAcquire(urgent, wake)) {
+                                // Parked without a pool thread: other stores' compactions hold the slots.
+                                // The pass is still asked for; the next released slot schedules it again.
+                                requested = true;
+                                running = false;
+                                state.stateLock.notifyAll();
+                                return;
+                            }
+                            slot = true;
                             c = picker.pick(env);
                             startedLocked(c);
-                        } catch (RuntimeException e) {
-                            slots.release();
-                            throw e;
                         }
-                    }
-                    if (c == null) {
-                        slots.release();
-                        break;
-                    }
-                    try {
+                        if (c == null) {
+                            break;
+                        }
                         run(c);
                     } finally {
-                        slots.release();
+                        if (slot) {
+                            slots.release(); // outside the state lock: it runs other stores' wakes
+                        }
                     }
                 }
             } catch (IOException | RuntimeException e) {
