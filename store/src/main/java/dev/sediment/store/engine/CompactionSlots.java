@@ -38,7 +38,12 @@ final class CompactionSlots {
         return false;
     }
 
-    /** Gives a slot back and wakes every parked pass (each asks again; the losers park again). */
+    /**
+     * Gives a slot back and wakes every parked pass (each asks again; the losers park again). Every pass,
+     * not the first: a woken store may have been closed or have nothing left to compact, and would then leave
+     * the slot free while the others stayed parked with no compaction running to wake them. A wake costs one
+     * pick's worth of work per parked store.
+     */
     void release() {
         List<Runnable> woken;
         synchronized (this) {
