@@ -53,6 +53,15 @@ public final class BlockCache {
         return b;
     }
 
+    /**
+     * The cached block or null, leaving its place in the LRU order and the hit counts alone: for a
+     * compaction's reads, which pass over each block once and must not keep the blocks of tables about to
+     * be deleted ahead of the blocks reads keep coming back to.
+     */
+    public byte[] peek(long tableId, long offset) {
+        return shard(tableId, offset).peek(tableId, offset);
+    }
+
     public void put(long tableId, long offset, byte[] block) {
         shard(tableId, offset).put(tableId, offset, block);
     }
@@ -140,6 +149,11 @@ public final class BlockCache {
                 linkNewest(n);
             }
             return n.block;
+        }
+
+        synchronized byte[] peek(long tableId, long offset) {
+            Node n = find(tableId, offset);
+            return n == null ? null : n.block;
         }
 
         synchronized void put(long tableId, long offset, byte[] block) {

@@ -53,10 +53,14 @@ public record StoreStats(long approximateEntries, Revisions revisions, Memtables
      * @param levels     per level, L0 first
      * @param liveBytes  bytes of all live SSTables
      * @param open       SSTables open in the table cache
-     * @param reads      point lookups that read a table because its bloom filter let them through
-     * @param readMisses of those, lookups that did not find the key (mostly bloom false positives)
+     * @param lookups      point lookups that reached the tables (no memtable answered them)
+     * @param filterChecks tables whose bloom filter those lookups checked: every L0 table whose key range holds
+     *                     the key, at most one table per deeper level; per lookup, what the tree's depth costs a get
+     * @param reads        point lookups that read a table because its bloom filter let them through
+     * @param readMisses   of those, lookups that did not find the key (mostly bloom false positives)
      */
-    public record Tables(List<Level> levels, long liveBytes, int open, long reads, long readMisses) {
+    public record Tables(List<Level> levels, long liveBytes, int open, long lookups, long filterChecks, long reads,
+                         long readMisses) {
         public Tables {
             levels = List.copyOf(levels);
         }

@@ -100,6 +100,7 @@ public final class StoreBenchChild {
             workloads.add(0, Workload.FILL); // every other workload reads or changes a filled store
         }
         Opened main = open("bench");
+        EngineProbe probe = EngineProbe.of(main.store());
         for (Workload workload : workloads) {
             if (workload == Workload.MIX_WRITE && workloads.contains(Workload.MIX_READ)) {
                 continue;
@@ -112,6 +113,10 @@ public final class StoreBenchChild {
             }
             long start = System.nanoTime();
             System.out.printf("[%s] %s ...%n", kind.label(), workload.label());
+            EngineProbe.Mark before = probe == null ? null : probe.mark();
+            if (before != null) {
+                System.out.printf("[%s] %s starts at: %s%n", kind.label(), workload.label(), EngineProbe.shape(before));
+            }
             List<Measurement> rows;
             try {
                 rows = runWorkload(workload, main.store());
@@ -121,6 +126,11 @@ public final class StoreBenchChild {
                 e.printStackTrace(System.out);
                 written = -1;
                 continue;
+            }
+            if (before != null) {
+                EngineProbe.Mark after = probe.mark();
+                System.out.printf("[%s] %s during: %s%n", kind.label(), workload.label(), EngineProbe.during(before, after));
+                System.out.printf("[%s] %s ends at: %s%n", kind.label(), workload.label(), EngineProbe.shape(after));
             }
             for (Measurement row : rows) {
                 System.out.printf("[%s] %-13s %,14.0f %-9s p50 %,8d ns  p99 %,9d ns  disk %,d MB  (%.1f s)%n",

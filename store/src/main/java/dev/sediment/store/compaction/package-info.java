@@ -20,6 +20,9 @@
  *       where an {@link dev.sediment.store.compaction.OutputSplitter} says so.</li>
  *   <li>The write path asks {@link dev.sediment.store.compaction.CompactionPicker#stall} whether to slow
  *       down or stop.</li>
+ *   <li>Before each background pick the engine asks {@link dev.sediment.store.compaction.CompactionPacing}
+ *       whether this store's compaction is urgent, which decides how many of the shared background
+ *       threads compactions of all stores may hold at once.</li>
  * </ol>
  */
 package dev.sediment.store.compaction;

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The JVM-wide pool that runs flushes and compactions for every store, bounded by the machine's cores
  * (at most 2 threads, so background work never starves the stream threads on small machines). Queued
  * flushes run before queued compactions: a flush frees memory writers may be waiting for, a compaction
- * only reshapes the tree. Daemon threads: a JVM exiting without closing its stores loses only unflushed
+ * only reshapes the tree; and compactions hold at most {@link #COMPACTION_SLOTS} threads at once, so a
+ * flush finds a thread free unless a store's compaction is urgent. Daemon threads: a JVM exiting without closing its stores loses only unflushed
  * writes, as a crash would.
  */
 final class BackgroundPool {
@@ -42,9 +43,12 @@ final class BackgroundPool {
      */
     private static final ExecutorService CHECKS;
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final int THREADS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    /** How many of POOL's threads compactions may hold at once (see {@link dev.sediment.store.compaction.CompactionPacing}). */
+    static final CompactionSlots COMPACTION_SLOTS = new CompactionSlots(THREADS);
 
     static {
-        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        int threads = THREADS;
         POOL = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new PriorityBlockingQueue<>(),
                 daemonThreads("sediment-background-"));
         POOL.allowCoreThreadTimeOut(true);

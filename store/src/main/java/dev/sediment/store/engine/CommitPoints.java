@@ -68,16 +68,21 @@ final class CommitPoints {
     long commit(Map<String, Long> changed, byte[] newPosition) {
         synchronized (state.writeLock) {
             state.checkWritable();
-            Map<String, Long> merged = new HashMap<>();
-            if (!changed.isEmpty()) {
-                merged.putAll(offsets);
+            Map<String, Long> merged;
+            if (changed.isEmpty()) {
+                merged = Map.of();
+            } else if (replacesAll(changed, offsets)) {
+                merged = changed; // the usual commit: every partition again (CommitPoint copies it)
+            } else {
+                Map<String, Long> m = new HashMap<>(offsets);
                 changed.forEach((name, offset) -> {
                     if (offset == null) {
-                        merged.remove(name);
+                        m.remove(name);
                     } else {
-                        merged.put(name, offset);
+                        m.put(name, offset);
                     }
                 });
+                merged = m;
             }
             return record(merged, newPosition == null ? position : newPosition.clone(), null);
         }
@@ -96,16 +101,31 @@ final class CommitPoints {
         }
     }
 
+    /** Whether {@code changed} names every partition of {@code current} and clears none (no null value). */
+    private static boolean replacesAll(Map<String, Long> changed, Map<String, Long> current) {
+        for (Map.Entry<String, Long> e : changed.entrySet()) {
+            if (e.getValue() == null) {
+                return false;
+            }
+        }
+        for (String name : current.keySet()) {
+            if (!changed.containsKey(name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** REQUIRES: writeLock held. */
     private long record(Map<String, Long> merged, byte[] pos, String format) {
         long rev = state.visibleRevision;
         CommitPoint point = new CommitPoint(rev, merged, pos, state.options.clock().millis());
-        VersionEdit.Builder edit = VersionEdit.builder().addCommitPoint(point);
-        if (format != null) {
-            edit.format(format);
+        if (format == null) {
+            installer.installCommit(VersionEdit.ofCommitPoint(point));
+        } else {
+            installer.install(VersionEdit.builder().addCommitPoint(point).format(format).build(), true,
+                    "a format change", VersionInstaller.SAME_MEMTABLES);
         }
-        installer.install(edit.build(), format != null, format == null ? "a commit point" : "a format change",
-                VersionInstaller.SAME_MEMTABLES);
         offsets = point.offsets();
         position = pos;
         return rev;

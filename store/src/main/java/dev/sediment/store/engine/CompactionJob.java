@@ -146,13 +146,13 @@ final class CompactionJob {
         List<InternalIterator> inputs = new ArrayList<>();
         if (c.startLevel() == 0) {
             for (FileMetadata f : c.startInputs()) {
-                inputs.add(new LevelIterator(tables, List.of(f)));
+                inputs.add(new LevelIterator(tables, List.of(f), false));
             }
         } else {
-            inputs.add(new LevelIterator(tables, c.startInputs()));
+            inputs.add(new LevelIterator(tables, c.startInputs(), false));
         }
         if (!c.outputLevelInputs().isEmpty()) {
-            inputs.add(new LevelIterator(tables, c.outputLevelInputs()));
+            inputs.add(new LevelIterator(tables, c.outputLevelInputs(), false));
         }
         OutputSplitter splitter = OutputSplitter.forCompaction(c, options);
         List<FileMetadata> outputs = new ArrayList<>();

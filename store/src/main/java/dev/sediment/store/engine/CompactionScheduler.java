@@ -3,6 +3,8 @@ package dev.sediment.store.engine;
 import dev.sediment.store.DroppedTables;
 import dev.sediment.store.KeyRange;
 import dev.sediment.store.StoreIOException;
+import dev.sediment.store.compaction.CompactionEnv;
+import dev.sediment.store.compaction.CompactionPacing;
 import dev.sediment.store.compaction.CompactionPicker;
 import dev.sediment.store.compaction.PickedCompaction;
 import dev.sediment.store.manifest.FileMetadata;
@@ -17,7 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Background and manual compactions: one pass at a time per store, picking until the picker finds
- * nothing; a failed pass is retried with backoff (its outputs are deleted, its inputs untouched).
+ * nothing; a failed pass is retried with backoff (its outputs are deleted, its inputs untouched). Each
+ * background compaction holds one of the JVM's {@link CompactionSlots}; a pass denied one parks until
+ * another store's compaction ends (manual compactions are not bounded: a caller waits for them).
  * Methods ending in Locked require the state lock.
  */
 final class CompactionScheduler {
@@ -38,10 +42,19 @@ final class CompactionScheduler {
     private final RetryBackoff backoff = new RetryBackoff();
     /** Tests: called after every installed compaction, on the compacting thread. */
     private volatile Runnable listener;
+    /** The JVM-wide bound on running compactions, and how a pass parked there is scheduled again. */
+    private final CompactionSlots slots;
+    private final Runnable wake;
 
     CompactionScheduler(EngineState state, TreeShape shape, CompactionPicker picker, CompactionJob job,
                         CompactionStats stats, VersionInstaller installer) {
+        this.slots = BackgroundPool.COMPACTION_SLOTS;
         this.state = state;
+        this.wake = () -> {
+            synchronized (state.stateLock) {
+                scheduleLocked();
+            }
+        };
         this.installer = installer;
         this.shape = shape;
         this.picker = picker;
@@ -83,15 +96,33 @@ final class CompactionScheduler {
             compactionLock.lock();
             try {
                 while (!state.closed && state.fatalError == null) {
-                    PickedCompaction c;
-                    synchronized (state.stateLock) {
-                        c = picker.pick(shape.envLocked());
-                        startedLocked(c);
+                    boolean slot = false;
+                    try {
+                        PickedCompaction c;
+                        synchronized (state.stateLock) {
+                            CompactionEnv env = shape.envLocked();
+                            boolean urgent = CompactionPacing.urgent(env, picker.pendingCompactionBytes(env));
+                            if (!slots.tryAcquire(urgent, wake)) {
+                                // Parked without a pool thread: other stores' compactions hold the slots.
+                                // The pass is still asked for; the next released slot schedules it again.
+                                requested = true;
+                                running = false;
+                                state.stateLock.notifyAll();
+                                return;
+                            }
+                            slot = true;
+                            c = picker.pick(env);
+                            startedLocked(c);
+                        }
+                        if (c == null) {
+                            break;
+                        }
+                        run(c);
+                    } finally {
+                        if (slot) {
+                            slots.release(); // outside the state lock: it runs other stores' wakes
+                        }
                     }
-                    if (c == null) {
-                        break;
-                    }
-                    run(c);
                 }
             } catch (IOException | RuntimeException e) {
                 onFailure(e);

@@ -14,13 +14,20 @@ import java.util.List;
 final class LevelIterator implements InternalIterator {
     private final TableCache tables;
     private final List<FileMetadata> files;
+    private final boolean fillCache;
     private int index = -1;
     private TableCache.Handle handle;
     private InternalIterator current;
 
     LevelIterator(TableCache tables, List<FileMetadata> files) {
+        this(tables, files, true);
+    }
+
+    /** @param fillCache whether the blocks it reads go into the block cache (false for compactions) */
+    LevelIterator(TableCache tables, List<FileMetadata> files, boolean fillCache) {
         this.tables = tables;
         this.files = files;
+        this.fillCache = fillCache;
     }
 
     private void open(int i) {
@@ -34,7 +41,7 @@ final class LevelIterator implements InternalIterator {
         }
         handle = tables.acquire(files.get(i).fileNumber());
         try {
-            current = handle.reader().iterator();
+            current = handle.reader().iterator(fillCache);
         } catch (RuntimeException e) {
             handle.release();
             handle = null;

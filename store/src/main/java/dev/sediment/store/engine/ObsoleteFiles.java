@@ -51,12 +51,18 @@ final class ObsoleteFiles {
         liveVersions.add(v);
     }
 
-    /** Drops one reference; returns tables no live version names any more. */
-    List<Long> unrefLocked(Version v) {
+    /**
+     * Drops one reference; returns tables no live version names any more. {@code filesStillLive}: a live
+     * version names the same files (a commit replaced it), so nothing can have become obsolete.
+     */
+    List<Long> unrefLocked(Version v, boolean filesStillLive) {
         if (!v.unref()) {
             return List.of();
         }
         liveVersions.remove(v);
+        if (filesStillLive) {
+            return List.of();
+        }
         Set<Long> live = new HashSet<>();
         for (Version lv : liveVersions) {
             for (int level = 0; level < Version.NUM_LEVELS; level++) {

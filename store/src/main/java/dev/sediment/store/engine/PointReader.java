@@ -10,6 +10,7 @@ import dev.sediment.store.sstable.TableReader;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Point lookups: the newest version of a key at a snapshot revision, searching sources newest first —
@@ -25,8 +26,11 @@ final class PointReader {
 
     private final TableCache tables;
     /** Tables read (the bloom filter let the lookup through) and those reads that did not find the key. */
-    private final java.util.concurrent.atomic.LongAdder tableReads = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder tableReadMisses = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder tableReads = new LongAdder();
+    private final LongAdder tableReadMisses = new LongAdder();
+    /** Lookups that reached the tables, and the tables whose filter they checked (what L0's depth costs a get). */
+    private final LongAdder tableLookups = new LongAdder();
+    private final LongAdder filterChecks = new LongAdder();
 
     PointReader(TableCache tables) {
         this.tables = tables;
@@ -50,11 +54,13 @@ final class PointReader {
         }
         Version v = state.version();
         PointLookup lookup = LOOKUPS.get();
+        int checked = 0;
         try {
             for (FileMetadata f : v.files(0)) {
                 if (f.minRevision() > snapshot || !inRange(f, key)) {
                     continue;
                 }
+                checked++;
                 byte[] found = searchTable(lookup, f, key, hash, snapshot, v);
                 if (found != NOT_HERE) {
                     return found;
@@ -66,6 +72,7 @@ final class PointReader {
                 if (f == null || f.minRevision() > snapshot) {
                     continue;
                 }
+                checked++;
                 byte[] found = searchTable(lookup, f, key, hash, snapshot, v);
                 if (found != NOT_HERE) {
                     return found;
@@ -74,6 +81,8 @@ final class PointReader {
             return null;
         } finally {
             lookup.clear();
+            tableLookups.increment();
+            filterChecks.add(checked);
         }
     }
 
@@ -98,6 +107,16 @@ final class PointReader {
         }
         FileMetadata f = files.get(lo);
         return Arrays.compareUnsigned(key, f.smallestKey()) >= 0 ? f : null;
+    }
+
+    /** Lookups not answered by a memtable. */
+    long tableLookups() {
+        return tableLookups.sum();
+    }
+
+    /** Tables whose filter those lookups checked (every L0 table in range, at most one per deeper level). */
+    long filterChecks() {
+        return filterChecks.sum();
     }
 
     long tableReads() {

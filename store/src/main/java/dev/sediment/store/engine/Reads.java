@@ -63,7 +63,7 @@ final class Reads {
         }
         List<Long> dropped;
         synchronized (state.stateLock) {
-            dropped = obsolete.unrefLocked(s.version());
+            dropped = obsolete.unrefLocked(s.version(), false);
         }
         obsolete.delete(dropped);
     }

@@ -2,8 +2,10 @@ package dev.sediment.store.engine;
 
 import dev.sediment.store.StoreException;
 import dev.sediment.store.StoreIOException;
+import dev.sediment.store.manifest.CommitPoint;
 import dev.sediment.store.manifest.Version;
 import dev.sediment.store.manifest.VersionEdit;
+import dev.sediment.store.manifest.VersionSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,12 @@ final class VersionInstaller {
                 enterReadOnly(e);
                 throw new StoreIOException("cannot record " + what + " in the manifest of " + state.dir, asIo(e));
             }
+            // Commit points logged while this edit was synced (installCommit takes no installLock) are in the
+            // set's current version; it differs from ours in nothing else, as every other edit comes through here.
+            Version latest = state.versions.current();
+            if (latest != installed && latest.differsOnlyInCommitPoints(installed)) {
+                installed = latest;
+            }
             synchronized (state.stateLock) {
                 for (VersionEdit.NewFile f : edit.newFiles()) {
                     obsolete.addTableLocked(f.file().fileNumber()); // deleted once no live version names it
@@ -67,6 +75,37 @@ final class VersionInstaller {
             }
         }
         obsolete.delete(dropped);
+    }
+
+    /**
+     * Logs a commit's edit ({@link VersionEdit#onlyCommitPoints()}) unsynced and installs it, without the
+     * install lock: a commit must not wait for a flush's or compaction's manifest sync (design §5: commit
+     * is cheap). While such an edit is being synced the set's version already holds its files, which must
+     * not reach readers (or make tables obsolete) before the edit is durable and its memtables are
+     * swapped; so the commit edit is then applied to the read state's version instead, and the pending
+     * install picks the commit points up from the set's version. REQUIRES: writeLock held (commits are
+     * serial); neither installLock nor stateLock held.
+     */
+    void installCommit(VersionEdit edit) {
+        Version logged;
+        try {
+            logged = state.versions.logAndApply(edit, false);
+        } catch (IOException | RuntimeException e) {
+            enterReadOnly(e);
+            throw new StoreIOException("cannot record a commit point in the manifest of " + state.dir, asIo(e));
+        }
+        CommitPoint point = edit.commitPoints().get(edit.commitPoints().size() - 1);
+        List<Long> dropped;
+        synchronized (state.stateLock) {
+            ReadState s = state.readState;
+            Version base = s.version();
+            if (base.lastCommitPoint() == point) {
+                return; // a pending install took the set's version, which holds this point already
+            }
+            Version next = logged.differsOnlyInCommitPoints(base) ? logged : VersionSet.withCommitEdit(base, edit);
+            dropped = swapLocked(new ReadState(s.active(), s.immutables(), next));
+        }
+        obsolete.delete(dropped); // empty: the files did not change
     }
 
     /**
@@ -87,11 +126,12 @@ final class VersionInstaller {
         if (newVersion) {
             obsolete.refLocked(next.version());
         }
+        boolean sameFiles = next.version().sameFilesAs(prev.version());
         state.readState = next;
-        if (next.immutables() != prev.immutables() || !next.version().sameFilesAs(prev.version())) {
+        if (next.immutables() != prev.immutables() || !sameFiles) {
             stalls.updateLocked(); // a commit changes neither, and must cost microseconds
         }
-        return newVersion ? obsolete.unrefLocked(prev.version()) : List.of();
+        return newVersion ? obsolete.unrefLocked(prev.version(), sameFiles) : List.of();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.sediment.store.manifest;
 
+import dev.sediment.store.encoding.ByteWriter;
 import dev.sediment.store.encoding.Crc32c;
 import dev.sediment.store.encoding.LittleEndian;
 import dev.sediment.store.fs.WritableFile;
@@ -20,6 +21,8 @@ final class ManifestWriter implements Closeable {
     static final int HEADER_BYTES = 12;
 
     private final WritableFile file;
+    /** Reused for every edit's record: a commit appends one, and must not allocate a buffer for it. */
+    private final ByteWriter record = new ByteWriter(512);
 
     ManifestWriter(WritableFile file) {
         this.file = file;
@@ -33,6 +36,31 @@ final class ManifestWriter implements Closeable {
         System.arraycopy(payload, 0, record, HEADER_BYTES, payload.length);
         LittleEndian.putInt(record, 0, maskedCrc(record, payload.length));
         file.append(record);
+    }
+
+    /** Appends one edit as a record, encoded in place after its header. */
+    void addEdit(VersionEdit edit, boolean snapshot) throws IOException {
+        record.reset();
+        record.writeFixed32(0).writeFixed32(0).writeFixed32(0);
+        VersionEditCodec.encode(edit, snapshot, record);
+        int payloadLength = record.size() - HEADER_BYTES;
+        byte[] bytes = record.array();
+        LittleEndian.putInt(bytes, 4, payloadLength);
+        LittleEndian.putInt(bytes, 8, ~payloadLength);
+        LittleEndian.putInt(bytes, 0, maskedCrc(bytes, payloadLength));
+        file.append(bytes, 0, record.size());
+    }
+
+    /** Appends the record of the last {@link #addEdit} to {@code out} (a rotation catching up on it). */
+    void copyLastRecordTo(ByteWriter out) {
+        out.writeBytes(record.array(), 0, record.size());
+    }
+
+    /** Appends already framed records (a rotation's catch-up) in one write. */
+    void addFramed(ByteWriter records) throws IOException {
+        if (records.size() > 0) {
+            file.append(records.array(), 0, records.size());
+        }
     }
 
     /** The masked CRC of a framed record: its length field and its payload. */

@@ -114,6 +114,15 @@ public final class Version {
         return levels == other.levels;
     }
 
+    /**
+     * Whether the two versions differ at most in commit points and last revision: what a commit's edit
+     * changes. Then a version made from one by a commit edit may stand in for the other plus that edit.
+     */
+    public boolean differsOnlyInCommitPoints(Version other) {
+        return levels == other.levels && flushedRevision == other.flushedRevision
+                && trimHorizon == other.trimHorizon && rolledBack.equals(other.rolledBack) && format.equals(other.format);
+    }
+
     /** The state of a new store: no files, every revision 0. */
     static Version empty() {
         return EMPTY;

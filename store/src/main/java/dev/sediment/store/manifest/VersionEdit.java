@@ -43,6 +43,49 @@ public final class VersionEdit {
         format = b.format;
     }
 
+    private VersionEdit(VersionEdit e, long nextFileNumber, long lastRevision) {
+        newFiles = e.newFiles;
+        deletedFiles = e.deletedFiles;
+        this.nextFileNumber = nextFileNumber;
+        this.lastRevision = lastRevision;
+        flushedRevision = e.flushedRevision;
+        commitPoints = e.commitPoints;
+        rolledBack = e.rolledBack;
+        trimHorizon = e.trimHorizon;
+        format = e.format;
+    }
+
+    private VersionEdit(CommitPoint point) {
+        newFiles = List.of();
+        deletedFiles = List.of();
+        nextFileNumber = -1;
+        lastRevision = -1;
+        flushedRevision = -1;
+        commitPoints = List.of(point);
+        rolledBack = List.of();
+        trimHorizon = -1;
+        format = null;
+    }
+
+    /** The edit {@code Store.commit} logs: this commit point and nothing else (without a builder's lists). */
+    public static VersionEdit ofCommitPoint(CommitPoint point) {
+        return new VersionEdit(Objects.requireNonNull(point, "point"));
+    }
+
+    /** This edit with the bookkeeping every logged edit carries; shares the (immutable) lists. */
+    VersionEdit withBookkeeping(long nextFileNumber, long lastRevision) {
+        return new VersionEdit(this, nextFileNumber, lastRevision);
+    }
+
+    /**
+     * Whether this edit only adds commit points (what {@code Store.commit} logs): it changes no file,
+     * no revision bookkeeping beyond the last revision, no format.
+     */
+    public boolean onlyCommitPoints() {
+        return !commitPoints.isEmpty() && newFiles.isEmpty() && deletedFiles.isEmpty() && rolledBack.isEmpty()
+                && flushedRevision < 0 && trimHorizon < 0 && format == null;
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -47,6 +47,12 @@ final class VersionEditCodec {
     /** The payload for {@code edit}; a snapshot record starts with the snapshot marker. */
     static byte[] encode(VersionEdit edit, boolean snapshot) {
         ByteWriter w = new ByteWriter();
+        encode(edit, snapshot, w);
+        return w.toByteArray();
+    }
+
+    /** Appends the payload for {@code edit} to {@code w}: what {@link #encode(VersionEdit, boolean)} returns. */
+    static void encode(VersionEdit edit, boolean snapshot, ByteWriter w) {
         if (snapshot) {
             w.writeVarint32(TAG_SNAPSHOT).writeVarint32(FORMAT_VERSION);
         }
@@ -75,7 +81,8 @@ final class VersionEditCodec {
         for (CommitPoint c : edit.commitPoints()) {
             w.writeVarint32(TAG_COMMIT_POINT).writeVarint64(c.revision()).writeVarint32(c.offsets().size());
             // Sorted so equal commit points encode to equal bytes.
-            for (Map.Entry<String, Long> e : new TreeMap<>(c.offsets()).entrySet()) {
+            Map<String, Long> offsets = c.offsets().size() > 1 ? new TreeMap<>(c.offsets()) : c.offsets();
+            for (Map.Entry<String, Long> e : offsets.entrySet()) {
                 w.writeLengthPrefixed(e.getKey().getBytes(StandardCharsets.UTF_8)).writeFixed64(e.getValue());
             }
             w.writeLengthPrefixed(c.position()).writeFixed64(c.wallTimeMillis());
@@ -83,7 +90,6 @@ final class VersionEditCodec {
         for (RevisionRange r : edit.rolledBack()) {
             w.writeVarint32(TAG_ROLLED_BACK).writeVarint64(r.from()).writeVarint64(r.to());
         }
-        return w.toByteArray();
     }
 
     private static void scalar(ByteWriter w, int tag, long v) {

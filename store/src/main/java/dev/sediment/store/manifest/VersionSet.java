@@ -3,6 +3,7 @@ package dev.sediment.store.manifest;
 import dev.sediment.store.CorruptionException;
 import dev.sediment.store.StoreClosedException;
 import dev.sediment.store.StoreFormatMismatchException;
+import dev.sediment.store.encoding.ByteWriter;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.FileSystem;
 import org.slf4j.Logger;
@@ -21,9 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * in {@code store/FORMAT.md}, section "Manifest".
  *
  * <p>{@link #logAndApply} appends a CRC-framed edit to the live manifest and syncs it before the new
- * version becomes current. When the manifest outgrows {@code maxManifestBytes} it is rotated: a new
- * manifest starting with a full snapshot edit is written and synced, then {@code CURRENT} is switched
- * (temp file, sync, atomic rename, directory sync) and the old manifest deleted. To keep rotation
+ * version becomes current. When the manifest outgrows {@code maxManifestBytes} the next sync rotates it: a
+ * new manifest starting with a full snapshot edit is written (appends meanwhile go to the old one and are
+ * repeated in the new one), synced, then {@code CURRENT} is switched (temp file, sync, atomic rename,
+ * directory sync) and the old manifest deleted; see {@code rotateOffLock}. To keep rotation
  * cost amortized, a manifest is rotated only once the edits appended after its snapshot are at least
  * as large as the snapshot itself (a store whose snapshot exceeds {@code maxManifestBytes} would
  * otherwise rotate on every edit).
@@ -40,7 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * counter's value, and open starts the counter above every number in the directory too, so numbers
  * handed out but never logged before a crash are not reused either.
  *
- * <p>Thread-safety: {@link #logAndApply} and {@link #close} are synchronized; {@link #current()},
+ * <p>Thread-safety: appends and {@link #close} hold this set's monitor; syncs and rotations run under a
+ * lock of their own and hold the monitor only to switch state, never across a file write or sync, so an
+ * unsynced append such as a commit point never waits for another thread's sync or rotation. {@link #current()},
  * {@link #lastRevision()} and {@link #manifestFileNumber()} are volatile reads;
  * {@link #newFileNumber()} is atomic.
  */
@@ -51,10 +55,17 @@ public final class VersionSet implements Closeable {
     private final Path dir;
     private final long maxManifestBytes;
     private final AtomicLong nextFileNumber;
+    /** Serializes manifest syncs; taken before this set's monitor, never while holding it. */
+    private final Object syncLock = new Object();
 
     private volatile Version current;
     /** The version a crash now would replay: as of the last synced edit, sync or rotation. */
     private volatile Version durable;
+    /**
+     * The version of every appended edit: the base of the next one. {@link #current} lags it only while a
+     * synced edit is being synced, and stays behind for good if that sync fails. Guarded by this.
+     */
+    private Version logged;
     /** The live manifest's number: the one CURRENT names. */
     private volatile long manifestNumber;
 
@@ -62,7 +73,13 @@ public final class VersionSet implements Closeable {
     private ManifestWriter manifest;
     private long snapshotBytes;
     private Throwable failure;
-    private boolean unsynced;
+    /** Edits appended so far, and how many of them are durable (a rotation makes all of them durable). */
+    private long appendedSeq;
+    private long syncedSeq;
+    /** The manifest outgrew its snapshot: the next sync rotates it. */
+    private boolean rotationWanted;
+    /** While a rotation writes its snapshot: the records appended since, which the new manifest must repeat. */
+    private ByteWriter catchUp;
     /** Set once by {@link #open} when it created the store. */
     private boolean created;
     private boolean closed;
@@ -73,6 +90,7 @@ public final class VersionSet implements Closeable {
         this.dir = dir;
         this.maxManifestBytes = maxManifestBytes;
         this.current = current;
+        this.logged = current;
         this.durable = current;
         this.nextFileNumber = new AtomicLong(nextFileNumber);
         this.manifestNumber = manifestNumber;
@@ -127,7 +145,7 @@ public final class VersionSet implements Closeable {
         }
         try {
             synchronized (set) {
-                set.rotate(set.current);
+                set.rotate(set.logged);
             }
             set.deleteLeftovers();
         } catch (IOException | RuntimeException e) {
@@ -193,42 +211,51 @@ public final class VersionSet implements Closeable {
      * it becomes durable with the next synced edit, {@link #sync()} or rotation, and a crash before
      * that loses it. Only for edits whose loss is safe (commit points, design §5 invariant 1).
      */
-    public synchronized Version logAndApply(VersionEdit edit, boolean sync) throws IOException {
-        if (closed) {
-            throw new StoreClosedException("version set of " + dir);
-        }
-        if (failure != null) {
-            throw new IOException("manifest " + FileNames.manifest(dir, manifestNumber)
-                    + " is in an unknown state after an earlier write failure; reopen the store to recover", failure);
-        }
-        long next = nextFileNumber.get();
-        Version version = VersionBuilder.apply(current, edit, next);
-        VersionEdit logged = edit.toBuilder().nextFileNumber(next).lastRevision(version.lastRevision()).build();
-        byte[] payload = VersionEditCodec.encode(logged, false);
-        try {
-            manifest.addRecord(payload);
-            if (sync) {
-                manifest.sync();
-                unsynced = false;
-            } else {
-                unsynced = true;
+    public Version logAndApply(VersionEdit edit, boolean sync) throws IOException {
+        Version version;
+        long seq;
+        synchronized (this) {
+            checkUsable();
+            long next = nextFileNumber.get();
+            version = VersionBuilder.apply(logged, edit, next);
+            VersionEdit withBookkeeping = edit.withBookkeeping(next, version.lastRevision());
+            try {
+                manifest.addEdit(withBookkeeping, false);
+                seq = ++appendedSeq;
+                long size = manifest.size();
+                if (catchUp != null) {
+                    manifest.copyLastRecordTo(catchUp); // a rotation is under way: it will repeat this record
+                } else if (size > maxManifestBytes && size - snapshotBytes >= snapshotBytes) {
+                    rotationWanted = true; // done by the next sync, off this monitor (see rotateOffLock)
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                // The edit may or may not be durable; only a replay can tell, so refuse to guess.
+                fail(e, "write");
+                throw e;
             }
-            long size = manifest.size();
-            if (size > maxManifestBytes && size - snapshotBytes >= snapshotBytes) {
-                rotate(version);
-                sync = true;
+            logged = version;
+            if (!sync) {
+                current = version;
+                return version;
             }
-        } catch (IOException | RuntimeException | Error e) {
-            // The edit may or may not be durable; only a replay can tell, so refuse to guess.
-            failure = e;
-            LOG.error("manifest write failed in {}; the store must be reopened: {}", dir, e.toString());
-            throw e;
         }
-        current = version;
-        if (sync) {
-            durable = version;
+        syncTo(seq);
+        synchronized (this) {
+            current = logged; // ours, and commit points appended while it synced
         }
         return version;
+    }
+
+    /**
+     * {@code base} with a commit edit ({@link VersionEdit#onlyCommitPoints()}) applied, without logging: the
+     * version readers see while a file edit logged before it is still being synced (see
+     * {@code VersionInstaller#installCommit}).
+     */
+    public static Version withCommitEdit(Version base, VersionEdit edit) {
+        if (!edit.onlyCommitPoints()) {
+            throw new IllegalArgumentException("not a commit edit: " + edit);
+        }
+        return VersionBuilder.apply(base, edit, -1);
     }
 
     /** The version a crash now would find: the current one as of the last sync (synced edit, sync or rotation). */
@@ -237,24 +264,88 @@ public final class VersionSet implements Closeable {
     }
 
     /** Makes every appended edit durable; a no-op when nothing is pending. */
-    public synchronized void sync() throws IOException {
-        if (closed || failure != null || !unsynced) {
-            return;
+    public void sync() throws IOException {
+        long seq;
+        synchronized (this) {
+            if (closed || failure != null) {
+                return;
+            }
+            seq = appendedSeq;
         }
-        try {
-            manifest.sync();
-            unsynced = false;
-            durable = current;
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-            LOG.error("manifest sync failed in {}; the store must be reopened: {}", dir, e.toString());
-            throw e;
+        syncTo(seq);
+    }
+
+    /**
+     * Makes the edits appended up to sequence {@code seq} durable. The file sync runs outside this set's
+     * monitor, so an append (a commit point) never waits for another thread's sync; syncs are serialized
+     * by {@code syncLock}, and one sync covers every edit appended before it started.
+     */
+    private void syncTo(long seq) throws IOException {
+        synchronized (syncLock) {
+            boolean rotate;
+            synchronized (this) {
+                rotate = rotationWanted && !closed && failure == null;
+            }
+            if (rotate) {
+                rotateOffLock();
+            }
+            ManifestWriter writer;
+            long upTo;
+            Version version;
+            synchronized (this) {
+                if (syncedSeq >= seq) {
+                    return; // a rotation or another sync got there first
+                }
+                checkUsable();
+                writer = manifest;
+                upTo = appendedSeq;
+                version = logged;
+            }
+            try {
+                writer.sync();
+            } catch (IOException | RuntimeException | Error e) {
+                synchronized (this) {
+                    if (writer != manifest || syncedSeq >= upTo) {
+                        return; // rotated meanwhile: the new manifest was synced with all of it
+                    }
+                    if (closed) {
+                        throw new StoreClosedException("version set of " + dir + " (closed during a manifest sync)");
+                    }
+                    fail(e, "sync");
+                    throw e;
+                }
+            }
+            synchronized (this) {
+                if (syncedSeq < upTo) {
+                    syncedSeq = upTo;
+                    durable = version;
+                }
+            }
         }
     }
 
     /** Whether edits were appended since the last sync. */
     public synchronized boolean hasUnsynced() {
-        return unsynced;
+        return appendedSeq > syncedSeq;
+    }
+
+    /** REQUIRES: holding this. */
+    private void checkUsable() throws IOException {
+        if (closed) {
+            throw new StoreClosedException("version set of " + dir);
+        }
+        if (failure != null) {
+            throw new IOException("manifest " + FileNames.manifest(dir, manifestNumber)
+                    + " is in an unknown state after an earlier write failure; reopen the store to recover", failure);
+        }
+    }
+
+    /** Records the first failure: the set is unusable from now on. REQUIRES: holding this. */
+    private void fail(Throwable e, String what) {
+        if (failure == null) {
+            failure = e;
+        }
+        LOG.error("manifest {} failed in {}; the store must be reopened: {}", what, dir, e.toString());
     }
 
     /** Closes the manifest file. Idempotent. */
@@ -267,6 +358,79 @@ public final class VersionSet implements Closeable {
         if (manifest != null) {
             manifest.close();
         }
+    }
+
+    /**
+     * Rotates the manifest without holding this set's monitor across file writes and syncs, so appends
+     * (commit points) go on meanwhile: the snapshot of the version as of now is written to a new manifest
+     * while appends still go to the old one and are also kept in {@link #catchUp}; then, under the monitor,
+     * the new manifest gets those records and becomes the one appended to; then it is synced and CURRENT
+     * switched to it. Until that switch a crash replays the old manifest, which holds everything synced
+     * (edits appended to the new one only are not synced yet: syncs wait on syncLock, held here).
+     * REQUIRES: holding syncLock, not this.
+     */
+    private void rotateOffLock() throws IOException {
+        long number;
+        Version state;
+        long next;
+        synchronized (this) {
+            rotationWanted = false;
+            number = nextFileNumber.getAndIncrement();
+            next = nextFileNumber.get();
+            state = logged;
+            catchUp = new ByteWriter(4096);
+        }
+        Path path = FileNames.manifest(dir, number);
+        ManifestWriter writer = null;
+        ManifestWriter old;
+        long oldNumber;
+        long switchedSeq;
+        Version switched;
+        long snapshotSize;
+        try {
+            writer = new ManifestWriter(fs.create(path));
+            writer.addRecord(VersionEditCodec.encode(snapshotOf(state, next), true));
+            snapshotSize = writer.size();
+            synchronized (this) {
+                checkUsable();
+                writer.addFramed(catchUp);
+                catchUp = null;
+                old = manifest;
+                oldNumber = manifestNumber;
+                manifest = writer;
+                switchedSeq = appendedSeq;
+                switched = logged;
+                snapshotBytes = snapshotSize;
+            }
+            writer.sync();
+            // The new manifest's directory entry must be durable before CURRENT can name it.
+            fs.syncDirectory(dir);
+            CurrentFile.install(fs, dir, number);
+        } catch (IOException | RuntimeException | Error e) {
+            synchronized (this) {
+                catchUp = null;
+                if (writer != null && manifest != writer) {
+                    closeQuietly(writer, e);
+                }
+                if (closed) {
+                    throw new StoreClosedException("version set of " + dir + " (closed during a manifest rotation)");
+                }
+                fail(e, "rotation");
+            }
+            throw e;
+        }
+        synchronized (this) {
+            manifestNumber = number;
+            if (syncedSeq < switchedSeq) {
+                syncedSeq = switchedSeq;
+                durable = switched;
+            }
+        }
+        old.close();
+        if (oldNumber >= 0) {
+            fs.delete(FileNames.manifest(dir, oldNumber));
+        }
+        LOG.debug("rotated manifest of {} to {} ({} bytes of snapshot)", dir, path.getFileName(), snapshotSize);
     }
 
     /**
@@ -293,7 +457,7 @@ public final class VersionSet implements Closeable {
         manifest = writer;
         manifestNumber = number;
         snapshotBytes = writer.size();
-        unsynced = false;
+        syncedSeq = appendedSeq;
         if (old != null) {
             old.close();
         }

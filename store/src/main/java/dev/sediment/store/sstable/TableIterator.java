@@ -18,6 +18,7 @@ final class TableIterator implements InternalIterator {
     private final TableReader table;
     private final BlockIterator index;
     private final BlockIterator data = new BlockIterator();
+    private final boolean fillCache;
     /** Offset of the data block {@link #data} iterates, or -1 if none is loaded. */
     private long dataOffset = -1;
     /** Offset of the block being decoded, for error messages. */
@@ -27,8 +28,9 @@ final class TableIterator implements InternalIterator {
     private byte[] userKey;
     private byte[] value;
 
-    TableIterator(TableReader table) {
+    TableIterator(TableReader table, boolean fillCache) {
         this.table = table;
+        this.fillCache = fillCache;
         this.index = new BlockIterator(table.indexBlock());
     }
 
@@ -189,7 +191,7 @@ final class TableIterator implements InternalIterator {
         if (offset != dataOffset) {
             dataOffset = -1;
             decoding = offset;
-            data.reset(table.dataBlock(offset, index.handleSize()));
+            data.reset(table.dataBlock(offset, index.handleSize(), fillCache));
             dataOffset = offset;
         }
         decoding = dataOffset;

@@ -147,12 +147,24 @@ public final class TableReader implements Closeable {
         return filter == null || filter.mayContain(userKey);
     }
 
-    /** A new unpositioned iterator over every entry. Must be closed. */
+    /** A new unpositioned iterator over every entry, caching the blocks it reads. Must be closed. */
     public InternalIterator iterator() {
+        return iterator(true);
+    }
+
+    /**
+     * A new unpositioned iterator over every entry. Must be closed.
+     *
+     * @param fillCache whether blocks it reads go into the block cache; false for a compaction's reads
+     *                  (RocksDB's {@code fill_cache = false}): they pass over every block once, of tables the
+     *                  compaction is about to delete, and would push out the blocks gets keep coming back to.
+     *                  Blocks already cached are still used, without touching their LRU place or the hit counts.
+     */
+    public InternalIterator iterator(boolean fillCache) {
         if (closed.get()) {
             throw new StoreClosedException("table " + path);
         }
-        return new TableIterator(this);
+        return new TableIterator(this, fillCache);
     }
 
     Block indexBlock() {
@@ -169,12 +181,17 @@ public final class TableReader implements Closeable {
      * Unchecked errors only: {@link CorruptionException}, {@link StoreIOException}, {@link StoreClosedException}.
      */
     byte[] dataBlock(long offset, long size) {
+        return dataBlock(offset, size, true);
+    }
+
+    /** As {@link #dataBlock(long, long)}; without {@code fillCache}, see {@link #iterator(boolean)}. */
+    byte[] dataBlock(long offset, long size, boolean fillCache) {
         if (!BlockHandle.fitsWithin(offset, size, blocksEnd)) {
             throw new CorruptionException(path, offset, "data block handle [offset " + offset + ", size "
                     + size + "] lies outside the file's " + blocksEnd + " bytes of blocks");
         }
         if (cache != null) {
-            byte[] cached = cache.get(tableId, offset);
+            byte[] cached = fillCache ? cache.get(tableId, offset) : cache.peek(tableId, offset);
             if (cached != null) {
                 return cached; // verified before it was cached
             }
@@ -193,7 +210,7 @@ public final class TableReader implements Closeable {
         } catch (MalformedDataException e) {
             throw new CorruptionException(path, offset, "bad data block: " + e.getMessage(), e);
         }
-        if (cache != null) {
+        if (cache != null && fillCache) {
             cache.put(tableId, offset, raw);
         }
         return raw;

@@ -16,6 +16,7 @@ import java.util.List;
  *   <li>{@code pending}: estimated pending compaction bytes.</li>
  *   <li>{@code stall imm=N max=M}: the stall decision.</li>
  *   <li>{@code subcompactions max=N}: split points of the last picked compaction.</li>
+ *   <li>{@code pace threads=N}: the {@link CompactionPacing} decision on a pool of N threads.</li>
  * </ul>
  */
 class CompactionPickerTest {
@@ -24,7 +25,7 @@ class CompactionPickerTest {
     private PickedCompaction last;
 
     @ParameterizedTest
-    @ValueSource(strings = {"picker_scores", "picker_l0", "picker_levels", "picker_other", "picker_stall"})
+    @ValueSource(strings = {"picker_scores", "picker_l0", "picker_levels", "picker_other", "picker_stall", "picker_pacing"})
     void script(String file) {
         DataDriven.run(file, this::run);
     }
@@ -61,6 +62,14 @@ class CompactionPickerTest {
             case "stall":
                 return picker.stall(env, Integer.parseInt(c.arg("imm", "0")), Integer.parseInt(c.arg("max", "2")))
                         .toString();
+            case "pace": {
+                long pending = picker.pendingCompactionBytes(env);
+                boolean urgent = CompactionPacing.urgent(env, pending);
+                int threads = Integer.parseInt(c.arg("threads", "2"));
+                return "L0 files=" + env.level(0).size() + " speedup at=" + CompactionPacing.speedupL0Files(env.options())
+                        + " pending=" + LsmText.formatSize(pending) + " urgent=" + urgent
+                        + " compactions allowed=" + CompactionPacing.allowedCompactions(threads, urgent) + " of " + threads;
+            }
             case "subcompactions": {
                 List<byte[]> splits = picker.subcompactionBoundaries(last, Integer.parseInt(c.arg("max", "1")));
                 StringBuilder sb = new StringBuilder("splits:");

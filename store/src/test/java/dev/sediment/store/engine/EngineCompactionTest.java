@@ -121,6 +121,32 @@ class EngineCompactionTest {
         }
     }
 
+    /**
+     * A compaction's reads neither fill the block cache nor count in its hit rate: it passes over every block
+     * of tables it is about to delete once, and would push out the blocks gets keep coming back to.
+     */
+    @Test
+    void compactionReadsDoNotFillTheBlockCache() {
+        StoreOptions options = options(new MemFileSystem()).toBuilder().blockCacheSizeBytes(1 << 20).build();
+        try (Engine s = Engine.open(DIR, options)) {
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 300; i++) {
+                    s.put(key(i), value(i, "r" + round));
+                }
+                s.flush();
+            }
+            assertEquals(0, s.stats().cache().bytes(), "flushes write no block into the cache");
+            s.compactRange(null, null);
+            assertEquals(0, s.stats().cache().bytes(), "compaction reads bypass the cache");
+            assertEquals(0, s.stats().cache().hits() + s.stats().cache().misses());
+            assertArrayEquals(value(0, "r2"), s.get(key(0)));
+            assertEquals(1, s.stats().cache().misses());
+            assertTrue(s.stats().cache().bytes() > 0, "a get caches the block it read");
+            assertArrayEquals(value(1, "r2"), s.get(key(1)));
+            assertEquals(1, s.stats().cache().hits(), "the next key of that block is a hit");
+        }
+    }
+
     @Test
     void snapshotsKeepTheVersionsTheySee() {
         try (Engine s = Engine.open(DIR, options(new MemFileSystem()))) {
