@@ -56,7 +56,7 @@ final class BulkLoad {
             state.checkWritable();
             ReadState s = state.readState;
             if (s.active().isEmpty() && s.immutables().isEmpty()) {
-                writes.throttle();
+                writes.throttle(0); // stops at STOP; a slowdown's pacing is for memtable writes (bulk loading compacts L0 early)
                 writes.reserve(batch.size());
                 long first = writes.lastAssigned() + 1;
                 long last = writes.lastAssigned() + batch.size();

@@ -138,9 +138,9 @@ final class WritePipeline {
         lease.reserved(reservation);
     }
 
-    /** Applies the write-stall decision. REQUIRES: writeLock held. */
-    void throttle() {
-        stalls.throttle(compactions::scheduleLocked);
+    /** Applies the write-stall decision to a write of {@code bytes}. REQUIRES: writeLock held. */
+    void throttle(long bytes) {
+        stalls.throttle(compactions::scheduleLocked, bytes);
     }
 
     /**
@@ -148,7 +148,7 @@ final class WritePipeline {
      * frozen memtables wait for flush. REQUIRES: writeLock held.
      */
     private void makeRoom(long incomingBytes) {
-        throttle();
+        throttle(incomingBytes);
         MemTable active = state.readState.active();
         if (active.isEmpty() || active.approximateBytes() + incomingBytes <= state.options.memtableSizeBytes()) {
             return;

@@ -17,6 +17,10 @@ import java.util.TreeMap;
  */
 final class WriteStalls {
     private static final Logger log = LoggerFactory.getLogger(WriteStalls.class);
+    /** The write rate a SLOWDOWN allows: RocksDB's default delayed write rate. */
+    static final long SLOWDOWN_BYTES_PER_SECOND = 16L << 20;
+    /** Shorter waits are carried forward: a wait costs a context switch. */
+    private static final long MIN_SLOWDOWN_WAIT_NANOS = 1_000_000;
 
     private final EngineState state;
     private final TreeShape shape;
@@ -26,6 +30,8 @@ final class WriteStalls {
     // Guarded by stateLock.
     private long stalls;
     private long stallNanos;
+    /** Paces writes under SLOWDOWN. Guarded by the state lock. */
+    private final WritePacer pacer = new WritePacer(SLOWDOWN_BYTES_PER_SECOND);
     /** Stall kind and cause (e.g. "STOP L0 files") → {count, nanos}. */
     private final Map<String, long[]> byCause = new TreeMap<>();
 
@@ -48,30 +54,44 @@ final class WriteStalls {
                 log.info("writes to {} {}", state.dir, d);
             }
         }
+        if (d.kind() != decision.kind()) {
+            pacer.reset(); // a new slowdown starts from the clock, not from an old one's bookings
+        }
         decision = d;
         state.stateLock.notifyAll();
     }
 
     /**
-     * Applies the decision: at SLOWDOWN a write waits 1 ms (LevelDB's delay, spreading the cost over many
-     * writes instead of one long stop), at STOP it waits until compaction catches up, asking for it with
-     * {@code scheduleCompactionLocked}. Never fails a write for being slow. REQUIRES: writeLock held.
+     * Applies the decision: at SLOWDOWN writes are paced to {@link #SLOWDOWN_BYTES_PER_SECOND} (RocksDB's
+     * delayed write rate): each write of {@code bytes} books its share of the rate, and a writer waits only
+     * once its booked time runs more than a millisecond ahead of the clock, so small writes pay in
+     * proportion to their size. (A fixed 1 ms per write, LevelDB's delay, held 116-byte writes to about
+     * 1,000 per second, 0.1 MB/s, while compaction needed only a moment.) At STOP a write waits until
+     * compaction catches up, asking for it with {@code scheduleCompactionLocked}. Never fails a write for
+     * being slow. REQUIRES: writeLock held.
      */
-    void throttle(Runnable scheduleCompactionLocked) {
+    void throttle(Runnable scheduleCompactionLocked, long bytes) {
         StallDecision d = decision;
         if (d.kind() == StallDecision.Kind.NONE) {
             return;
         }
         Object stateLock = state.stateLock;
         synchronized (stateLock) {
-            stalls++;
             long start = System.nanoTime();
             String cause = d.kind() + " " + cause(d.reason());
             try {
                 if (decision.kind() == StallDecision.Kind.SLOWDOWN) {
-                    stateLock.wait(1);
+                    long ahead = pacer.book(start, bytes);
+                    if (ahead < MIN_SLOWDOWN_WAIT_NANOS) {
+                        return;
+                    }
+                    stalls++;
+                    // A shape change (notifyAll in updateLocked) ends the wait early.
+                    stateLock.wait(ahead / 1_000_000, (int) (ahead % 1_000_000));
+                    recordLocked(cause, System.nanoTime() - start);
                     return;
                 }
+                stalls++;
                 while (decision.kind() == StallDecision.Kind.STOP) {
                     scheduleCompactionLocked.run();
                     if (state.fatalError != null) {
@@ -82,11 +102,10 @@ final class WriteStalls {
                     }
                     stateLock.wait(100);
                 }
+                recordLocked(cause, System.nanoTime() - start);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StoreException("interrupted while writes to " + state.dir + " were stalled: " + d.reason());
-            } finally {
-                recordLocked(cause, System.nanoTime() - start);
             }
         }
     }
