@@ -152,25 +152,7 @@ class MemTableRandomizedTest {
                 started.countDown();
                 try {
                     while (!done.get()) {
-                        long upTo = published.get();
-                        int count = 0;
-                        Key prev = null;
-                        try (InternalIterator it = mem.iterator()) {
-                            for (it.seekToFirst(); it.valid(); it.next()) {
-                                Key k = new Key(it.userKey(), it.trailer());
-                                if (prev != null && ORDER.compare(prev, k) >= 0) {
-                                    throw new AssertionError("scan out of order at " + InternalKeys.toDebugString(k.userKey, k.trailer));
-                                }
-                                checkValue(k, it.value());
-                                if (InternalKeys.revision(k.trailer) <= upTo) {
-                                    count++;
-                                }
-                                prev = k;
-                            }
-                        }
-                        if (count != upTo) {
-                            throw new AssertionError("scan saw " + count + " of the " + upTo + " entries published before it");
-                        }
+                        scanSeesEveryPublishedEntry(mem, published.get());
                     }
                 } catch (Throwable e) {
                     failures.add(e);
@@ -321,24 +303,7 @@ class MemTableRandomizedTest {
                     while (!done.get()) {
                         long upTo = published.get();
                         if (r.nextBoolean()) {
-                            int count = 0;
-                            Key prev = null;
-                            try (InternalIterator it = mem.iterator()) {
-                                for (it.seekToFirst(); it.valid(); it.next()) {
-                                    Key k = new Key(it.userKey(), it.trailer());
-                                    if (prev != null && ORDER.compare(prev, k) >= 0) {
-                                        throw new AssertionError("scan out of order at " + InternalKeys.toDebugString(k.userKey, k.trailer));
-                                    }
-                                    checkValue(k, it.value());
-                                    if (InternalKeys.revision(k.trailer) <= upTo) {
-                                        count++;
-                                    }
-                                    prev = k;
-                                }
-                            }
-                            if (count != upTo) {
-                                throw new AssertionError("scan saw " + count + " of the " + upTo + " entries published before it");
-                            }
+                            scanSeesEveryPublishedEntry(mem, upTo);
                         } else if (upTo > 0) {
                             long rev = 1 + (long) (r.nextDouble() * upTo);
                             byte[] key = keys[(int) rev];
@@ -389,6 +354,28 @@ class MemTableRandomizedTest {
             v[i] = (byte) (trailer * 31 + i + (key.length == 0 ? 0 : key[i % key.length]));
         }
         return v;
+    }
+
+    /** A scan is in order, every value whole, and every entry of a revision up to {@code upTo} is in it. */
+    private static void scanSeesEveryPublishedEntry(MemTable mem, long upTo) {
+        int count = 0;
+        Key prev = null;
+        try (InternalIterator it = mem.iterator()) {
+            for (it.seekToFirst(); it.valid(); it.next()) {
+                Key k = new Key(it.userKey(), it.trailer());
+                if (prev != null && ORDER.compare(prev, k) >= 0) {
+                    throw new AssertionError("scan out of order at " + InternalKeys.toDebugString(k.userKey, k.trailer));
+                }
+                checkValue(k, it.value());
+                if (InternalKeys.revision(k.trailer) <= upTo) {
+                    count++;
+                }
+                prev = k;
+            }
+        }
+        if (count != upTo) {
+            throw new AssertionError("scan saw " + count + " of the " + upTo + " entries published before it");
+        }
     }
 
     private static void checkValue(Key k, byte[] value) {
