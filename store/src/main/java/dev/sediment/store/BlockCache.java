@@ -10,6 +10,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Sharded by key hash; each shard is a hash table with an LRU list under its own lock. A hit allocates
  * nothing. Thread-safe.
+ *
+ * <p>Open tables' index and filter blocks stay in memory outside the LRU; they are {@link #pin pinned} against
+ * the capacity (RocksDB's {@code cache_index_and_filter_blocks} with pinning), so the blocks the cache may
+ * hold shrink by what they take and {@link #usedBytes()} counts both. Pinned bytes beyond the capacity are
+ * still counted (a table cannot be read without its index): bound them with the number of open tables.
  */
 public final class BlockCache {
     private static final int SHARDS = 16;
@@ -21,6 +26,8 @@ public final class BlockCache {
     private final long capacityBytes;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    /** Bytes pinned by open tables; each shard's room for blocks is its share of the capacity less its share of this. */
+    private final AtomicLong pinnedBytes = new AtomicLong();
 
     public BlockCache(long capacityBytes) {
         if (capacityBytes < 0) {
@@ -28,7 +35,7 @@ public final class BlockCache {
         }
         this.capacityBytes = capacityBytes;
         for (int i = 0; i < SHARDS; i++) {
-            shards[i] = new Shard(capacityBytes / SHARDS);
+            shards[i] = new Shard(capacityBytes / SHARDS, pinnedBytes);
         }
     }
 
@@ -73,16 +80,41 @@ public final class BlockCache {
         }
     }
 
+    /**
+     * Charges {@code bytes} held outside the cache's entries (an open table's index, filter and properties)
+     * against the capacity, evicting the least recently used blocks to make room. Undo with {@link #unpin}.
+     */
+    public void pin(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must be >= 0: " + bytes);
+        }
+        pinnedBytes.addAndGet(bytes);
+        for (Shard s : shards) {
+            s.evictToCapacity();
+        }
+    }
+
+    /** Releases bytes {@link #pin pinned} before. */
+    public void unpin(long bytes) {
+        pinnedBytes.addAndGet(-bytes);
+    }
+
     public long capacityBytes() {
         return capacityBytes;
     }
 
+    /** Bytes of cached blocks (with their bookkeeping) plus the {@link #pinnedBytes()}. */
     public long usedBytes() {
-        long sum = 0;
+        long sum = pinnedBytes.get();
         for (Shard s : shards) {
             sum += s.usedBytes();
         }
         return sum;
+    }
+
+    /** Bytes {@link #pin pinned} by open tables. */
+    public long pinnedBytes() {
+        return pinnedBytes.get();
     }
 
     public long hits() {
@@ -115,6 +147,7 @@ public final class BlockCache {
      */
     private static final class Shard {
         private final long capacity;
+        private final AtomicLong pinned;
         private long used;
         private int size;
         private Node[] buckets = new Node[64];
@@ -122,8 +155,14 @@ public final class BlockCache {
         private Node lru;
         private Node mru;
 
-        Shard(long capacity) {
+        Shard(long capacity, AtomicLong pinned) {
             this.capacity = capacity;
+            this.pinned = pinned;
+        }
+
+        /** Room for blocks: this shard's share of the capacity less its share of the pinned bytes. */
+        private long room() {
+            return capacity - pinned.get() / SHARDS;
         }
 
         private static int hash(long tableId, long offset) {
@@ -158,7 +197,8 @@ public final class BlockCache {
 
         synchronized void put(long tableId, long offset, byte[] block) {
             long charge = block.length + ENTRY_OVERHEAD_BYTES;
-            if (charge > capacity) {
+            long room = room();
+            if (charge > room) {
                 return;
             }
             Node n = find(tableId, offset);
@@ -177,7 +217,14 @@ public final class BlockCache {
                 }
             }
             linkNewest(n);
-            while (used > capacity && lru != null) {
+            while (used > room && lru != null) {
+                remove(lru);
+            }
+        }
+
+        synchronized void evictToCapacity() {
+            long room = room();
+            while (used > room && lru != null) {
                 remove(lru);
             }
         }

@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #charge} what they insert and {@link #release} what their flushes free. A writer calls
  * {@link #awaitRoom} before inserting: while the total is over the limit it asks the member with the
  * largest active memtable to freeze it (which schedules its flush) and waits until flushes bring the
- * total back under the limit. So the total stays within the limit plus the writes in flight.
+ * total back under the limit. So the total stays within the limit plus, per waiting writer, its write in
+ * flight and the unused tails of the arena chunks of the memtable it froze (a memtable is charged its
+ * bytes as they are written, and at its freeze the rest of the chunks it holds until its flush: at most
+ * two chunks, 1/16 of the memtable size each).
  *
  * <p>Thread-safety and locking: safe from any thread. {@link #awaitRoom} must be called holding no
  * store lock, because freezing another store takes that store's write lock; charge and release take

@@ -44,6 +44,35 @@ class BlockCacheTest {
     }
 
     @Test
+    void pinnedBytesTakeRoomFromBlocksAndAreCountedUntilUnpinned() {
+        long capacity = 64 * (BLOCK + 200L);
+        BlockCache cache = new BlockCache(capacity);
+        long table = BlockCache.newTableId();
+        for (long offset = 0; offset < 1_000; offset++) {
+            cache.put(table, offset * BLOCK, new byte[BLOCK]);
+        }
+        long blocksBefore = cache.usedBytes();
+        assertTrue(blocksBefore > capacity / 2, "the cache filled: " + blocksBefore);
+        cache.pin(capacity / 2);
+        assertEquals(capacity / 2, cache.pinnedBytes());
+        assertTrue(cache.usedBytes() <= capacity, "blocks evicted to make room: " + cache.usedBytes());
+        assertTrue(cache.usedBytes() - cache.pinnedBytes() <= capacity - capacity / 2 + 16L * (BLOCK + 96),
+                "blocks hold at most the unpinned room");
+        for (long offset = 1_000; offset < 2_000; offset++) {
+            cache.put(table, offset * BLOCK, new byte[BLOCK]);
+            assertTrue(cache.usedBytes() <= capacity, "over capacity with pinned bytes after " + offset);
+        }
+        cache.unpin(capacity / 2);
+        assertEquals(0, cache.pinnedBytes());
+        cache.pin(2 * capacity); // more than fits: counted all the same, and no block is kept
+        assertEquals(2 * capacity, cache.usedBytes());
+        cache.put(table, 0, new byte[BLOCK]);
+        assertNull(cache.get(table, 0));
+        cache.unpin(2 * capacity);
+        assertEquals(0, cache.usedBytes());
+    }
+
+    @Test
     void concurrentReadersAndWritersKeepEntriesIntactAndTheBound() throws Exception {
         BlockCache cache = new BlockCache(1 << 20);
         long table = BlockCache.newTableId();

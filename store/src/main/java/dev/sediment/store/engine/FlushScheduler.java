@@ -98,7 +98,7 @@ final class FlushScheduler {
                 }
                 return;
             }
-            budget.release(mem.approximateBytes());
+            budget.release(mem.frozenBytes()); // as charged: its inserts, and the rest at the freeze
             compactionStats.recordFlush(table.sizeBytes(), System.nanoTime() - flushStart);
             log.debug("flushed memtable of {} entries into table {} ({} bytes)", mem.entries(), table.fileNumber(),
                     table.sizeBytes());

@@ -229,8 +229,11 @@ final class WritePipeline {
                 }
             }
             ReadState s = state.readState;
+            // A frozen memtable keeps its arenas' unused tails until its flush: the budget counts them too.
+            MemTable active = s.active();
+            budget.charge(active.frozenBytes() - active.approximateBytes());
             List<MemTable> frozen = new ArrayList<>(s.immutables().size() + 1);
-            frozen.add(s.active());
+            frozen.add(active);
             frozen.addAll(s.immutables());
             installer.swapMemtablesLocked(new ReadState(new MemTable(state.options.memtableSizeBytes()), frozen, s.version()));
             flushes.scheduleLocked();

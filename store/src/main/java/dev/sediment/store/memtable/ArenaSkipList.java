@@ -270,4 +270,9 @@ final class ArenaSkipList {
     long usedBytes() {
         return bytes.usedBytes() + nodes.usedBytes();
     }
+
+    /** Bytes of both arenas' chunks, whole. Writer only (or once the writer is done). */
+    long allocatedBytes() {
+        return bytes.allocatedBytes() + nodes.allocatedBytes();
+    }
 }

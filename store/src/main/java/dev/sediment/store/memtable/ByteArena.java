@@ -74,4 +74,9 @@ final class ByteArena {
     long usedBytes() {
         return current == null ? 0 : allocatedBytes - (current.length - used);
     }
+
+    /** Bytes of every chunk allocated, whole. Writer only (or once the writer is done). */
+    long allocatedBytes() {
+        return allocatedBytes;
+    }
 }

@@ -129,6 +129,17 @@ public final class MemTable {
         return approximateBytes;
     }
 
+    /**
+     * What the memtable holds in memory once nothing more is added: its arena chunks whole (the newest
+     * chunks' unused tails, which {@link #approximateBytes()} leaves out while appends fill them, stay
+     * allocated until the flush frees the memtable) and its whole key filter; never less than
+     * {@link #approximateBytes()}. REQUIRES: the writer is done (the memtable is frozen).
+     */
+    public long frozenBytes() {
+        long held = list.allocatedBytes() + (filter == null ? 0 : KeyFilter.sizeBytesFor(sizeBytes));
+        return Math.max(approximateBytes, held);
+    }
+
     public long entries() {
         return entries;
     }

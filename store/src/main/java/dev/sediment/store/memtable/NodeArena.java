@@ -70,4 +70,9 @@ final class NodeArena {
     long usedBytes() {
         return current == null ? 0 : (allocatedLongs - (current.length - used)) * Long.BYTES;
     }
+
+    /** Bytes of every chunk allocated, whole. Writer only (or once the writer is done). */
+    long allocatedBytes() {
+        return allocatedLongs * Long.BYTES;
+    }
 }

@@ -41,6 +41,11 @@ final class BloomFilter {
         return new BloomFilter(block, k);
     }
 
+    /** Bytes the filter holds in memory. */
+    int sizeBytes() {
+        return filter.length;
+    }
+
     /** False only if {@code userKey} was certainly not added. */
     boolean mayContain(byte[] userKey) {
         return mayContain(hash64(userKey));

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Reads one SSTable (format: {@code store/FORMAT.md}). {@link #open} checks the footer (magic,
  * format version, checksum) and reads the index, filter and properties blocks, verifying their
- * checksums; they stay in memory. Data blocks are verified when read from the file and then cached
+ * checksums; they stay in memory, {@link BlockCache#pin pinned} against the block cache's capacity until
+ * {@link #close}, so the shared memory budget counts them. Data blocks are verified when read from the file and then cached
  * uncompressed under {@code (tableId, offset)}; cache hits are not re-verified.
  *
  * <p>Thread-safe: every field is final after {@link #open}, file reads are positional, and each
@@ -36,7 +37,11 @@ public final class TableReader implements Closeable {
     private final Block index;
     private final BloomFilter filter;
     private final PropertiesCodec.Decoded properties;
+    /** What this reader keeps in memory for its life, pinned in the cache. */
+    private final long residentBytes;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The reader's own objects, file handle and decoded footer, beside its blocks: an estimate. */
+    private static final int READER_OVERHEAD_BYTES = 512;
 
     private TableReader(Path path, ReadableFile file, BlockCache cache, BlockCodec codec, Footer footer,
                         long blocksEnd, Block index, BloomFilter filter, PropertiesCodec.Decoded properties) {
@@ -50,6 +55,12 @@ public final class TableReader implements Closeable {
         this.index = index;
         this.filter = filter;
         this.properties = properties;
+        TableProperties p = properties.properties();
+        this.residentBytes = READER_OVERHEAD_BYTES + index.data.length + (filter == null ? 0 : filter.sizeBytes())
+                + p.smallestKey().length + p.largestKey().length;
+        if (cache != null) {
+            cache.pin(residentBytes);
+        }
     }
 
     /**
@@ -140,6 +151,11 @@ public final class TableReader implements Closeable {
 
     long tableId() {
         return tableId;
+    }
+
+    /** Bytes this open reader keeps in memory (index, filter, properties, itself), pinned in the block cache. */
+    public long residentBytes() {
+        return residentBytes;
     }
 
     /** False only if the table certainly holds no entry for {@code userKey} (bloom filter). */
@@ -239,6 +255,7 @@ public final class TableReader implements Closeable {
         } finally {
             if (cache != null) {
                 cache.evictTable(tableId);
+                cache.unpin(residentBytes);
             }
         }
     }

@@ -23,6 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class StoreRuntimeTest {
     private static final int VALUE_BYTES = 200;
+    /**
+     * What a memtable frozen while the budget is full adds to it beyond the bytes written: its two arenas'
+     * unused chunk tails, charged at the freeze (chunks are at most 1/16 of the 1 MiB memtables here).
+     */
+    private static final long FROZEN_TAILS = 2 * ((1 << 20) / 16);
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -45,11 +50,11 @@ class StoreRuntimeTest {
         for (int round = 0; round < 40; round++) {
             for (int i = 0; i < stores.size(); i++) {
                 stores.get(i).put(b("key-" + round), value);
-                assertTrue(budget.usedBytes() <= budgetBytes + 1024, "over budget: " + runtime);
+                assertTrue(budget.usedBytes() <= budgetBytes + 1024 + FROZEN_TAILS, "over budget: " + runtime);
             }
         }
         assertTrue(budget.stalls() > 0, "the budget had to push back");
-        assertTrue(budget.peakBytes() <= budgetBytes + 1024, "peak " + budget.peakBytes());
+        assertTrue(budget.peakBytes() <= budgetBytes + 1024 + FROZEN_TAILS, "peak " + budget.peakBytes());
         for (int i = 0; i < stores.size(); i++) {
             assertArrayEquals(value, stores.get(i).get(b("key-0")), "flushed by the budget, still readable");
             assertArrayEquals(value, stores.get(i).get(b("key-39")));
@@ -93,8 +98,8 @@ class StoreRuntimeTest {
             th.join();
         }
         assertEquals(8_000, writes.get());
-        // Each of the 4 writers may have one write in flight past the limit.
-        assertTrue(runtime.writeBufferBudget().peakBytes() <= budgetBytes + 4 * 1024,
+        // Each of the 4 writers may have one write in flight past the limit, and the tails of a memtable it froze.
+        assertTrue(runtime.writeBufferBudget().peakBytes() <= budgetBytes + 4 * (1024 + FROZEN_TAILS),
                 "peak " + runtime.writeBufferBudget().peakBytes());
         for (Store s : stores) {
             s.close();

@@ -66,6 +66,9 @@ class TableReaderTest {
                 model(2000, true, 1));
         BlockCache cache = new BlockCache(64 << 20);
         TableReader r = TestTables.open(path, cache);
+        assertTrue(r.residentBytes() > 2000 * 10 / 8, "index and filter counted: " + r.residentBytes());
+        assertEquals(r.residentBytes(), cache.pinnedBytes(), "an open table pins what it keeps in memory");
+        assertEquals(r.residentBytes(), cache.usedBytes());
         try (InternalIterator it = r.iterator()) {
             TestTables.scanForward(it);
         }
@@ -73,7 +76,7 @@ class TableReaderTest {
         assertTrue(blocks > 10, "blocks " + blocks);
         assertEquals(blocks, cache.misses());
         long hitsAfterFirst = cache.hits();
-        assertTrue(cache.usedBytes() > 0);
+        assertTrue(cache.usedBytes() > r.residentBytes(), "blocks cached");
         try (InternalIterator it = r.iterator()) {
             assertEquals(2000, TestTables.scanForward(it).size());
         }
@@ -81,6 +84,7 @@ class TableReaderTest {
         assertEquals(hitsAfterFirst + blocks, cache.hits());
         r.close();
         r.close(); // idempotent
+        assertEquals(0, cache.pinnedBytes());
         assertEquals(0, cache.usedBytes());
     }
 
