@@ -107,8 +107,9 @@ public record StoreStats(long approximateEntries, Revisions revisions, Memtables
     /**
      * @param hits   block cache hits
      * @param misses block cache misses
-     * @param bytes  bytes the cache holds
+     * @param bytes  bytes the cache holds: cached blocks and the pinned bytes
+     * @param pinnedBytes bytes open tables keep in memory (index, filter) and pin against the cache's capacity
      */
-    public record Cache(long hits, long misses, long bytes) {
+    public record Cache(long hits, long misses, long bytes, long pinnedBytes) {
     }
 }

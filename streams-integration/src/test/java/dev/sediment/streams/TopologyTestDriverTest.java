@@ -227,7 +227,7 @@ class TopologyTestDriverTest {
                     "estimate-num-keys", "total-sst-files-size", "live-sst-files-size", "estimate-pending-compaction-bytes",
                     "number-open-files", "memtable-bytes-flushed-total", "bytes-read-compaction-total",
                     "bytes-written-compaction-total", "write-stall-duration-total", "block-cache-data-hit-ratio",
-                    "block-cache-usage", "block-cache-capacity", "memtable-flush-time-avg", "memtable-flush-time-total",
+                    "block-cache-usage", "block-cache-pinned-usage", "block-cache-capacity", "memtable-flush-time-avg", "memtable-flush-time-total",
                     "compaction-time-avg", "compaction-time-total")) {
                 assertTrue(gauges.containsKey(expected), expected + " in " + gauges.keySet());
             }

@@ -76,7 +76,8 @@ final class EngineStats {
                             compactionStats.table(v, picker.scores(shape.envLocked()))),
                     new StoreStats.Stalls(stalls.countLocked(), stalls.nanosLocked() / 1_000_000,
                             stalls.decision().reason(), stalls.summaryLocked()),
-                    new StoreStats.Cache(blockCache.hits(), blockCache.misses(), blockCache.usedBytes()));
+                    new StoreStats.Cache(blockCache.hits(), blockCache.misses(), blockCache.usedBytes(),
+                            blockCache.pinnedBytes()));
         }
     }
 

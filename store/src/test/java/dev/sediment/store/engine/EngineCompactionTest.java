@@ -135,16 +135,21 @@ class EngineCompactionTest {
                 }
                 s.flush();
             }
-            assertEquals(0, s.stats().cache().bytes(), "flushes write no block into the cache");
+            assertEquals(0, blockBytes(s), "flushes write no block into the cache");
             s.compactRange(null, null);
-            assertEquals(0, s.stats().cache().bytes(), "compaction reads bypass the cache");
+            assertEquals(0, blockBytes(s), "compaction reads bypass the cache");
             assertEquals(0, s.stats().cache().hits() + s.stats().cache().misses());
             assertArrayEquals(value(0, "r2"), s.get(key(0)));
             assertEquals(1, s.stats().cache().misses());
-            assertTrue(s.stats().cache().bytes() > 0, "a get caches the block it read");
+            assertTrue(blockBytes(s) > 0, "a get caches the block it read");
             assertArrayEquals(value(1, "r2"), s.get(key(1)));
             assertEquals(1, s.stats().cache().hits(), "the next key of that block is a hit");
         }
+    }
+
+    /** Bytes of cached data blocks: what the cache holds less what open tables pin. */
+    private static long blockBytes(Engine s) {
+        return s.stats().cache().bytes() - s.stats().cache().pinnedBytes();
     }
 
     @Test

@@ -74,6 +74,8 @@ final class StoreGauges implements AutoCloseable {
                     s -> s.cache().hits() + s.cache().misses() == 0 ? 0.0
                             : (double) s.cache().hits() / (s.cache().hits() + s.cache().misses()));
             g.add(taskId, scope, storeName, "block-cache-usage", "bytes held by the shared block cache", s -> s.cache().bytes());
+            g.add(taskId, scope, storeName, "block-cache-pinned-usage",
+                    "bytes of open tables' index and filter blocks, pinned in the shared block cache", s -> s.cache().pinnedBytes());
             if (runtime != null) {
                 g.addRaw(taskId, scope, storeName, "block-cache-capacity", "capacity of the shared block cache",
                         () -> (double) runtime.blockCache().capacityBytes());
