@@ -24,8 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <caption>Keys</caption>
  * <tr><th>key</th><th>default</th><th>meaning</th></tr>
  * <tr><td>{@value #MEMORY_BYTES}</td><td>a quarter of the heap ({@code Runtime.maxMemory()}), at most 256 MiB</td>
- *     <td>one JVM-wide bound for the memtables and the block cache of all Sediment stores together; both live on the
- *     Java heap, so a value above half of the heap is refused with a {@link ConfigException}</td></tr>
+ *     <td>one JVM-wide bound for the memtables and the block cache of all Sediment stores together (open tables' index
+ *     and filter blocks are pinned in the cache); both live on the Java heap, so a value above half of the heap is
+ *     refused with a {@link ConfigException}. Give the JVM about four times the budget (the README's sizing), so the
+ *     default budget follows {@code -Xmx}</td></tr>
  * <tr><td>{@value #BLOCK_CACHE_FRACTION}</td><td>0.5</td><td>share of the memory for the shared block cache; the rest
  *     bounds memtables (writers wait and the largest memtable is flushed when it is exceeded)</td></tr>
  * <tr><td>{@value #MEMTABLE_BYTES}</td><td>8388608 (8 MiB)</td><td>per store: a memtable is flushed to an SSTable at

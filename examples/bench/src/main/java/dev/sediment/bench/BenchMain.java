@@ -83,8 +83,7 @@ public final class BenchMain {
         Files.createDirectories(stateDir);
         List<String> args = new ArrayList<>(List.of(store.name(), stateDir.toString(), results.toString()));
         Path jfr = null;
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + options.childHeap(),
-                "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        List<String> jvm = StoreMemory.jvmOptions(options, store);
         if (options.jfrWorkload() != null) {
             jfr = dir.resolve(store.label() + "-" + options.jfrWorkload().label() + ".jfr");
             args.addAll(List.of("--jfr-file", jfr.toString()));

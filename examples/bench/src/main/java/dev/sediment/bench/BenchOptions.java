@@ -23,13 +23,15 @@ import java.util.Map;
  * @param endToEndRecords input records of the end-to-end part; 0 skips it
  * @param killFraction the end-to-end run is killed after this fraction of the input
  * @param jfrWorkload if set, only this workload runs, under Java Flight Recorder, for each chosen store
- * @param childHeap -Xmx of each store's JVM, e.g. "1g"
+ * @param childHeap -Xmx of Sediment's and RocksDB's JVMs, e.g. "392m" ({@link StoreMemory})
+ * @param inMemoryHeap -Xmx of the in-memory store's JVMs, which keep every record on the heap
  * @param out the results directory's parent
  * @param windowRecords records of the window-store part ({@link WindowWorkload}); 0 skips it
  */
 public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, int runs, double runSeconds,
         List<Workload> workloads, List<StoreKind> stores, long endToEndRecords, double killFraction,
-        Workload jfrWorkload, String childHeap, Path out, List<String> commandLine, long windowRecords) {
+        Workload jfrWorkload, String childHeap, String inMemoryHeap, Path out, List<String> commandLine,
+        long windowRecords) {
 
     static final String USAGE = """
             Usage: BenchMain [options]
@@ -46,7 +48,10 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
               --window-records N  window-store part: records put and restored, default 1M; 0 skips it
               --jfr WORKLOAD      run only this workload (after fill, or after --workloads), under JFR,
                                   and print the hottest methods
-              --child-heap SIZE   -Xmx of each store's JVM, default 1g (2g from 4M keys, 8g from 20M)
+              --child-heap SIZE   -Xmx of Sediment's and RocksDB's JVMs, default %s: the README's
+                                  recommendation for Sediment's budget in the benchmark, Kafka's default
+                                  RocksDB memory per store (50 MiB block cache + 3 x 16 MiB memtables)
+              --in-memory-heap SIZE  -Xmx of the in-memory store's JVMs, default 1g (2g from 4M keys, 8g from 20M)
               --out DIR           default examples/bench/target/bench-results
               --quick             --keys 200K --runs 2 --run-seconds 0.5 --e2e-records 200K --window-records 100K
               --kafka44-transactional  instead: Kafka 4.4's transactional stores end to end (-Dkafka.line=4.4);
@@ -87,6 +92,7 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
         boolean quick = values.remove("quick") != null;
         long keys = count(values.remove("keys"), quick ? 200_000 : 1_000_000);
         String heap = values.remove("child-heap");
+        String inMemoryHeap = values.remove("in-memory-heap");
         BenchOptions options = new BenchOptions(
                 keys,
                 (int) count(values.remove("key-bytes"), 16),
@@ -99,7 +105,8 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
                 count(values.remove("e2e-records"), quick ? 200_000 : 2_000_000),
                 Double.parseDouble(values.getOrDefault("kill-fraction", "0.5")),
                 values.containsKey("jfr") ? Workload.parse(values.remove("jfr")) : null,
-                heap != null ? heap : keys >= 20_000_000 ? "8g" : keys >= 4_000_000 ? "2g" : "1g",
+                heap != null ? heap : StoreMemory.RECOMMENDED_HEAP,
+                inMemoryHeap != null ? inMemoryHeap : StoreMemory.inMemoryHeap(keys),
                 Path.of(values.getOrDefault("out", System.getProperty("bench.out", "target/bench-results"))),
                 List.of(args),
                 count(values.remove("window-records"), quick ? 100_000 : 1_000_000));
@@ -127,6 +134,11 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
             return list;
         }
         return workloads.isEmpty() ? List.of(Workload.values()) : workloads;
+    }
+
+    /** The -Xmx of a child JVM running {@code store}. */
+    public String heap(StoreKind store) {
+        return store == StoreKind.IN_MEMORY ? inMemoryHeap : childHeap;
     }
 
     public List<StoreKind> selectedStores() {
@@ -185,6 +197,7 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
 
     static String usage() {
         return USAGE.formatted(String.join(",", Arrays.stream(Workload.values()).map(Workload::label).toList()),
-                String.join(",", Arrays.stream(StoreKind.values()).map(StoreKind::label).toList()));
+                String.join(",", Arrays.stream(StoreKind.values()).map(StoreKind::label).toList()),
+                StoreMemory.RECOMMENDED_HEAP);
     }
 }

@@ -139,7 +139,7 @@ final class EndToEndBench {
     private ChildJvm start(StoreKind store, String bootstrap, Path stateDir, String appId, long reach, String then,
             Path log) throws IOException {
         return ChildJvm.builder(StreamsBenchChild.class, log)
-                .jvmOptions("-Xmx" + options.childHeap(), "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                .jvmOptions(StoreMemory.jvmOptions(options, store).toArray(String[]::new))
                 .args(store.name(), bootstrap, stateDir.toString(), appId, Long.toString(reach), then)
                 .start();
     }

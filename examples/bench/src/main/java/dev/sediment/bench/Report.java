@@ -77,8 +77,10 @@ final class Report {
         md.append(machine()).append('\n');
         md.append(String.format(Locale.ROOT, "%,d keys of %d bytes, %d-byte values (half compressible); %d warm-up + %d "
                 + "measured runs per workload (%.1f s each where time-bounded), median shown; each store in its own JVM "
-                + "(-Xmx%s). Run took %d min %d s.%n%n", options.keys(), options.keyBytes(), options.valueBytes(),
-                options.warmup(), options.runs(), options.runSeconds(), options.childHeap(), elapsed.toMinutes(),
+                + "(-Xmx%s for Sediment and RocksDB, -Xmx%s in memory; Sediment's budget %d MiB, %d MiB of it block cache)."
+                + " Run took %d min %d s.%n%n", options.keys(), options.keyBytes(), options.valueBytes(),
+                options.warmup(), options.runs(), options.runSeconds(), options.childHeap(), options.inMemoryHeap(),
+                StoreMemory.SEDIMENT_BUDGET_BYTES >> 20, StoreMemory.BLOCK_CACHE_BYTES >> 20, elapsed.toMinutes(),
                 elapsed.toSecondsPart()));
         List<String> storeWorkloads = workloads("store");
         if (!storeWorkloads.isEmpty()) {
@@ -105,6 +107,9 @@ final class Report {
             resourceRow(md, "bytes on disk at the end", s -> last(s).map(Measurement::diskBytes));
             resourceRow(md, "bytes written during fill", s -> find("store", s, "fill").map(Measurement::writtenBytes));
             resourceRow(md, "bytes written, all workloads", s -> totalWritten(s));
+            // Time-bounded workloads (overwrite, reads while writing, commit) write what the store takes in its
+            // seconds: a faster store is handed more bytes, so compare the totals per byte handed over too.
+            resourceRow(md, "key+value bytes handed to the store, all workloads", s -> totalUser(s));
             resourceRow(md, "peak heap in use", s -> last(s).map(Measurement::peakHeapBytes));
             resourceRow(md, "max heap after a GC (upper bound of live data)", s -> last(s).map(Measurement::peakLiveHeapBytes));
             resourceRow(md, "peak RSS (VmHWM)", s -> last(s).map(Measurement::peakRssBytes));
@@ -113,6 +118,8 @@ final class Report {
                 md.append(' ').append(s.label()).append(' ')
                         .append(find("store", s, "fill").map(m -> String.format(Locale.ROOT, "fill %.2f", m.writeAmplification())).orElse("–"))
                         .append(find("store", s, "overwrite").map(m -> String.format(Locale.ROOT, ", overwrite %.2f", m.writeAmplification())).orElse(""))
+                        .append(totalWritten(s).flatMap(w -> totalUser(s).filter(u -> u > 0)
+                                .map(u -> String.format(Locale.ROOT, ", all workloads %.2f", (double) w / u))).orElse(""))
                         .append(';');
             }
             md.append(" (a store that flushes later than the workload ends shows less).\n");
@@ -149,6 +156,12 @@ final class Report {
     private Optional<Long> totalWritten(StoreKind store) {
         return rows.stream().filter(r -> r.part().equals("store") && r.store() == store && r.writtenBytes() >= 0
                 && !r.workload().equals("mix-write")).map(Measurement::writtenBytes).reduce(Long::sum);
+    }
+
+    /** Key and value bytes handed to the store by the workloads {@link #totalWritten} adds up. */
+    private Optional<Long> totalUser(StoreKind store) {
+        return rows.stream().filter(r -> r.part().equals("store") && r.store() == store && r.writtenBytes() >= 0
+                && !r.workload().equals("mix-write")).map(Measurement::userBytes).reduce(Long::sum);
     }
 
     private void resourceRow(StringBuilder md, String name, java.util.function.Function<StoreKind, Optional<Long>> figure) {

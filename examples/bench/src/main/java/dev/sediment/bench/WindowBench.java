@@ -38,7 +38,7 @@ final class WindowBench {
             args.addAll(settings(options).args());
             System.out.printf("%n== %s: window-store workloads in a child JVM (log %s)%n", store.label(), log);
             ChildJvm child = ChildJvm.builder(WindowBenchChild.class, log)
-                    .jvmOptions("-Xmx" + options.childHeap(), "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                    .jvmOptions(StoreMemory.jvmOptions(options, store).toArray(String[]::new))
                     .args(args.toArray(String[]::new))
                     .start();
             try (child) {

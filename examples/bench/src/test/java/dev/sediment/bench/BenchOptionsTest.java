@@ -20,6 +20,9 @@ class BenchOptionsTest {
         assertEquals(List.of(Workload.values()), options.selectedWorkloads());
         assertEquals(List.of(StoreKind.values()), options.selectedStores());
         assertNull(options.jfrWorkload());
+        assertEquals("392m", options.heap(StoreKind.SEDIMENT), "four times Kafka's default RocksDB memory of a store");
+        assertEquals("392m", options.heap(StoreKind.ROCKSDB));
+        assertEquals("1g", options.heap(StoreKind.IN_MEMORY));
     }
 
     @Test
@@ -27,7 +30,8 @@ class BenchOptionsTest {
         BenchOptions options = BenchOptions.parse("--keys", "10M", "--stores", "sediment,rocksdb",
                 "--workloads=get,missing-get", "--jfr", "seek-forward", "--e2e-records", "0");
         assertEquals(10_000_000, options.keys());
-        assertEquals("2g", options.childHeap());
+        assertEquals("392m", options.heap(StoreKind.ROCKSDB), "the budget, not the key count, sets the heap");
+        assertEquals("2g", options.heap(StoreKind.IN_MEMORY));
         assertEquals(List.of(StoreKind.SEDIMENT, StoreKind.ROCKSDB), options.selectedStores());
         assertEquals(List.of(Workload.GET, Workload.MISSING_GET, Workload.SEEK_FORWARD), options.selectedWorkloads());
         assertEquals(List.of(Workload.SEEK_FORWARD), BenchOptions.parse("--jfr", "seek-forward").selectedWorkloads());
