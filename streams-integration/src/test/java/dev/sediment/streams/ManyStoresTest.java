@@ -26,7 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class ManyStoresTest {
     private static final int STORES = 200;
-    private static final long MEMORY = 4L << 20; // 2 MiB memtables + 2 MiB block cache for all 200 stores
+    private static final long MEMORY = 4L << 20;
+    /**
+     * What a memtable frozen while the budget is full adds to it beyond the bytes written: its two arenas'
+     * unused chunk tails, charged at the freeze (chunks are at most 1/16 of the 1 MiB memtables here).
+     */
+    private static final long FROZEN_TAILS = 2 * ((1 << 20) / 16); // 2 MiB memtables + 2 MiB block cache for all 200 stores
 
     @TempDir
     Path tmp;
@@ -56,7 +61,7 @@ class ManyStoresTest {
             }
             for (SedimentKeyValueStore s : stores) {
                 assertSame(runtime, SharedRuntime.current());
-                assertTrue(runtime.writeBufferBudget().usedBytes() <= budget + 2048, runtime::toString);
+                assertTrue(runtime.writeBufferBudget().usedBytes() <= budget + 2048 + FROZEN_TAILS, runtime::toString);
             }
         }
         for (int i = 0; i < STORES; i++) {
@@ -66,7 +71,8 @@ class ManyStoresTest {
             s.commit(Map.of(new TopicPartition("c", i), 49L));
         }
         // About 10 MiB were written: only the budget kept memtables to 2 MiB.
-        assertTrue(runtime.writeBufferBudget().peakBytes() <= budget + 2048, "peak " + runtime.writeBufferBudget().peakBytes());
+        assertTrue(runtime.writeBufferBudget().peakBytes() <= budget + 2048 + FROZEN_TAILS,
+                "peak " + runtime.writeBufferBudget().peakBytes());
         assertTrue(runtime.writeBufferBudget().stalls() > 0, "writers were pushed back");
         assertTrue(runtime.blockCache().usedBytes() <= runtime.blockCache().capacityBytes());
         for (SedimentKeyValueStore s : stores) {
