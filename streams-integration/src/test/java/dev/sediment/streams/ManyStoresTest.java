@@ -26,12 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class ManyStoresTest {
     private static final int STORES = 200;
-    private static final long MEMORY = 4L << 20;
+    private static final long MEMORY = 4L << 20; // 2 MiB memtables + 2 MiB block cache for all 200 stores
     /**
      * What a memtable frozen while the budget is full adds to it beyond the bytes written: its two arenas'
      * unused chunk tails, charged at the freeze (chunks are at most 1/16 of the 1 MiB memtables here).
      */
-    private static final long FROZEN_TAILS = 2 * ((1 << 20) / 16); // 2 MiB memtables + 2 MiB block cache for all 200 stores
+    private static final long FROZEN_TAILS = 2 * ((1 << 20) / 16);
 
     @TempDir
     Path tmp;
