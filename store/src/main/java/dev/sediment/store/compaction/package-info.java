@@ -8,10 +8,10 @@
  *       each writes into its output level), the marked files and the options in force, and asks
  *       {@link dev.sediment.store.compaction.CompactionPicker#pick} (or {@code manual}) for a
  *       {@link dev.sediment.store.compaction.PickedCompaction}, which it registers as running in the same
- *       lock block. The engine runs one compaction at a time today, so a pick sees no running compaction;
- *       the stall decision and the level scores, computed while one runs, do. A second concurrent
- *       compaction needs no change here: the picker already skips busy files and overlapping output
- *       ranges.</li>
+ *       lock block. A store runs two compactions at once while it is urgent
+ *       ({@link dev.sediment.store.compaction.CompactionPacing#urgent}), one otherwise: the second pick sees
+ *       the first as running, and the picker skips its busy files and overlapping output range (and any L0
+ *       pick while an L0 file is compacting).</li>
  *   <li>A trivial move is a version edit only. Otherwise the job merges the inputs (optionally split by
  *       {@link dev.sediment.store.compaction.CompactionPicker#subcompactionBoundaries}), filters them
  *       through a {@link dev.sediment.store.compaction.CompactionIterator} built with the boundaries

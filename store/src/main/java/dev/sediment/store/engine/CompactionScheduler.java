@@ -15,17 +15,27 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Background and manual compactions: one pass at a time per store, picking until the picker finds
- * nothing; a failed pass is retried with backoff (its outputs are deleted, its inputs untouched). Each
- * background compaction holds one of the JVM's {@link CompactionSlots}; a pass denied one parks until
- * another store's compaction ends (manual compactions are not bounded: a caller waits for them).
+ * Background and manual compactions. A store runs one background <em>pass</em> at a time, picking until the
+ * picker finds nothing; while its compaction is urgent ({@link CompactionPacing#urgent}: L0 or the pending
+ * bytes past the speed-up thresholds) a second, <em>helper</em> compaction runs beside it — say an L0 → base
+ * level merge beside a deeper one, which the picker keeps apart (busy inputs, running output ranges), as
+ * RocksDB raises a column family's compaction parallelism once it falls behind. Each background compaction
+ * holds one of the JVM's {@link CompactionSlots}; the pass, denied one, parks until another compaction
+ * ends, the helper just stops (it exists only to use a free thread). A failed compaction is retried with
+ * backoff (its outputs are deleted, its inputs untouched). Manual compactions run alone: they take
+ * {@link #lock()}, which waits for running background compactions and keeps new ones out.
  * Methods ending in Locked require the state lock.
  */
 final class CompactionScheduler {
     private static final Logger log = LoggerFactory.getLogger(CompactionScheduler.class);
+
+    /** What one step of a pass or of the helper did. */
+    private enum Step { COMPACTED, NOTHING_TO_DO, PARKED }
 
     private final EngineState state;
     private final TreeShape shape;
@@ -33,21 +43,27 @@ final class CompactionScheduler {
     private final CompactionJob job;
     private final CompactionStats stats;
     private final VersionInstaller installer;
-    /** Held while a compaction runs: one at a time per store (background or manual). Before installLock. */
-    private final ReentrantLock compactionLock = new ReentrantLock();
+    private final WriteStalls stalls;
+    /**
+     * Background compactions hold its read lock from their pick to their install, so up to two run at
+     * once; a manual compaction holds its write lock, and so do tests that pause compactions. Before
+     * installLock.
+     */
+    private final ReentrantReadWriteLock pauseLock = new ReentrantReadWriteLock();
     // Guarded by stateLock.
     private boolean running;
+    private boolean helping;
     private boolean requested;
     private long failures;
     private final RetryBackoff backoff = new RetryBackoff();
-    /** Tests: called after every installed compaction, on the compacting thread. */
+    /** Tests: called after every installed compaction, on the compacting thread, paused-lock released. */
     private volatile Runnable listener;
     /** The JVM-wide bound on running compactions, and how a pass parked there is scheduled again. */
     private final CompactionSlots slots;
     private final Runnable wake;
 
     CompactionScheduler(EngineState state, TreeShape shape, CompactionPicker picker, CompactionJob job,
-                        CompactionStats stats, VersionInstaller installer) {
+                        CompactionStats stats, VersionInstaller installer, WriteStalls stalls) {
         this.slots = BackgroundPool.COMPACTION_SLOTS;
         this.state = state;
         this.wake = () -> {
@@ -60,26 +76,46 @@ final class CompactionScheduler {
         this.picker = picker;
         this.job = job;
         this.stats = stats;
+        this.stalls = stalls;
     }
 
-    ReentrantLock lock() {
-        return compactionLock;
+    /** Held (write side) by manual compactions; tests hold it to pause background ones. */
+    Lock lock() {
+        return pauseLock.writeLock();
     }
 
     void listener(Runnable listener) {
         this.listener = listener;
     }
 
+    /** Whether a background compaction (the pass or the helper) is running or about to. */
     boolean runningLocked() {
-        return running;
+        return running || helping;
     }
 
-    /** Asks for a compaction pass; never loses a request made while a pass runs. */
+    /**
+     * Asks for a compaction pass; never loses a request made while a pass runs. While one runs and the
+     * store is urgent, starts the helper (the shape's urgency is kept by {@link WriteStalls}, so this costs
+     * no pick).
+     */
     void scheduleLocked() {
         requested = true;
-        if (!running && !state.closed && state.fatalError == null) {
+        if (state.closed || state.fatalError != null) {
+            return;
+        }
+        if (!running) {
             running = true;
             BackgroundPool.submit(BackgroundPool.Priority.COMPACTION, this::loop);
+        } else if (stalls.compactionUrgent()) {
+            helpLocked();
+        }
+    }
+
+    /** Starts the helper unless it runs already. */
+    private void helpLocked() {
+        if (!helping) {
+            helping = true;
+            BackgroundPool.submit(BackgroundPool.Priority.COMPACTION, this::help);
         }
     }
 
@@ -93,49 +129,111 @@ final class CompactionScheduler {
                 }
                 requested = false;
             }
-            compactionLock.lock();
             try {
-                while (!state.closed && state.fatalError == null) {
-                    boolean slot = false;
-                    try {
-                        PickedCompaction c;
-                        synchronized (state.stateLock) {
-                            CompactionEnv env = shape.envLocked();
-                            boolean urgent = CompactionPacing.urgent(env, picker.pendingCompactionBytes(env));
-                            if (!slots.tryAcquire(urgent, wake)) {
-                                // Parked without a pool thread: other stores' compactions hold the slots.
-                                // The pass is still asked for; the next released slot schedules it again.
-                                requested = true;
-                                running = false;
-                                state.stateLock.notifyAll();
-                                return;
-                            }
-                            slot = true;
-                            c = picker.pick(env);
-                            startedLocked(c);
-                        }
-                        if (c == null) {
-                            break;
-                        }
-                        run(c);
-                    } finally {
-                        if (slot) {
-                            slots.release(); // outside the state lock: it runs other stores' wakes
-                        }
-                    }
+                Step step;
+                do {
+                    step = step(false);
+                } while (step == Step.COMPACTED);
+                if (step == Step.PARKED) {
+                    return; // running was cleared with the park
                 }
             } catch (IOException | RuntimeException e) {
-                onFailure(e);
+                onFailure(e, false);
                 return;
-            } finally {
-                compactionLock.unlock();
             }
         }
     }
 
-    private void onFailure(Exception e) {
+    /** The helper: compacts while the store is urgent, a slot is free and the picker finds work. */
+    private void help() {
+        try {
+            while (step(true) == Step.COMPACTED) {
+                // next
+            }
+            synchronized (state.stateLock) {
+                helping = false;
+                state.stateLock.notifyAll();
+            }
+        } catch (IOException | RuntimeException e) {
+            onFailure(e, true);
+        }
+    }
+
+    /**
+     * Picks and runs one compaction under the pause lock's read side. The pass waits for that lock and
+     * parks when denied a slot; the helper gives up on both (it never holds a pool thread idle, so a
+     * paused store still leaves a thread to flushes).
+     */
+    private Step step(boolean helper) throws IOException {
+        Lock read = pauseLock.readLock();
+        if (!helper) {
+            read.lock();
+        } else if (!tryLock(read)) {
+            return Step.NOTHING_TO_DO;
+        }
+        boolean slot = false;
+        try {
+            PickedCompaction c;
+            synchronized (state.stateLock) {
+                if (state.closed || state.fatalError != null) {
+                    return Step.NOTHING_TO_DO;
+                }
+                CompactionEnv env = shape.envLocked();
+                boolean urgent = CompactionPacing.urgent(env, picker.pendingCompactionBytes(env));
+                if (helper) {
+                    if (!urgent || !slots.tryAcquireWithoutParking(true)) {
+                        return Step.NOTHING_TO_DO;
+                    }
+                } else if (!slots.tryAcquire(urgent, wake)) {
+                    // Parked without a pool thread: other compactions hold the slots. The pass is still
+                    // asked for; the next released slot schedules it again.
+                    requested = true;
+                    running = false;
+                    state.stateLock.notifyAll();
+                    return Step.PARKED;
+                }
+                slot = true;
+                c = picker.pick(env);
+                startedLocked(c);
+                if (c != null && !helper && urgent) {
+                    helpLocked(); // it picks around this one
+                }
+            }
+            if (c == null) {
+                return Step.NOTHING_TO_DO;
+            }
+            run(c);
+        } finally {
+            if (slot) {
+                slots.release(); // outside the state lock: it runs other stores' wakes
+            }
+            read.unlock();
+        }
+        Runnable l = listener;
+        if (l != null) {
+            l.run(); // after the unlock: a listener may pause compactions itself
+        }
+        return Step.COMPACTED;
+    }
+
+    /** Takes {@code lock} now if free, giving way to a manual compaction already waiting for the write side. */
+    private static boolean tryLock(Lock lock) {
+        try {
+            return lock.tryLock(0, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** One compaction failed: its runner stops, and a pass is scheduled again after the backoff. */
+    private void onFailure(Exception e, boolean helper) {
         synchronized (state.stateLock) {
-            running = false;
+            if (helper) {
+                helping = false;
+            } else {
+                running = false;
+            }
             failures++;
             state.stateLock.notifyAll();
             if (state.fatalError != null || state.closed) {
@@ -152,17 +250,18 @@ final class CompactionScheduler {
         }
     }
 
-    /**
-     * Compacts every level's part of [from, to] (null: unbounded) down the tree, then asks for a
-     * background pass. The caller flushed first.
-     */
     /** {@link dev.sediment.store.Store#dropRange}: whole tables no compaction reads ({@link RangeDrop}). */
     DroppedTables dropRange(KeyRange range) {
         return RangeDrop.drop(state, installer, shape, range);
     }
 
+    /**
+     * Compacts every level's part of [from, to] (null: unbounded) down the tree, alone (background
+     * compactions wait), then asks for a background pass. The caller flushed first.
+     */
     void compactRange(byte[] from, byte[] to) {
-        compactionLock.lock();
+        Lock exclusive = pauseLock.writeLock();
+        exclusive.lock();
         try {
             for (int level = 0; level < Version.NUM_LEVELS; level++) {
                 state.checkWritable();
@@ -177,12 +276,16 @@ final class CompactionScheduler {
                 }
                 if (c != null) {
                     run(c);
+                    Runnable l = listener;
+                    if (l != null) {
+                        l.run();
+                    }
                 }
             }
         } catch (IOException e) {
             throw new StoreIOException("manual compaction of " + state.dir + " failed (its outputs are deleted)", e);
         } finally {
-            compactionLock.unlock();
+            exclusive.unlock();
         }
         synchronized (state.stateLock) {
             scheduleLocked();
@@ -200,10 +303,6 @@ final class CompactionScheduler {
         return false;
     }
 
-    /**
-     * Runs one picked compaction as a transaction: outputs written and synced, then one manifest edit
-     * swaps inputs for outputs. REQUIRES: compactionLock held.
-     */
     /** Registered in the lock block that picked it, so no other pick sees its inputs as free. */
     private void startedLocked(PickedCompaction c) {
         if (c != null) {
@@ -211,7 +310,11 @@ final class CompactionScheduler {
         }
     }
 
-    /** Runs a picked (and registered) compaction; it is unregistered however it ends. */
+    /**
+     * Runs a picked (and registered) compaction as a transaction: outputs written and synced, then one
+     * manifest edit swaps inputs for outputs. It is unregistered however it ends. REQUIRES: the pause
+     * lock held (either side).
+     */
     private void run(PickedCompaction c) throws IOException {
         try {
             runPicked(c);
@@ -224,6 +327,7 @@ final class CompactionScheduler {
 
     private void runPicked(PickedCompaction c) throws IOException {
         long start = System.nanoTime();
+        long cpuStart = ThreadCpu.nanos();
         VersionEdit.Builder edit = VersionEdit.builder();
         for (FileMetadata f : c.startInputs()) {
             edit.deleteFile(c.startLevel(), f.fileNumber());
@@ -266,7 +370,7 @@ final class CompactionScheduler {
                     startBytes += f.sizeBytes();
                 }
                 stats.recordCompaction(c.outputLevel(), startBytes, c.inputBytes() - startBytes,
-                        done.bytesWritten(), System.nanoTime() - start);
+                        done.bytesWritten(), System.nanoTime() - start, ThreadCpu.nanos() - cpuStart);
             }
             backoff.succeeded();
             return new ReadState(s.active(), s.immutables(), installed);
@@ -278,10 +382,6 @@ final class CompactionScheduler {
             log.debug("compacted {} ({} entries in, {} out, {} tombstones dropped) into {} tables at L{}", c,
                     result.entriesIn(), result.entriesOut(), result.droppedTombstones(), result.outputs().size(),
                     c.outputLevel());
-        }
-        Runnable l = listener;
-        if (l != null) {
-            l.run();
         }
     }
 }

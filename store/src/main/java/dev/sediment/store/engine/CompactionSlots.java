@@ -38,6 +38,15 @@ final class CompactionSlots {
         return false;
     }
 
+    /** Takes a slot if fewer than the allowed compactions run; never parks (a store's second compaction). */
+    synchronized boolean tryAcquireWithoutParking(boolean urgent) {
+        if (running < CompactionPacing.allowedCompactions(poolThreads, urgent)) {
+            running++;
+            return true;
+        }
+        return false;
+    }
+
     /**
      * Gives a slot back and wakes every parked pass (each asks again; the losers park again). Every pass,
      * not the first: a woken store may have been closed or have nothing left to compact, and would then leave

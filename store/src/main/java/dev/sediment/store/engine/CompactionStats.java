@@ -18,16 +18,20 @@ final class CompactionStats {
     private final long[] compactions = new long[Version.NUM_LEVELS];
     private final long[] trivialMoves = new long[Version.NUM_LEVELS];
     private final long[] nanos = new long[Version.NUM_LEVELS];
+    /** CPU time of the thread that ran each flush or compaction (its subcompactions' threads not counted). */
+    private final long[] cpuNanos = new long[Version.NUM_LEVELS];
 
-    synchronized void recordFlush(long bytes, long elapsedNanos) {
+    synchronized void recordFlush(long bytes, long elapsedNanos, long cpu) {
         written[0] += bytes;
         compactions[0]++;
         nanos[0] += elapsedNanos;
+        cpuNanos[0] += cpu;
     }
 
     synchronized void recordCompaction(int outputLevel, long startLevelBytes, long outputLevelBytes, long bytesWritten,
-                                       long elapsedNanos) {
+                                       long elapsedNanos, long cpu) {
         readFromAbove[outputLevel] += startLevelBytes;
+        cpuNanos[outputLevel] += cpu;
         readFromLevel[outputLevel] += outputLevelBytes;
         written[outputLevel] += bytesWritten;
         compactions[outputLevel]++;
@@ -87,8 +91,8 @@ final class CompactionStats {
 
     synchronized String table(Version v, double[] scores) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-5s %6s %10s %6s %10s %10s %10s %7s %7s %9s %6s%n", "Level", "Files",
-                "Size(MB)", "Score", "Rn(MB)", "Rnp1(MB)", "Write(MB)", "W-Amp", "Comp", "Comp(s)", "Moves"));
+        sb.append(String.format(Locale.ROOT, "%-5s %6s %10s %6s %10s %10s %10s %7s %7s %9s %8s %6s%n", "Level", "Files",
+                "Size(MB)", "Score", "Rn(MB)", "Rnp1(MB)", "Write(MB)", "W-Amp", "Comp", "Comp(s)", "CPU(s)", "Moves"));
         long totalFiles = 0;
         long totalBytes = 0;
         for (int l = 0; l < Version.NUM_LEVELS; l++) {
@@ -100,9 +104,10 @@ final class CompactionStats {
             totalBytes += bytes;
             double wamp = l == 0 || readFromAbove[l] == 0 ? (l == 0 && written[0] > 0 ? 1.0 : 0)
                     : (double) written[l] / readFromAbove[l];
-            sb.append(String.format(Locale.ROOT, "L%-4d %6d %10.1f %6.2f %10.1f %10.1f %10.1f %7.1f %7d %9.2f %6d%n", l,
+            sb.append(String.format(Locale.ROOT, "L%-4d %6d %10.1f %6.2f %10.1f %10.1f %10.1f %7.1f %7d %9.2f %8.2f %6d%n", l,
                     v.files(l).size(), mb(bytes), l < scores.length ? scores[l] : 0, mb(readFromAbove[l]),
-                    mb(readFromLevel[l]), mb(written[l]), wamp, compactions[l], nanos[l] / 1e9, trivialMoves[l]));
+                    mb(readFromLevel[l]), mb(written[l]), wamp, compactions[l], nanos[l] / 1e9, cpuNanos[l] / 1e9,
+                    trivialMoves[l]));
         }
         sb.append(String.format(Locale.ROOT, "%-5s %6d %10.1f %6s %10.1f %10.1f %10.1f %7.1f%n", "Sum", totalFiles,
                 mb(totalBytes), "", mb(sum(readFromAbove)), mb(sum(readFromLevel)), mb(sum(written)),

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 
 /**
@@ -38,8 +38,9 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>{@code writeLock} ({@link EngineState#writeLock}): writers — revision assignment and the lease,
  *       memtable inserts, memtable switches, commit points, ingests.</li>
- *   <li>{@code compactionLock} ({@link CompactionScheduler#lock()}): one compaction at a time. Never held
- *       together with writeLock.</li>
+ *   <li>the compaction pause lock ({@link CompactionScheduler#lock()}): background compactions hold its
+ *       read side (two may run at once when urgent), manual ones its write side. Never held together with
+ *       writeLock.</li>
  *   <li>{@code installLock} ({@link EngineState#installLock}): "log an edit, install its version" in one
  *       order; held across the manifest sync.</li>
  *   <li>{@code stateLock} ({@link EngineState#stateLock}): the read-state swap, version references,
@@ -85,7 +86,8 @@ public final class Engine implements Store {
         VersionInstaller installer = new VersionInstaller(state, obsolete, stalls);
         CompactionJob compactionJob = new CompactionJob(state.fs, dir, tableCache, parts.tableOptions,
                 opened.versions()::newFileNumber, options.compactionFilter());
-        this.compactions = new CompactionScheduler(state, shape, picker, compactionJob, compactionStats, installer);
+        this.compactions = new CompactionScheduler(state, shape, picker, compactionJob, compactionStats, installer,
+                stalls);
         this.budget = BudgetShare.of(options.runtime() == null ? null : options.runtime().writeBufferBudget(),
                 () -> state.readState.active().approximateBytes());
         this.flushes = new FlushScheduler(state, new FlushJob(state.fs, dir, parts.l0Options), installer, compactions,
@@ -317,8 +319,8 @@ public final class Engine implements Store {
         return shape.rolledBackTables();
     }
 
-    /** Held by compactions; tests hold it to pause them. */
-    ReentrantLock compactionLock() {
+    /** Held by manual compactions; tests hold it to pause background ones (it waits for running ones). */
+    Lock compactionLock() {
         return compactions.lock();
     }
 

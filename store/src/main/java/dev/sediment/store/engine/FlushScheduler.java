@@ -70,6 +70,7 @@ final class FlushScheduler {
             }
             FileMetadata table;
             long flushStart = System.nanoTime();
+            long flushCpu = ThreadCpu.nanos();
             try {
                 table = job.run(mem, state.versions.newFileNumber());
             } catch (IOException | RuntimeException e) {
@@ -99,7 +100,8 @@ final class FlushScheduler {
                 return;
             }
             budget.release(mem.frozenBytes()); // as charged: its inserts, and the rest at the freeze
-            compactionStats.recordFlush(table.sizeBytes(), System.nanoTime() - flushStart);
+            compactionStats.recordFlush(table.sizeBytes(), System.nanoTime() - flushStart,
+                    ThreadCpu.nanos() - flushCpu);
             log.debug("flushed memtable of {} entries into table {} ({} bytes)", mem.entries(), table.fileNumber(),
                     table.sizeBytes());
         }

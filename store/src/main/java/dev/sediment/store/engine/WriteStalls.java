@@ -3,6 +3,7 @@ package dev.sediment.store.engine;
 import dev.sediment.store.StoreClosedException;
 import dev.sediment.store.StoreException;
 import dev.sediment.store.compaction.CompactionEnv;
+import dev.sediment.store.compaction.CompactionPacing;
 import dev.sediment.store.compaction.CompactionPicker;
 import dev.sediment.store.compaction.StallDecision;
 import org.slf4j.Logger;
@@ -27,6 +28,8 @@ final class WriteStalls {
     private final CompactionPicker picker;
     private volatile StallDecision decision = StallDecision.NONE;
     private volatile long pendingCompactionBytes;
+    /** {@link CompactionPacing#urgent} for the current shape. */
+    private volatile boolean compactionUrgent;
     // Guarded by stateLock.
     private long stalls;
     private long stallNanos;
@@ -45,6 +48,7 @@ final class WriteStalls {
     void updateLocked() {
         CompactionEnv env = shape.envLocked();
         pendingCompactionBytes = picker.pendingCompactionBytes(env);
+        compactionUrgent = CompactionPacing.urgent(env, pendingCompactionBytes);
         StallDecision d = picker.stall(env, state.readState.immutables().size(),
                 state.options.maxImmutableMemtables() + 1);
         if (d.kind() != decision.kind()) {
@@ -130,6 +134,11 @@ final class WriteStalls {
 
     StallDecision decision() {
         return decision;
+    }
+
+    /** Whether the shape, as of the last version or memtable change, makes compaction urgent. */
+    boolean compactionUrgent() {
+        return compactionUrgent;
     }
 
     long pendingCompactionBytes() {

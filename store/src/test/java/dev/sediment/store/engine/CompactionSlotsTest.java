@@ -30,6 +30,19 @@ class CompactionSlotsTest {
     }
 
     @Test
+    void aStoresSecondCompactionNeverParks() {
+        CompactionSlots slots = new CompactionSlots(2);
+        assertTrue(slots.tryAcquire(false, wake("a")));
+        assertFalse(slots.tryAcquireWithoutParking(false), "not urgent: the second thread stays with flushes");
+        assertTrue(slots.tryAcquireWithoutParking(true), "urgent: the second thread");
+        assertFalse(slots.tryAcquireWithoutParking(true));
+        assertEquals(0, slots.parked(), "a helper that gets no slot just stops");
+        slots.release();
+        assertEquals(List.of(), woken);
+        assertEquals(1, slots.running());
+    }
+
+    @Test
     void aReleaseWakesEveryParkedPassOnce() {
         CompactionSlots slots = new CompactionSlots(2);
         Runnable b = wake("b");

@@ -1,0 +1,327 @@
+package dev.sediment.store.engine;
+
+import dev.sediment.store.CompactionOptions;
+import dev.sediment.store.KeyRange;
+import dev.sediment.store.Snapshot;
+import dev.sediment.store.StoreIterator;
+import dev.sediment.store.StoreOptions;
+import dev.sediment.store.fs.FileLock;
+import dev.sediment.store.fs.FileSystem;
+import dev.sediment.store.fs.MemFileSystem;
+import dev.sediment.store.fs.ReadableFile;
+import dev.sediment.store.fs.WritableFile;
+import dev.sediment.store.manifest.FileMetadata;
+import dev.sediment.store.manifest.Version;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A store whose compaction is urgent runs two compactions at once: an L0 merge and, beside it, a rewrite
+ * of a tombstone-dense bottom table on a disjoint key range. Both are held at a gate on table creation
+ * (only compactions create tables once everything is flushed), so the overlap is seen, not timed.
+ */
+@Timeout(120)
+class ConcurrentCompactionTest {
+    private static final Path DIR = Path.of("/concurrent/store");
+    private static final int L0_TABLES = 4;
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static StoreOptions options(FileSystem fs) {
+        return StoreOptions.builder()
+                .fileSystem(fs)
+                .memtableSizeBytes(64 << 10)
+                .blockSizeBytes(512)
+                .compaction(CompactionOptions.builder()
+                        .l0CompactionTrigger(2)
+                        .l0SlowdownTrigger(100)
+                        .l0StopTrigger(200)
+                        .baseLevelTargetBytes(1 << 20)
+                        .targetFileSizeBytes(1 << 20)
+                        .maxCompactionBytes(16 << 20)
+                        .maxSubcompactions(1)
+                        .build())
+                .build();
+    }
+
+    /**
+     * The "a" keys sit in one bottom table, two tombstones (of keys never written) per live key, kept
+     * while a snapshot was open; then compactions are paused and {@link #L0_TABLES} overlapping L0 tables
+     * of "b" keys are flushed. Returns the paused store; the model holds what it must read.
+     */
+    private static Engine prepare(FileSystem fs, Map<String, String> model) {
+        Engine e = Engine.open(DIR, options(fs));
+        for (int i = 0; i < 300; i += 3) {
+            e.put(b(String.format("a%04d", i)), b("live" + i));
+            model.put(String.format("a%04d", i), "live" + i);
+        }
+        Snapshot s = e.snapshot();
+        for (int i = 0; i < 300; i++) {
+            if (i % 3 != 0) {
+                e.delete(b(String.format("a%04d", i)));
+            }
+        }
+        e.flush();
+        e.compactRange(null, null);
+        Version v = e.currentVersion();
+        assertEquals(1, v.files(Version.NUM_LEVELS - 1).size(), "one bottom table: " + v);
+        FileMetadata bottom = v.files(Version.NUM_LEVELS - 1).get(0);
+        assertEquals(200, bottom.tombstones(), "the snapshot kept the tombstones");
+
+        e.compactionLock().lock(); // paused: closing the snapshot marks the table, flushes fill L0
+        s.close();
+        for (int t = 0; t < L0_TABLES; t++) {
+            for (int i = t; i < 400; i += 2) {
+                String k = String.format("b%04d", i);
+                e.put(b(k), b("t" + t + "-" + i));
+                model.put(k, "t" + t + "-" + i);
+            }
+            e.flush();
+        }
+        assertEquals(L0_TABLES, e.currentVersion().files(0).size());
+        return e;
+    }
+
+    @Test
+    void anUrgentStoreRunsTwoCompactionsAtOnceAndReadsAsTheModel() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the background pool has one thread");
+        TableGate fs = new TableGate(new MemFileSystem());
+        Map<String, String> model = new TreeMap<>();
+        try (Engine e = prepare(fs, model)) {
+            CountDownLatch settled = new CountDownLatch(1);
+            e.setCompactionListener(s -> {
+                if (s.currentVersion().files(0).isEmpty() && tombstones(s.currentVersion()) == 0) {
+                    settled.countDown();
+                }
+            });
+            fs.close();
+            e.compactionLock().unlock();
+            assertTrue(fs.entered.await(60, TimeUnit.SECONDS), "two compactions did not run at once: "
+                    + fs.creators() + ", " + e.currentVersion());
+            assertEquals(2, fs.creators().size(), "two threads: " + fs.creators());
+            fs.open();
+            assertTrue(settled.await(60, TimeUnit.SECONDS), "compactions did not finish: " + e.currentVersion());
+            assertTrue(e.stats().compactions().count() >= 3, "the manual ones and the two: " + e.stats().compactions());
+            EngineInvariants.check(e);
+            assertReads(e, model);
+        }
+        try (Engine e = Engine.open(DIR, options(fs))) {
+            assertReads(e, model);
+        }
+    }
+
+    /** close() waits for both running compactions; what they did (or did not) install reads as the model. */
+    @Test
+    void closeWaitsForBothCompactions() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the background pool has one thread");
+        TableGate fs = new TableGate(new MemFileSystem());
+        Map<String, String> model = new TreeMap<>();
+        Engine e = prepare(fs, model);
+        fs.close();
+        e.compactionLock().unlock();
+        assertTrue(fs.entered.await(60, TimeUnit.SECONDS), "two compactions did not run at once: " + fs.creators());
+        Thread closer = new Thread(e::close, "closer");
+        closer.start();
+        fs.open();
+        closer.join(TimeUnit.SECONDS.toMillis(60));
+        assertFalse(closer.isAlive(), "close did not return");
+        assertEquals(0, fs.creatingNow(), "no table is being written after close");
+        try (Engine reopened = Engine.open(DIR, options(fs))) {
+            EngineInvariants.check(reopened);
+            assertReads(reopened, model);
+        }
+    }
+
+    private static long tombstones(Version v) {
+        long n = 0;
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMetadata f : v.files(level)) {
+                n += f.tombstones();
+            }
+        }
+        return n;
+    }
+
+    private static void assertReads(Engine e, Map<String, String> model) {
+        for (int i = 0; i < 300; i++) {
+            String k = String.format("a%04d", i);
+            byte[] got = e.get(b(k));
+            if (model.containsKey(k)) {
+                assertArrayEquals(b(model.get(k)), got, k);
+            } else {
+                assertEquals(null, got, k + " was deleted");
+            }
+        }
+        List<String> keys = new ArrayList<>();
+        try (StoreIterator it = e.iterator(KeyRange.all(), false)) {
+            for (; it.valid(); it.next()) {
+                String k = new String(it.key(), StandardCharsets.UTF_8);
+                keys.add(k);
+                assertEquals(model.get(k), new String(it.value(), StandardCharsets.UTF_8), k);
+            }
+        }
+        assertEquals(new ArrayList<>(model.keySet()), keys);
+    }
+
+    /**
+     * While closed, creating a table waits; {@link #entered} counts down once two creations wait at once.
+     * Table writes run until the table is synced, so {@link #creatingNow} tells whether one is under way.
+     */
+    private static final class TableGate implements FileSystem {
+        private final FileSystem delegate;
+        final CountDownLatch entered = new CountDownLatch(2);
+        private final Object gate = new Object();
+        private boolean closed; // guarded by gate
+        private final Set<String> creators = new HashSet<>(); // guarded by gate
+        private int creating; // guarded by gate
+
+        TableGate(FileSystem delegate) {
+            this.delegate = delegate;
+        }
+
+        void close() {
+            synchronized (gate) {
+                closed = true;
+            }
+        }
+
+        void open() {
+            synchronized (gate) {
+                closed = false;
+                gate.notifyAll();
+            }
+        }
+
+        Set<String> creators() {
+            synchronized (gate) {
+                return new HashSet<>(creators);
+            }
+        }
+
+        int creatingNow() {
+            synchronized (gate) {
+                return creating;
+            }
+        }
+
+        @Override
+        public WritableFile create(Path file) throws IOException {
+            if (!file.getFileName().toString().contains(".sst")) {
+                return delegate.create(file);
+            }
+            synchronized (gate) {
+                if (closed) {
+                    creators.add(Thread.currentThread().getName());
+                    entered.countDown();
+                }
+                while (closed) {
+                    try {
+                        gate.wait();
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted at the table gate", ex);
+                    }
+                }
+                creating++;
+            }
+            WritableFile f = delegate.create(file);
+            return new WritableFile() {
+                private boolean done;
+
+                @Override
+                public void append(byte[] b, int off, int len) throws IOException {
+                    f.append(b, off, len);
+                }
+
+                @Override
+                public void sync() throws IOException {
+                    f.sync();
+                }
+
+                @Override
+                public long size() {
+                    return f.size();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    try {
+                        f.close();
+                    } finally {
+                        synchronized (gate) {
+                            if (!done) {
+                                done = true;
+                                creating--;
+                            }
+                        }
+                    }
+                }
+            };
+        }
+
+        @Override
+        public ReadableFile openReadable(Path file) throws IOException {
+            return delegate.openReadable(file);
+        }
+
+        @Override
+        public boolean exists(Path file) {
+            return delegate.exists(file);
+        }
+
+        @Override
+        public long size(Path file) throws IOException {
+            return delegate.size(file);
+        }
+
+        @Override
+        public List<String> list(Path dir) throws IOException {
+            return delegate.list(dir);
+        }
+
+        @Override
+        public void rename(Path from, Path to) throws IOException {
+            delegate.rename(from, to);
+        }
+
+        @Override
+        public void delete(Path file) throws IOException {
+            delegate.delete(file);
+        }
+
+        @Override
+        public void createDirectories(Path dir) throws IOException {
+            delegate.createDirectories(dir);
+        }
+
+        @Override
+        public void syncDirectory(Path dir) throws IOException {
+            delegate.syncDirectory(dir);
+        }
+
+        @Override
+        public FileLock lock(Path lockFile) throws IOException {
+            return delegate.lock(lockFile);
+        }
+    }
+}
