@@ -99,16 +99,22 @@ final class CompactionScheduler {
      * no pick).
      */
     void scheduleLocked() {
-        requested = true;
-        if (state.closed || state.fatalError != null) {
-            return;
-        }
-        if (!running) {
-            running = true;
-            BackgroundPool.submit(BackgroundPool.Priority.COMPACTION, this::loop);
-        } else if (stalls.compactionUrgent()) {
+        if (requestPassLocked() && stalls.compactionUrgent() && !state.closed && state.fatalError == null) {
             helpLocked();
         }
+    }
+
+    /** Asks for a pass, starting one if none runs; returns whether a pass was running already. */
+    private boolean requestPassLocked() {
+        requested = true;
+        if (running) {
+            return true;
+        }
+        if (!state.closed && state.fatalError == null) {
+            running = true;
+            BackgroundPool.submit(BackgroundPool.Priority.COMPACTION, this::loop);
+        }
+        return false;
     }
 
     /** Starts the helper unless it runs already. */
@@ -152,6 +158,9 @@ final class CompactionScheduler {
             }
             synchronized (state.stateLock) {
                 helping = false;
+                // The pass may have found nothing while this held the inputs it needed: it looks again.
+                // (Not the helper: it would start again and again beside a long compaction of the pass.)
+                requestPassLocked();
                 state.stateLock.notifyAll();
             }
         } catch (IOException | RuntimeException e) {
