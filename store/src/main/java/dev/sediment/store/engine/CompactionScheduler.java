@@ -88,6 +88,11 @@ final class CompactionScheduler {
         this.listener = listener;
     }
 
+    /** Whether the pass runs (tests). */
+    boolean passRunningLocked() {
+        return running;
+    }
+
     /** Whether a background compaction (the pass or the helper) is running or about to. */
     boolean runningLocked() {
         return running || helping;

@@ -324,6 +324,24 @@ public final class Engine implements Store {
         return compactions.lock();
     }
 
+    /**
+     * Tests: waits until no compaction pass runs (a helper may), at most {@code millis}; returns whether
+     * none does.
+     */
+    boolean awaitNoCompactionPass(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        synchronized (state.stateLock) {
+            while (compactions.passRunningLocked()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return false;
+                }
+                state.stateLock.wait(left); // the pass notifies when it ends
+            }
+            return true;
+        }
+    }
+
     /** Tests: called after every installed compaction, on the compacting thread. */
     void setCompactionListener(Consumer<Engine> listener) {
         compactions.listener(listener == null ? null : () -> listener.accept(this));

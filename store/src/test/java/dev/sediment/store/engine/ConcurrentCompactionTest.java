@@ -152,6 +152,66 @@ class ConcurrentCompactionTest {
         }
     }
 
+    /**
+     * The pass, done with its compaction while the store is still urgent, finds nothing to pick (the helper
+     * holds the L0 tables) and ends; the helper's L0 merge then leaves two L0 tables, at the compaction
+     * trigger but below the speed-up threshold, so the helper ends too. The pass must be asked again: the
+     * two tables are compacted.
+     */
+    @Test
+    void workTheHelperHeldBackIsCompactedAfterBothEnd() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the background pool has one thread");
+        TableGate fs = new TableGate(new MemFileSystem());
+        Map<String, String> model = new TreeMap<>();
+        try (Engine e = Engine.open(DIR, options(fs))) {
+            for (int i = 0; i < 300; i += 3) {
+                e.put(b(String.format("m%04d", i)), b("live" + i));
+                model.put(String.format("m%04d", i), "live" + i);
+            }
+            Snapshot s = e.snapshot();
+            for (int i = 0; i < 300; i++) {
+                if (i % 3 != 0) {
+                    e.delete(b(String.format("m%04d", i)));
+                }
+            }
+            e.flush();
+            e.compactRange(null, null);
+            CountDownLatch settled = new CountDownLatch(1);
+            e.setCompactionListener(st -> {
+                if (st.currentVersion().files(0).isEmpty() && tombstones(st.currentVersion()) == 0) {
+                    settled.countDown();
+                }
+            });
+
+            e.compactionLock().lock();
+            s.close(); // the bottom table is marked
+            fs.closeForCompactions();
+            e.compactionLock().unlock();
+            assertTrue(fs.awaitWaiting("loop", 60), "the pass did not start the marked rewrite");
+            for (String range : List.of("x", "y")) { // two older x tables, two newer y tables, disjoint
+                for (int t = 0; t < 2; t++) {
+                    for (int i = t; i < 100; i += 2) {
+                        String k = range + String.format("%04d", i);
+                        e.put(b(k), b(range + t));
+                        model.put(k, range + t);
+                    }
+                    e.flush();
+                }
+            }
+            assertEquals(4, e.currentVersion().files(0).size());
+            e.snapshot().close(); // asks for compaction: the store is urgent now, the helper starts
+            assertTrue(fs.awaitWaiting("help", 60), "the helper did not start the L0 merge");
+
+            fs.release("loop");
+            assertTrue(e.awaitNoCompactionPass(60_000), "the pass did not end");
+            assertEquals(4, e.currentVersion().files(0).size(), "the helper's merge is still held");
+            fs.release("help");
+            assertTrue(settled.await(60, TimeUnit.SECONDS), "L0 was left at " + e.stats().tables().levels());
+            EngineInvariants.check(e);
+            assertReads(e, model);
+        }
+    }
+
     private static long tombstones(Version v) {
         long n = 0;
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
@@ -194,6 +254,10 @@ class ConcurrentCompactionTest {
         private boolean closed; // guarded by gate
         private final Set<String> creators = new HashSet<>(); // guarded by gate
         private int creating; // guarded by gate
+        /** With {@link #compactionsOnly}: the runners ("loop", the pass; "help", the helper) let through. */
+        private final Set<String> released = new HashSet<>(); // guarded by gate
+        private final Set<String> waiting = new HashSet<>(); // guarded by gate
+        private boolean compactionsOnly;
 
         TableGate(FileSystem delegate) {
             this.delegate = delegate;
@@ -210,6 +274,45 @@ class ConcurrentCompactionTest {
                 closed = false;
                 gate.notifyAll();
             }
+        }
+
+        /** Only compactions wait at the gate from now on, each until its runner is released or the gate opens. */
+        void closeForCompactions() {
+            synchronized (gate) {
+                compactionsOnly = true;
+                closed = true;
+            }
+        }
+
+        void release(String runner) {
+            synchronized (gate) {
+                released.add(runner);
+                gate.notifyAll();
+            }
+        }
+
+        /** Waits until a table creation of {@code runner} waits at the gate. */
+        boolean awaitWaiting(String runner, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            synchronized (gate) {
+                while (!waiting.contains(runner)) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        return false;
+                    }
+                    gate.wait(left);
+                }
+                return true;
+            }
+        }
+
+        /** "loop" or "help" when a background compaction of CompactionScheduler creates the table, else null. */
+        private static String runner() {
+            return StackWalker.getInstance().walk(frames -> frames
+                    .filter(f -> f.getClassName().endsWith("CompactionScheduler"))
+                    .map(StackWalker.StackFrame::getMethodName)
+                    .filter(m -> m.equals("loop") || m.equals("help"))
+                    .findFirst().orElse(null));
         }
 
         Set<String> creators() {
@@ -229,12 +332,18 @@ class ConcurrentCompactionTest {
             if (!file.getFileName().toString().contains(".sst")) {
                 return delegate.create(file);
             }
+            String runner = runner();
             synchronized (gate) {
-                if (closed) {
+                boolean gated = compactionsOnly ? runner != null : true;
+                if (closed && gated) {
                     creators.add(Thread.currentThread().getName());
                     entered.countDown();
+                    if (runner != null) {
+                        waiting.add(runner);
+                        gate.notifyAll();
+                    }
                 }
-                while (closed) {
+                while (closed && gated && !released.contains(runner)) {
                     try {
                         gate.wait();
                     } catch (InterruptedException ex) {
@@ -242,6 +351,7 @@ class ConcurrentCompactionTest {
                         throw new IOException("interrupted at the table gate", ex);
                     }
                 }
+                waiting.remove(runner);
                 creating++;
             }
             WritableFile f = delegate.create(file);
