@@ -26,6 +26,8 @@ public final class BlockCache {
     private final long capacityBytes;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    /** Stored (compressed) bytes read from files for the blocks that {@link #get} missed. */
+    private final LongAdder missReadBytes = new LongAdder();
     /** Bytes pinned by open tables; each shard's room for blocks is its share of the capacity less its share of this. */
     private final AtomicLong pinnedBytes = new AtomicLong();
 
@@ -123,6 +125,16 @@ public final class BlockCache {
 
     public long misses() {
         return misses.sum();
+    }
+
+    /** Counts {@code bytes} read from a file to serve a block {@link #get} missed. */
+    public void recordMissRead(long bytes) {
+        missReadBytes.add(bytes);
+    }
+
+    /** Bytes read from files for missed blocks, as stored (compressed, with their trailers). */
+    public long missReadBytes() {
+        return missReadBytes.sum();
     }
 
     /** A cached block: in its hash bucket's chain and in the shard's LRU list (head = least recently used). */

@@ -19,6 +19,8 @@ final class TableIterator implements InternalIterator {
     private final BlockIterator index;
     private final BlockIterator data = new BlockIterator();
     private final boolean fillCache;
+    /** Earns the compaction reading this table the size of each cached block it finds, or null. */
+    private final CacheCredit credit;
     /** Offset of the data block {@link #data} iterates, or -1 if none is loaded. */
     private long dataOffset = -1;
     /** Offset of the block being decoded, for error messages. */
@@ -28,9 +30,10 @@ final class TableIterator implements InternalIterator {
     private byte[] userKey;
     private byte[] value;
 
-    TableIterator(TableReader table, boolean fillCache) {
+    TableIterator(TableReader table, boolean fillCache, CacheCredit credit) {
         this.table = table;
         this.fillCache = fillCache;
+        this.credit = credit;
         this.index = new BlockIterator(table.indexBlock());
     }
 
@@ -191,7 +194,7 @@ final class TableIterator implements InternalIterator {
         if (offset != dataOffset) {
             dataOffset = -1;
             decoding = offset;
-            data.reset(table.dataBlock(offset, index.handleSize(), fillCache));
+            data.reset(table.dataBlock(offset, index.handleSize(), fillCache, credit));
             dataOffset = offset;
         }
         decoding = dataOffset;

@@ -125,25 +125,90 @@ class EngineCompactionTest {
      * A compaction's reads neither fill the block cache nor count in its hit rate: it passes over every block
      * of tables it is about to delete once, and would push out the blocks gets keep coming back to.
      */
+    /**
+     * Was "flushes write no block into the cache": flushes now put the blocks they write into the cache
+     * (RocksDB's prepopulate_block_cache), since right after a write burst the flushed data is what gets read.
+     * Compaction reads still fill nothing, and a compaction caches only as much of its output as it found
+     * cached among its inputs: here, reopened with a cold cache, nothing.
+     */
     @Test
-    void compactionReadsDoNotFillTheBlockCache() {
-        StoreOptions options = options(new MemFileSystem()).toBuilder().blockCacheSizeBytes(1 << 20).build();
-        try (Engine s = Engine.open(DIR, options)) {
+    void compactionReadsDoNotFillTheBlockCacheAndCacheNoOutputOfColdInputs() {
+        MemFileSystem fs = new MemFileSystem();
+        try (Engine s = Engine.open(DIR, options(fs).toBuilder().blockCacheSizeBytes(0).build())) {
             for (int round = 0; round < 3; round++) {
                 for (int i = 0; i < 300; i++) {
                     s.put(key(i), value(i, "r" + round));
                 }
                 s.flush();
             }
-            assertEquals(0, blockBytes(s), "flushes write no block into the cache");
+        }
+        try (Engine s = Engine.open(DIR, options(fs).toBuilder().blockCacheSizeBytes(1 << 20).build())) {
             s.compactRange(null, null);
-            assertEquals(0, blockBytes(s), "compaction reads bypass the cache");
+            assertEquals(0, blockBytes(s), "compaction reads bypass the cache, and its inputs were not cached");
             assertEquals(0, s.stats().cache().hits() + s.stats().cache().misses());
             assertArrayEquals(value(0, "r2"), s.get(key(0)));
             assertEquals(1, s.stats().cache().misses());
             assertTrue(blockBytes(s) > 0, "a get caches the block it read");
             assertArrayEquals(value(1, "r2"), s.get(key(1)));
             assertEquals(1, s.stats().cache().hits(), "the next key of that block is a hit");
+        }
+    }
+
+    @Test
+    void flushedBlocksAreCacheHitsAndACompactionOfCachedTablesCachesItsOutput() {
+        StoreOptions options = options(new MemFileSystem()).toBuilder()
+                .memtableSizeBytes(1 << 20) // one table per round
+                .blockCacheSizeBytes(1 << 20)
+                .build();
+        try (Engine s = Engine.open(DIR, options)) {
+            for (int i = 0; i < 300; i++) {
+                s.put(key(i), value(i, "r0"));
+            }
+            s.flush();
+            assertTrue(blockBytes(s) > 0, "the flush put the blocks it wrote into the cache");
+            assertEquals(0, s.stats().cache().misses());
+            for (int i = 0; i < 300; i++) {
+                assertArrayEquals(value(i, "r0"), s.get(key(i)));
+            }
+            assertEquals(0, s.stats().cache().misses(), "every get of a just-flushed key is a cache hit");
+            assertEquals(0, s.stats().cache().missReadBytes());
+            assertTrue(s.stats().cache().hits() >= 300);
+
+            for (int i = 0; i < 300; i++) {
+                s.put(key(i), value(i, "r1"));
+            }
+            s.flush();
+            s.compactRange(null, null);
+            assertEquals(0, s.currentVersion().files(0).size());
+            long cached = blockBytes(s);
+            for (int i = 0; i < 300; i++) {
+                assertArrayEquals(value(i, "r1"), s.get(key(i)));
+            }
+            assertEquals(0, s.stats().cache().misses(), "the compaction of cached tables cached its output");
+            assertEquals(cached, blockBytes(s));
+            assertTrue(s.stats().cache().bytes() <= s.stats().cache().pinnedBytes() + (1 << 20));
+        }
+    }
+
+    @Test
+    void flushesFillTheCacheOnlyUpToItsCapacity() {
+        int capacity = 64 << 10;
+        StoreOptions options = options(new MemFileSystem()).toBuilder()
+                .memtableSizeBytes(1 << 20)
+                .blockCacheSizeBytes(capacity)
+                .build();
+        try (Engine s = Engine.open(DIR, options)) {
+            for (int i = 0; i < 3000; i++) { // about 200 KB of blocks, three times the cache
+                s.put(key(i), value(i, "v"));
+            }
+            s.flush();
+            assertTrue(blockBytes(s) > 0);
+            assertTrue(s.stats().cache().bytes() <= capacity, "cache holds " + s.stats().cache().bytes()
+                    + " bytes, capacity " + capacity);
+            // The newest blocks stayed: the last key's block is a hit.
+            long misses = s.stats().cache().misses();
+            assertArrayEquals(value(2999, "v"), s.get(key(2999)));
+            assertEquals(misses, s.stats().cache().misses());
         }
     }
 
