@@ -11,7 +11,6 @@ import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.iterator.MergingIterator;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.RevisionRange;
-import dev.sediment.store.sstable.CacheCredit;
 import dev.sediment.store.sstable.TableOptions;
 import dev.sediment.store.sstable.TableWriter;
 
@@ -45,12 +44,6 @@ final class CompactionJob {
     private final TableOptions tableOptions;
     private final LongSupplier fileNumbers;
     private final CompactionFilter filter;
-    /**
-     * Credit a compaction keeps at most, in blocks ({@link CacheCredit}): enough for the output blocks of a range
-     * whose inputs were cached (several overlapping L0 inputs earn credit for one output block), small enough
-     * that a cached range does not pay for caching the cold range after it.
-     */
-    private static final int CACHE_CREDIT_BLOCKS = 8;
 
     /** What the job produced. */
     record Result(List<FileMetadata> outputs, long bytesRead, long bytesWritten, long entriesIn, long entriesOut,
@@ -151,16 +144,15 @@ final class CompactionJob {
     private Result runRange(PickedCompaction c, CompactionOptions options, byte[] from, byte[] to, long[] boundaries,
                             List<RevisionRange> rolledBack, long historyFrom) throws IOException {
         List<InternalIterator> inputs = new ArrayList<>();
-        CacheCredit credit = new CacheCredit(CACHE_CREDIT_BLOCKS * (long) tableOptions.blockSizeBytes());
         if (c.startLevel() == 0) {
             for (FileMetadata f : c.startInputs()) {
-                inputs.add(new LevelIterator(tables, List.of(f), credit));
+                inputs.add(new LevelIterator(tables, List.of(f), false));
             }
         } else {
-            inputs.add(new LevelIterator(tables, c.startInputs(), credit));
+            inputs.add(new LevelIterator(tables, c.startInputs(), false));
         }
         if (!c.outputLevelInputs().isEmpty()) {
-            inputs.add(new LevelIterator(tables, c.outputLevelInputs(), credit));
+            inputs.add(new LevelIterator(tables, c.outputLevelInputs(), false));
         }
         OutputSplitter splitter = OutputSplitter.forCompaction(c, options);
         List<FileMetadata> outputs = new ArrayList<>();
@@ -181,7 +173,7 @@ final class CompactionJob {
                 if (writer == null) {
                     fileNumber = fileNumbers.getAsLong();
                     Path path = FileNames.table(dir, fileNumber);
-                    writer = new TableWriter(path, fs.create(path), tableOptions, tables.fill(fileNumber, credit));
+                    writer = new TableWriter(path, fs.create(path), tableOptions);
                 }
                 writer.add(key, it.trailer(), it.value());
             }
@@ -214,7 +206,6 @@ final class CompactionJob {
     }
 
     private void deleteQuietly(long fileNumber) {
-        tables.dropFill(fileNumber);
         try {
             fs.delete(FileNames.table(dir, fileNumber));
         } catch (IOException ignored) {

@@ -3,7 +3,6 @@ package dev.sediment.store.engine;
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.manifest.FileMetadata;
-import dev.sediment.store.sstable.CacheCredit;
 
 import java.util.List;
 
@@ -16,8 +15,6 @@ final class LevelIterator implements InternalIterator {
     private final TableCache tables;
     private final List<FileMetadata> files;
     private final boolean fillCache;
-    /** A compaction's: earns the size of each cached block read, or null. */
-    private final CacheCredit credit;
     private int index = -1;
     private TableCache.Handle handle;
     private InternalIterator current;
@@ -31,15 +28,6 @@ final class LevelIterator implements InternalIterator {
         this.tables = tables;
         this.files = files;
         this.fillCache = fillCache;
-        this.credit = null;
-    }
-
-    /** A compaction's input: fills no cache, and earns {@code credit} for the cached blocks it reads. */
-    LevelIterator(TableCache tables, List<FileMetadata> files, CacheCredit credit) {
-        this.tables = tables;
-        this.files = files;
-        this.fillCache = false;
-        this.credit = credit;
     }
 
     private void open(int i) {
@@ -53,7 +41,7 @@ final class LevelIterator implements InternalIterator {
         }
         handle = tables.acquire(files.get(i).fileNumber());
         try {
-            current = credit != null ? handle.reader().iterator(credit) : handle.reader().iterator(fillCache);
+            current = handle.reader().iterator(fillCache);
         } catch (RuntimeException e) {
             handle.release();
             handle = null;

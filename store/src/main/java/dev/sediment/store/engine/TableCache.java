@@ -6,7 +6,6 @@ import dev.sediment.store.StoreIOException;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.fs.ReadableFile;
-import dev.sediment.store.sstable.CacheCredit;
 import dev.sediment.store.sstable.CacheFill;
 import dev.sediment.store.sstable.TableReader;
 
@@ -175,10 +174,8 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
      * Where the writer of table {@code fileNumber} puts its data blocks so that reads of the new table hit the
      * cache ({@link CacheFill}), or null without a block cache. The table's reader, once opened, reads them under
      * the same id. If the table is not kept, call {@link #dropFill}.
-     *
-     * @param credit what a compaction may cache of its output, or null (a flush) for every block
      */
-    CacheFill fill(long fileNumber, CacheCredit credit) {
+    CacheFill fill(long fileNumber) {
         if (blockCache == null) {
             return null;
         }
@@ -186,7 +183,7 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
         synchronized (this) {
             filledIds.put(fileNumber, id);
         }
-        return new CacheFill(blockCache, id, credit);
+        return new CacheFill(blockCache, id);
     }
 
     /** Drops the blocks a {@link #fill} put in the cache for a table that was never opened (its file is gone). */

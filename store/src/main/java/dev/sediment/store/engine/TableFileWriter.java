@@ -37,7 +37,7 @@ final class TableFileWriter {
         boolean done = false;
         try {
             writer = new TableWriter(path, fs.create(path), options,
-                    tables == null ? null : tables.fill(fileNumber, null));
+                    tables == null ? null : tables.fill(fileNumber));
             entries.writeTo(writer);
             TableProperties p = writer.finish();
             fs.syncDirectory(dir);

@@ -9,22 +9,16 @@ import java.util.Arrays;
  * reader will be opened with ({@link TableReader#open(java.nio.file.Path, dev.sediment.store.fs.ReadableFile,
  * BlockCache, long)}): RocksDB's {@code prepopulate_block_cache}. The blocks a flush writes are the hottest
  * data right after a write burst, and read from the file each one would cost a read and a parse first.
- * With a {@link CacheCredit} (compactions) only as many bytes go in as the credit allows. The cache's
- * capacity bounds it all as usual: a block that does not fit is not cached.
+ * The cache's capacity bounds it as usual: a block that does not fit is not cached.
  */
 public final class CacheFill {
     private final BlockCache cache;
     private final long tableId;
-    private final CacheCredit credit;
 
-    /**
-     * @param tableId a fresh id from {@link BlockCache#newTableId()}, used for this table only
-     * @param credit  what may be cached, or null to cache every block
-     */
-    public CacheFill(BlockCache cache, long tableId, CacheCredit credit) {
+    /** @param tableId a fresh id from {@link BlockCache#newTableId()}, used for this table only */
+    public CacheFill(BlockCache cache, long tableId) {
         this.cache = cache;
         this.tableId = tableId;
-        this.credit = credit;
     }
 
     public long tableId() {
@@ -33,9 +27,7 @@ public final class CacheFill {
 
     /** A data block of the table was written at {@code offset}; {@code raw[0, len)} is its uncompressed form. */
     void written(long offset, byte[] raw, int len) {
-        if (credit == null || credit.take(len)) {
-            cache.put(tableId, offset, Arrays.copyOf(raw, len));
-        }
+        cache.put(tableId, offset, Arrays.copyOf(raw, len));
     }
 
     /** The table will not be used: drops what was cached of it. */

@@ -19,8 +19,6 @@ final class TableIterator implements InternalIterator {
     private final BlockIterator index;
     private final BlockIterator data = new BlockIterator();
     private final boolean fillCache;
-    /** Earns the compaction reading this table the size of each cached block it finds, or null. */
-    private final CacheCredit credit;
     /** Offset of the data block {@link #data} iterates, or -1 if none is loaded. */
     private long dataOffset = -1;
     /** Offset of the block being decoded, for error messages. */
@@ -30,10 +28,9 @@ final class TableIterator implements InternalIterator {
     private byte[] userKey;
     private byte[] value;
 
-    TableIterator(TableReader table, boolean fillCache, CacheCredit credit) {
+    TableIterator(TableReader table, boolean fillCache) {
         this.table = table;
         this.fillCache = fillCache;
-        this.credit = credit;
         this.index = new BlockIterator(table.indexBlock());
     }
 
@@ -194,7 +191,7 @@ final class TableIterator implements InternalIterator {
         if (offset != dataOffset) {
             dataOffset = -1;
             decoding = offset;
-            data.reset(table.dataBlock(offset, index.handleSize(), fillCache, credit));
+            data.reset(table.dataBlock(offset, index.handleSize(), fillCache));
             dataOffset = offset;
         }
         decoding = dataOffset;

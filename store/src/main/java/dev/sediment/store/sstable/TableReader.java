@@ -193,18 +193,7 @@ public final class TableReader implements Closeable {
         if (closed.get()) {
             throw new StoreClosedException("table " + path);
         }
-        return new TableIterator(this, fillCache, null);
-    }
-
-    /**
-     * A compaction's iterator: as {@link #iterator(boolean) iterator(false)}, and each block it finds in the
-     * cache earns {@code credit} its size, for the compaction to cache as much of its output.
-     */
-    public InternalIterator iterator(CacheCredit credit) {
-        if (closed.get()) {
-            throw new StoreClosedException("table " + path);
-        }
-        return new TableIterator(this, false, credit);
+        return new TableIterator(this, fillCache);
     }
 
     Block indexBlock() {
@@ -221,14 +210,11 @@ public final class TableReader implements Closeable {
      * Unchecked errors only: {@link CorruptionException}, {@link StoreIOException}, {@link StoreClosedException}.
      */
     byte[] dataBlock(long offset, long size) {
-        return dataBlock(offset, size, true, null);
+        return dataBlock(offset, size, true);
     }
 
-    /**
-     * As {@link #dataBlock(long, long)}; without {@code fillCache}, see {@link #iterator(boolean)}; a cached
-     * block earns {@code credit} (or null) its size, see {@link #iterator(CacheCredit)}.
-     */
-    byte[] dataBlock(long offset, long size, boolean fillCache, CacheCredit credit) {
+    /** As {@link #dataBlock(long, long)}; without {@code fillCache}, see {@link #iterator(boolean)}. */
+    byte[] dataBlock(long offset, long size, boolean fillCache) {
         if (!BlockHandle.fitsWithin(offset, size, blocksEnd)) {
             throw new CorruptionException(path, offset, "data block handle [offset " + offset + ", size "
                     + size + "] lies outside the file's " + blocksEnd + " bytes of blocks");
@@ -236,9 +222,6 @@ public final class TableReader implements Closeable {
         if (cache != null) {
             byte[] cached = fillCache ? cache.get(tableId, offset) : cache.peek(tableId, offset);
             if (cached != null) {
-                if (credit != null) {
-                    credit.found(cached.length);
-                }
                 return cached; // verified before it was cached
             }
         }

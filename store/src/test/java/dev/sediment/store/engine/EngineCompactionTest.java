@@ -127,12 +127,12 @@ class EngineCompactionTest {
      */
     /**
      * Was "flushes write no block into the cache": flushes now put the blocks they write into the cache
-     * (RocksDB's prepopulate_block_cache), since right after a write burst the flushed data is what gets read.
-     * Compaction reads still fill nothing, and a compaction caches only as much of its output as it found
-     * cached among its inputs: here, reopened with a cold cache, nothing.
+     * (RocksDB's prepopulate_block_cache = kFlushOnly), since right after a write burst the flushed data is
+     * what gets read. Compaction reads still fill nothing: written here with a zero-byte cache and reopened,
+     * so that the cache is cold when the compaction runs.
      */
     @Test
-    void compactionReadsDoNotFillTheBlockCacheAndCacheNoOutputOfColdInputs() {
+    void compactionReadsDoNotFillTheBlockCache() {
         MemFileSystem fs = new MemFileSystem();
         try (Engine s = Engine.open(DIR, options(fs).toBuilder().blockCacheSizeBytes(0).build())) {
             for (int round = 0; round < 3; round++) {
@@ -144,7 +144,7 @@ class EngineCompactionTest {
         }
         try (Engine s = Engine.open(DIR, options(fs).toBuilder().blockCacheSizeBytes(1 << 20).build())) {
             s.compactRange(null, null);
-            assertEquals(0, blockBytes(s), "compaction reads bypass the cache, and its inputs were not cached");
+            assertEquals(0, blockBytes(s), "compaction reads bypass the cache");
             assertEquals(0, s.stats().cache().hits() + s.stats().cache().misses());
             assertArrayEquals(value(0, "r2"), s.get(key(0)));
             assertEquals(1, s.stats().cache().misses());
@@ -155,7 +155,7 @@ class EngineCompactionTest {
     }
 
     @Test
-    void flushedBlocksAreCacheHitsAndACompactionOfCachedTablesCachesItsOutput() {
+    void aGetOfAJustFlushedKeyIsACacheHitAndACompactionCachesNoOutput() {
         StoreOptions options = options(new MemFileSystem()).toBuilder()
                 .memtableSizeBytes(1 << 20) // one table per round
                 .blockCacheSizeBytes(1 << 20)
@@ -180,13 +180,12 @@ class EngineCompactionTest {
             s.flush();
             s.compactRange(null, null);
             assertEquals(0, s.currentVersion().files(0).size());
-            long cached = blockBytes(s);
-            for (int i = 0; i < 300; i++) {
-                assertArrayEquals(value(i, "r1"), s.get(key(i)));
-            }
-            assertEquals(0, s.stats().cache().misses(), "the compaction of cached tables cached its output");
-            assertEquals(cached, blockBytes(s));
-            assertTrue(s.stats().cache().bytes() <= s.stats().cache().pinnedBytes() + (1 << 20));
+            // Measured on the bench's get workload, caching compaction output (as much as its inputs had
+            // cached) lowered the hit rate: while a compaction runs its output pushes out blocks gets use.
+            assertEquals(0, blockBytes(s), "the inputs' blocks left with them, and the output was not cached");
+            assertArrayEquals(value(0, "r1"), s.get(key(0)));
+            assertEquals(1, s.stats().cache().misses());
+            assertTrue(s.stats().cache().missReadBytes() > 0);
         }
     }
 

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A table's data blocks put into the block cache as they are written ({@link CacheFill}). */
@@ -49,7 +48,7 @@ class CacheFillTest {
             MemFileSystem fs = new MemFileSystem();
             BlockCache cache = new BlockCache(4 << 20);
             long id = BlockCache.newTableId();
-            TableProperties p = write(fs, c, new CacheFill(cache, id, null));
+            TableProperties p = write(fs, c, new CacheFill(cache, id));
             assertTrue(cache.usedBytes() > 0);
             try (TableReader r = TableReader.open(PATH, fs.openReadable(PATH), cache, id);
                  InternalIterator it = r.iterator()) {
@@ -71,48 +70,12 @@ class CacheFillTest {
         fs.createDirectories(PATH.getParent());
         BlockCache cache = new BlockCache(4 << 20);
         TableWriter w = new TableWriter(PATH, fs.create(PATH), options(Compression.NONE),
-                new CacheFill(cache, BlockCache.newTableId(), null));
+                new CacheFill(cache, BlockCache.newTableId()));
         for (int i = 0; i < ENTRIES; i++) {
             w.add(key(i), InternalKeys.trailer(i + 1, KeyKind.PUT), value(i));
         }
         assertTrue(cache.usedBytes() > 0);
         w.abandon();
         assertEquals(0, cache.usedBytes());
-    }
-
-    @Test
-    void creditPaysForOutputBlocksOnlyUpToWhatWasFoundCachedAndItsCap() throws IOException {
-        MemFileSystem fs = new MemFileSystem();
-        BlockCache cache = new BlockCache(4 << 20);
-        CacheCredit none = new CacheCredit(1 << 20);
-        write(fs, Compression.NONE, new CacheFill(cache, BlockCache.newTableId(), none));
-        assertEquals(0, cache.usedBytes(), "no credit, nothing cached");
-
-        CacheCredit credit = new CacheCredit(3000);
-        credit.found(2000);
-        credit.found(2000); // capped at 3000
-        assertTrue(credit.take(1000));
-        assertTrue(credit.take(2000));
-        assertFalse(credit.take(1));
-    }
-
-    @Test
-    void aCompactionsReadOfCachedBlocksEarnsCreditWithoutTouchingTheCounts() throws IOException {
-        MemFileSystem fs = new MemFileSystem();
-        BlockCache cache = new BlockCache(4 << 20);
-        long id = BlockCache.newTableId();
-        write(fs, Compression.ZSTD, new CacheFill(cache, id, null));
-        long cachedBytes = cache.usedBytes();
-        CacheCredit credit = new CacheCredit(Long.MAX_VALUE);
-        try (TableReader r = TableReader.open(PATH, fs.openReadable(PATH), cache, id);
-             InternalIterator it = r.iterator(credit)) {
-            int n = 0;
-            for (it.seekToFirst(); it.valid(); it.next()) {
-                n++;
-            }
-            assertEquals(ENTRIES, n);
-        }
-        assertEquals(0, cache.hits() + cache.misses());
-        assertTrue(credit.take((int) Math.min(Integer.MAX_VALUE, cachedBytes / 2)), "earned the blocks' bytes");
     }
 }
