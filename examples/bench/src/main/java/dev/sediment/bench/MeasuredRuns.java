@@ -7,8 +7,12 @@ import java.util.List;
  * How a bench child times a workload: {@code warmup} runs that are not reported, then {@code runs} that are, either
  * as consecutive slices of a key range or as runs of up to {@code runSeconds}; and the {@link Measurement} their
  * rates and latencies make. The store and window children share it so that their figures mean the same.
+ *
+ * @param warmup runs done first and not reported
+ * @param runs runs reported
+ * @param runSeconds how long a timed run lasts
  */
-final class MeasuredRuns {
+record MeasuredRuns(int warmup, int runs, double runSeconds) {
     /** Latency of every 8th op: {@link System#nanoTime} around a sub-microsecond op would cost more than the op. */
     static final long SAMPLE_MASK = 7;
     /** Latency of every op: for ops of many microseconds (scans). */
@@ -26,16 +30,6 @@ final class MeasuredRuns {
     interface Step {
         /** One op; returns the units done. */
         long run(long index) throws Exception;
-    }
-
-    private final int warmup;
-    private final int runs;
-    private final double runSeconds;
-
-    MeasuredRuns(int warmup, int runs, double runSeconds) {
-        this.warmup = warmup;
-        this.runs = runs;
-        this.runSeconds = runSeconds;
     }
 
     /** Warmup and measured runs together. */
