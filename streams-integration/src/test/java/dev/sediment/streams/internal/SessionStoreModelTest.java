@@ -2,7 +2,6 @@ package dev.sediment.streams.internal;
 
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.streams.CapturingStateStoreContext;
-import dev.sediment.streams.SedimentConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -12,14 +11,12 @@ import org.apache.kafka.streams.state.internals.SessionKeySchema;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.File;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -148,13 +145,8 @@ class SessionStoreModelTest {
     private CapturingStateStoreContext context;
 
     private void open(boolean timeOrdered) {
-        Properties props = new Properties();
-        props.put(SedimentConfig.MEMTABLE_BYTES, "4096");
-        props.put(SedimentConfig.COMPRESSION, "none");
-        context = new CapturingStateStoreContext(new File("/model/state"), props);
         store = new SedimentSessionStore("sessions", RETENTION, SEGMENT, timeOrdered);
-        store.segmented().core.fileSystem(fs);
-        store.init(context, store);
+        context = InMemorySegmentedStore.init(store, fs);
     }
 
     @ParameterizedTest(name = "timeOrdered={0}")
