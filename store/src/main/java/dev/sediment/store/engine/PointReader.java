@@ -136,10 +136,14 @@ final class PointReader {
      * the value, or null for a tombstone — or {@link #NOT_HERE}.
      */
     private byte[] searchTable(PointLookup lookup, FileMetadata f, byte[] key, long hash, long snapshot, Version v) {
+        TableReader cached = tables.peek(f.fileNumber()); // its filter may say no without a pin
+        if (cached != null && !cached.mayContainHash(hash)) {
+            return NOT_HERE;
+        }
         TableCache.Entry pinned = tables.pin(f.fileNumber());
         try {
             TableReader reader = pinned.reader();
-            if (!reader.mayContainHash(hash)) {
+            if (cached == null && !reader.mayContainHash(hash)) {
                 return NOT_HERE;
             }
             tableReads.increment();

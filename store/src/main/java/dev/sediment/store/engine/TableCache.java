@@ -158,6 +158,33 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
     }
 
     /**
+     * The cached reader of table {@code fileNumber} without taking a reference, or null if it is not cached:
+     * for its bloom filter only. The reader may close at any moment, but a table file never changes, so its
+     * filter (an immutable array the reader keeps) answers for that file all the same. A point read checks the
+     * filter of every L0 table and of a table per level, and most say no: this spares each of those the two
+     * atomic updates of {@link #pin} and its release.
+     */
+    TableReader peek(long fileNumber) {
+        Entry[] t = lookup;
+        if (t.length == 0) {
+            return null;
+        }
+        int mask = t.length - 1;
+        int i = slot(fileNumber, mask);
+        Entry e;
+        while ((e = t[i]) != null) {
+            if (e.fileNumber == fileNumber) {
+                if (!e.referenced) {
+                    e.referenced = true; // in use: the eviction's second chance applies
+                }
+                return e.reader;
+            }
+            i = (i + 1) & mask;
+        }
+        return null;
+    }
+
+    /**
      * Pins table {@code fileNumber} for a point read: the {@link Handle}-free form of {@link #acquire}, which
      * allocates nothing when the table is open. Call {@link Entry#unpin()} exactly once.
      */

@@ -1,5 +1,7 @@
 package dev.sediment.store.memtable;
 
+import dev.sediment.store.key.KeyPrefix;
+
 import java.util.Arrays;
 
 /**
@@ -44,15 +46,6 @@ final class ArenaSkipList {
         this.nodes = new NodeArena(maxChunkBytes / Long.BYTES);
     }
 
-    static long prefix(byte[] key) {
-        long p = 0;
-        int len = Math.min(8, key.length);
-        for (int i = 0; i < len; i++) {
-            p |= (key[i] & 0xFFL) << (56 - 8 * i);
-        }
-        return p;
-    }
-
     /** Adds an entry. REQUIRES: one writer at a time; no equal internal key present. */
     void insert(byte[] key, long trailer, byte[] value) {
         insert(key, trailer, value, false);
@@ -66,7 +59,7 @@ final class ArenaSkipList {
      * REQUIRES: one writer at a time; no equal internal key present.
      */
     void insert(byte[] key, long trailer, byte[] value, boolean afterPrevious) {
-        long prefix = prefix(key);
+        long prefix = KeyPrefix.of(key);
         if (head == 0) {
             head = nodes.allocate(LINKS + MAX_HEIGHT);
         }
@@ -134,7 +127,7 @@ final class ArenaSkipList {
         return Math.min(MAX_HEIGHT, 1 + Long.numberOfTrailingZeros(r | Long.MIN_VALUE) / 2);
     }
 
-    /** Compares the node's internal key with {@code (key, trailer)}; {@code prefix} is {@code prefix(key)}. */
+    /** Compares the node's internal key with {@code (key, trailer)}; {@code prefix} is {@code KeyPrefix.of(key)}. */
     private int compare(long node, byte[] key, long prefix, long trailer) {
         long[] c = nodes.chunk(node);
         int at = (int) node;
@@ -159,7 +152,7 @@ final class ArenaSkipList {
         if (head == 0) {
             return 0;
         }
-        long prefix = prefix(key);
+        long prefix = KeyPrefix.of(key);
         long x = head;
         for (int level = height - 1; ; level--) {
             long next = nodes.linkAcquire(x, LINKS + level);
@@ -179,7 +172,7 @@ final class ArenaSkipList {
         if (head == 0) {
             return 0;
         }
-        long prefix = prefix(key);
+        long prefix = KeyPrefix.of(key);
         int bound = inclusive ? 0 : -1;
         long x = head;
         for (int level = height - 1; level >= 0; level--) {

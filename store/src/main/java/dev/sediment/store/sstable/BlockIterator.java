@@ -3,6 +3,7 @@ package dev.sediment.store.sstable;
 import dev.sediment.store.encoding.LittleEndian;
 import dev.sediment.store.encoding.MalformedDataException;
 import dev.sediment.store.key.InternalKeys;
+import dev.sediment.store.key.KeyPrefix;
 
 import java.util.Arrays;
 
@@ -108,13 +109,20 @@ final class BlockIterator {
 
     /** Positions at the first entry {@code >= (userKey, trailer)}; invalid if there is none. */
     void seek(byte[] userKey, long trailer) {
+        seek(userKey, trailer, 0, numRestarts - 1);
+    }
+
+    /**
+     * As {@link #seek(byte[], long)}, when the caller knows (from {@link #restartUserKeyPrefixes}) that the last
+     * restart point whose key is below the target lies in {@code [lo, hi]} (0 if none is): only those are
+     * searched. REQUIRES: {@code 0 <= lo <= hi < numRestarts}.
+     */
+    void seek(byte[] userKey, long trailer, int lo, int hi) {
         if (isEmpty()) {
             valid = false;
             return;
         }
         // Find the last restart point whose key is < target; the answer lies at or after it.
-        int lo = 0;
-        int hi = numRestarts - 1;
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
             if (compareRestartKey(restartPoint(mid), userKey, trailer) < 0) {
@@ -235,6 +243,34 @@ final class BlockIterator {
             return c;
         }
         return Long.compareUnsigned(trailer, LittleEndian.getLong(data, pos + uk));
+    }
+
+    /**
+     * The {@link dev.sediment.store.key.KeyPrefix} of every restart key's user key, in restart order (so
+     * non-decreasing). For an index block (one restart per entry) that is a dense array a point read can
+     * binary-search before touching the block. Throws {@link MalformedDataException} on a malformed entry.
+     */
+    long[] restartUserKeyPrefixes() {
+        if (isEmpty()) {
+            return new long[0];
+        }
+        long[] prefixes = new long[numRestarts];
+        for (int i = 0; i < numRestarts; i++) {
+            int p = restartPoint(i);
+            int shared = readLength(p);
+            int unshared = readLength(varintEnd);
+            int vlen = readLength(varintEnd);
+            int pos = varintEnd;
+            if (shared != 0 || (long) unshared + vlen > limit - pos || unshared < InternalKeys.TRAILER_BYTES) {
+                throw new MalformedDataException("restart entry at " + p + " (shared " + shared + ", unshared "
+                        + unshared + ", value " + vlen + ") is not a whole key within " + limit + " bytes");
+            }
+            prefixes[i] = KeyPrefix.of(data, pos, unshared - InternalKeys.TRAILER_BYTES);
+            if (i > 0 && Long.compareUnsigned(prefixes[i], prefixes[i - 1]) < 0) {
+                throw new MalformedDataException("restart key " + i + " at " + p + " sorts before the one before it");
+            }
+        }
+        return prefixes;
     }
 
     /** Decodes the entry at {@code p} into the key buffer, extending the previous key's prefix. */

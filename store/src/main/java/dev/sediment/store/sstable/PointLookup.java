@@ -29,7 +29,7 @@ public final class PointLookup {
         decoding = reader.indexOffset();
         try {
             index.reset(reader.indexBlock());
-            index.seek(userKey, trailer);
+            reader.seekIndex(index, userKey, trailer);
             if (loadBlock()) {
                 data.seek(userKey, trailer);
                 skipEmptyForward();

@@ -8,6 +8,7 @@ import dev.sediment.store.StoreIOException;
 import dev.sediment.store.encoding.MalformedDataException;
 import dev.sediment.store.fs.ReadableFile;
 import dev.sediment.store.iterator.InternalIterator;
+import dev.sediment.store.key.KeyPrefix;
 
 import java.io.Closeable;
 import java.io.EOFException;
@@ -35,6 +36,8 @@ public final class TableReader implements Closeable {
     /** Offset of the footer = end of the last block's trailer. */
     private final long blocksEnd;
     private final Block index;
+    /** The user-key prefix of every index entry ({@link BlockIterator#restartUserKeyPrefixes}). */
+    private final long[] indexPrefixes;
     private final BloomFilter filter;
     private final PropertiesCodec.Decoded properties;
     /** What this reader keeps in memory for its life, pinned in the cache. */
@@ -44,7 +47,8 @@ public final class TableReader implements Closeable {
     private static final int READER_OVERHEAD_BYTES = 512;
 
     private TableReader(Path path, ReadableFile file, BlockCache cache, BlockCodec codec, Footer footer,
-                        long blocksEnd, Block index, BloomFilter filter, PropertiesCodec.Decoded properties) {
+                        long blocksEnd, Block index, long[] indexPrefixes, BloomFilter filter,
+                        PropertiesCodec.Decoded properties) {
         this.path = path;
         this.file = file;
         this.cache = cache;
@@ -53,10 +57,11 @@ public final class TableReader implements Closeable {
         this.footer = footer;
         this.blocksEnd = blocksEnd;
         this.index = index;
+        this.indexPrefixes = indexPrefixes;
         this.filter = filter;
         this.properties = properties;
         TableProperties p = properties.properties();
-        this.residentBytes = READER_OVERHEAD_BYTES + index.data.length + (filter == null ? 0 : filter.sizeBytes())
+        this.residentBytes = READER_OVERHEAD_BYTES + index.data.length + 8L * indexPrefixes.length + (filter == null ? 0 : filter.sizeBytes())
                 + p.smallestKey().length + p.largestKey().length;
         if (cache != null) {
             cache.pin(residentBytes);
@@ -86,8 +91,10 @@ public final class TableReader implements Closeable {
             Footer footer = Footer.decode(path, size, footerBytes);
 
             Block index;
+            long[] indexPrefixes;
             try {
                 index = new Block(readBlock(path, file, codec, footer.index()));
+                indexPrefixes = new BlockIterator(index).restartUserKeyPrefixes();
             } catch (MalformedDataException e) {
                 throw new CorruptionException(path, footer.index().offset(), "bad index block: " + e.getMessage(), e);
             }
@@ -110,7 +117,7 @@ public final class TableReader implements Closeable {
                 throw new CorruptionException(path, footer.properties().offset(), "properties record a file of "
                         + props.properties().fileSizeBytes() + " bytes, but the file has " + size);
             }
-            return new TableReader(path, file, cache, codec, footer, footerOffset, index, filter, props);
+            return new TableReader(path, file, cache, codec, footer, footerOffset, index, indexPrefixes, filter, props);
         } catch (IOException | RuntimeException e) {
             try {
                 file.close();
@@ -185,6 +192,39 @@ public final class TableReader implements Closeable {
 
     Block indexBlock() {
         return index;
+    }
+
+    /**
+     * Positions {@code it}, reset onto {@link #indexBlock()}, as {@link BlockIterator#seek(byte[], long)} does, but
+     * first narrows the restart points to search by binary-searching the dense prefix array: for keys whose first
+     * eight bytes differ, the search then touches the index block's bytes about once instead of ~log2(blocks) times.
+     */
+    void seekIndex(BlockIterator it, byte[] userKey, long trailer) {
+        long[] p = indexPrefixes;
+        if (p.length == 0) {
+            it.seek(userKey, trailer);
+            return;
+        }
+        long prefix = KeyPrefix.of(userKey);
+        int below = firstAtOrAbove(p, prefix, false) - 1; // the last entry surely below the key, or -1
+        int above = firstAtOrAbove(p, prefix, true); // the first entry surely above it, or p.length
+        it.seek(userKey, trailer, Math.max(0, below), Math.max(0, above - 1));
+    }
+
+    /** The first index whose prefix is {@code > prefix} (strictly) or {@code >= prefix}; {@code p.length} if none. */
+    private static int firstAtOrAbove(long[] p, long prefix, boolean strictly) {
+        int lo = 0;
+        int hi = p.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Long.compareUnsigned(p[mid], prefix);
+            if (c < 0 || strictly && c == 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     long indexOffset() {

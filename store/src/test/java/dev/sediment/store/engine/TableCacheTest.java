@@ -7,6 +7,7 @@ import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.key.KeyKind;
 import dev.sediment.store.sstable.TableOptions;
+import dev.sediment.store.sstable.TableReader;
 import dev.sediment.store.sstable.TableWriter;
 import dev.sediment.store.testing.Seeds;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,9 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -84,6 +88,33 @@ class TableCacheTest {
         assertTrue(cache.openTables() <= 2, "seed=" + seed);
         cache.close();
         assertEquals(0, fs.openHandles(), "seed=" + seed + ": a table reader was never closed");
+    }
+
+    @Test
+    void peekTakesNoReferenceAndAnEvictedReadersFilterStillAnswersForItsFile() throws Exception {
+        MemFileSystem fs = new MemFileSystem();
+        Path dir = Path.of("/tables");
+        fs.createDirectories(dir);
+        for (long n = 1; n <= 2; n++) {
+            Path path = FileNames.table(dir, n);
+            TableWriter w = new TableWriter(path, fs.create(path), TableOptions.defaults());
+            w.add(key(n), InternalKeys.trailer(n, KeyKind.PUT), key(n));
+            w.finish();
+        }
+        TableCache cache = new TableCache(fs, dir, new BlockCache(1 << 20), 2);
+        assertNull(cache.peek(1), "not open yet: the caller pins (which opens it)");
+        cache.pin(1).unpin();
+        TableReader peeked = cache.peek(1);
+        assertNotNull(peeked);
+        assertTrue(peeked.mayContainHash(TableReader.keyHash(key(1))));
+        assertEquals(1, cache.openTables());
+        cache.evict(1); // no reference was taken by the peek: the reader closes now
+        assertEquals(0, fs.openHandles(), "a peek kept the file open");
+        assertNull(cache.peek(1));
+        assertTrue(peeked.mayContainHash(TableReader.keyHash(key(1))), "the closed reader's filter still answers");
+        assertFalse(peeked.mayContainHash(TableReader.keyHash(key(2))) && peeked.mayContainHash(TableReader.keyHash(
+                "surely-absent".getBytes(StandardCharsets.UTF_8))), "and still refuses");
+        cache.close();
     }
 
     private static void check(InternalIterator it, long n) {

@@ -60,6 +60,7 @@ class TableRandomizedTest {
                     checkProperties(model, r.properties(), path);
                     checkScans(model, r);
                     checkWalk(rnd, model, r);
+                    checkPointLookups(rnd, model, r);
                     for (Key k : model.keySet()) {
                         assertTrue(r.mayContain(k.userKey()), "filter lost " + k);
                     }
@@ -73,10 +74,19 @@ class TableRandomizedTest {
     static TreeMap<Key, byte[]> randomModel(Random rnd, int n) {
         TreeMap<Key, byte[]> model = TestTables.newModel();
         int largeValues = 0;
+        // Some tables have keys longer than the 8-byte prefixes point reads narrow the index by, some
+        // sharing a long common start (the prefix cannot tell them apart), some shorter (zero-padded prefixes).
+        int maxKeyLength = rnd.nextBoolean() ? 6 : 14;
+        byte[] commonStart = rnd.nextInt(3) == 0 ? new byte[] {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'} : new byte[0];
         while (model.size() < n) {
-            byte[] userKey = new byte[rnd.nextInt(6)];
+            byte[] userKey = new byte[rnd.nextInt(maxKeyLength)];
             for (int i = 0; i < userKey.length; i++) {
                 userKey[i] = ALPHABET[rnd.nextInt(ALPHABET.length)];
+            }
+            if (commonStart.length > 0 && rnd.nextInt(4) != 0) {
+                byte[] longer = Arrays.copyOf(commonStart, commonStart.length + userKey.length);
+                System.arraycopy(userKey, 0, longer, commonStart.length, userKey.length);
+                userKey = longer;
             }
             long revision = 1 + (rnd.nextInt(10) == 0 ? (long) (rnd.nextDouble() * InternalKeys.MAX_REVISION)
                     : rnd.nextInt(1000));
@@ -214,6 +224,27 @@ class TableRandomizedTest {
         }
     }
 
+    /** {@link PointLookup}: the first entry at or after a target, and whether it is a version of the target's key. */
+    private static void checkPointLookups(Random rnd, TreeMap<Key, byte[]> model, TableReader r) {
+        List<Key> keys = new ArrayList<>(model.keySet());
+        PointLookup lookup = new PointLookup();
+        for (int i = 0; i < 300; i++) {
+            Key target = randomTarget(rnd, keys);
+            Key expected = model.ceilingKey(target);
+            boolean found = lookup.seek(r, target.userKey(), target.trailer());
+            boolean sameKey = expected != null && Arrays.equals(expected.userKey(), target.userKey());
+            assertEquals(sameKey, found, "point lookup of " + target);
+            if (found) {
+                assertEquals(expected.trailer(), lookup.trailer(), "version found for " + target);
+                assertArrayEquals(model.get(expected), lookup.valueCopy(), "value for " + target);
+                Key after = model.higherKey(expected);
+                boolean nextSame = after != null && Arrays.equals(after.userKey(), target.userKey());
+                assertEquals(nextSame, lookup.next(target.userKey()), "next version of " + target);
+            }
+            lookup.clear();
+        }
+    }
+
     private static Key randomTarget(Random rnd, List<Key> keys) {
         switch (rnd.nextInt(4)) {
             case 0: {
@@ -228,7 +259,7 @@ class TableRandomizedTest {
                 return new Key(k.userKey(), rnd.nextBoolean() ? 0 : -1L);
             }
             default: {
-                byte[] u = new byte[rnd.nextInt(7)];
+                byte[] u = new byte[rnd.nextInt(rnd.nextBoolean() ? 7 : 15)];
                 for (int i = 0; i < u.length; i++) {
                     u[i] = ALPHABET[rnd.nextInt(ALPHABET.length)];
                 }
