@@ -1,5 +1,7 @@
 package dev.sediment.store;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -26,6 +28,8 @@ public final class BlockCache {
     private final long capacityBytes;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    /** Stored (compressed) bytes read from files for the blocks that {@link #get} missed. */
+    private final LongAdder missReadBytes = new LongAdder();
     /** Bytes pinned by open tables; each shard's room for blocks is its share of the capacity less its share of this. */
     private final AtomicLong pinnedBytes = new AtomicLong();
 
@@ -125,7 +129,20 @@ public final class BlockCache {
         return misses.sum();
     }
 
-    /** A cached block: in its hash bucket's chain and in the shard's LRU list (head = least recently used). */
+    /** Counts {@code bytes} read from a file to serve a block {@link #get} missed. */
+    public void recordMissRead(long bytes) {
+        missReadBytes.add(bytes);
+    }
+
+    /** Bytes read from files for missed blocks, as stored (compressed, with their trailers). */
+    public long missReadBytes() {
+        return missReadBytes.sum();
+    }
+
+    /**
+     * A cached block: in its hash bucket's chain, in the shard's LRU list (head = least recently used) and in
+     * its table's list, so that dropping a table visits its blocks only, not every block of the shard.
+     */
     private static final class Node {
         final long tableId;
         final long offset;
@@ -133,6 +150,8 @@ public final class BlockCache {
         Node chain;
         Node older;
         Node newer;
+        Node prevOfTable;
+        Node nextOfTable;
 
         Node(long tableId, long offset, byte[] block) {
             this.tableId = tableId;
@@ -151,6 +170,8 @@ public final class BlockCache {
         private long used;
         private int size;
         private Node[] buckets = new Node[64];
+        /** The first node of each table with blocks in this shard. */
+        private final Map<Long, Node> tables = new HashMap<>();
         /** Least and most recently used. */
         private Node lru;
         private Node mru;
@@ -211,6 +232,11 @@ public final class BlockCache {
                 int b = hash(tableId, offset) & (buckets.length - 1);
                 n.chain = buckets[b];
                 buckets[b] = n;
+                Node first = tables.put(tableId, n);
+                if (first != null) {
+                    n.nextOfTable = first;
+                    first.prevOfTable = n;
+                }
                 used += charge;
                 if (++size > buckets.length) {
                     rehash();
@@ -230,13 +256,11 @@ public final class BlockCache {
         }
 
         synchronized void evictTable(long tableId) {
-            Node n = lru;
+            Node n = tables.get(tableId);
             while (n != null) {
-                Node newer = n.newer;
-                if (n.tableId == tableId) {
-                    remove(n);
-                }
-                n = newer;
+                Node next = n.nextOfTable;
+                remove(n);
+                n = next;
             }
         }
 
@@ -257,6 +281,18 @@ public final class BlockCache {
                 p.chain = n.chain;
             }
             n.chain = null;
+            if (n.prevOfTable != null) {
+                n.prevOfTable.nextOfTable = n.nextOfTable;
+            } else if (n.nextOfTable != null) {
+                tables.put(n.tableId, n.nextOfTable);
+            } else {
+                tables.remove(n.tableId);
+            }
+            if (n.nextOfTable != null) {
+                n.nextOfTable.prevOfTable = n.prevOfTable;
+            }
+            n.prevOfTable = null;
+            n.nextOfTable = null;
             used -= n.block.length + ENTRY_OVERHEAD_BYTES;
             size--;
         }

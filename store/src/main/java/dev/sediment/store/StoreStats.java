@@ -109,7 +109,8 @@ public record StoreStats(long approximateEntries, Revisions revisions, Memtables
      * @param misses block cache misses
      * @param bytes  bytes the cache holds: cached blocks and the pinned bytes
      * @param pinnedBytes bytes open tables keep in memory (index, filter) and pin against the cache's capacity
+     * @param missReadBytes bytes read from files to serve the misses, as stored (compressed)
      */
-    public record Cache(long hits, long misses, long bytes, long pinnedBytes) {
+    public record Cache(long hits, long misses, long bytes, long pinnedBytes, long missReadBytes) {
     }
 }

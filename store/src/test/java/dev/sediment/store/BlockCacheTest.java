@@ -3,7 +3,10 @@ package dev.sediment.store;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -15,6 +18,62 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The block cache: bounded in bytes, a block that is hit outlives a stream of blocks nobody hits again. */
 class BlockCacheTest {
     private static final int BLOCK = 4096;
+
+    /**
+     * Dropping a table removes exactly its blocks, found through the table's own list, whatever puts,
+     * replacements, hits and capacity evictions came before: checked against a model of what may be cached.
+     */
+    @Test
+    void evictTableDropsExactlyThatTablesBlocks() {
+        long seed = Long.getLong("tests.seed", System.nanoTime());
+        System.out.println("evictTableDropsExactlyThatTablesBlocks: -Dtests.seed=" + seed);
+        Random rnd = new Random(seed);
+        BlockCache cache = new BlockCache(16 * 8 * (BLOCK / 8 + 200L)); // about half the blocks fit
+        long[] tables = new long[6];
+        for (int i = 0; i < tables.length; i++) {
+            tables[i] = BlockCache.newTableId();
+        }
+        // What each (table, offset) last held; a cached block is always the latest one put.
+        Map<Long, Map<Long, byte[]>> latest = new HashMap<>();
+        for (int step = 0; step < 20_000; step++) {
+            int t = rnd.nextInt(tables.length);
+            long offset = rnd.nextInt(40) * (long) BLOCK;
+            int op = rnd.nextInt(10);
+            if (op < 6) {
+                byte[] block = new byte[BLOCK / 8 + rnd.nextInt(64)];
+                rnd.nextBytes(block);
+                cache.put(tables[t], offset, block);
+                latest.computeIfAbsent(tables[t], k -> new HashMap<>()).put(offset, block);
+            } else if (op < 9) {
+                byte[] got = cache.get(tables[t], offset);
+                if (got != null) {
+                    assertArrayEquals(latest.get(tables[t]).get(offset), got, "seed " + seed + " step " + step);
+                }
+            } else {
+                cache.evictTable(tables[t]);
+                latest.remove(tables[t]);
+                for (long o = 0; o < 40; o++) {
+                    assertNull(cache.peek(tables[t], o * BLOCK), "seed " + seed + " step " + step);
+                }
+            }
+            assertTrue(cache.usedBytes() <= cache.capacityBytes(), "seed " + seed);
+        }
+        long cachedBytes = 0;
+        for (long table : tables) {
+            for (long o = 0; o < 40; o++) {
+                byte[] b = cache.peek(table, o * BLOCK);
+                if (b != null) {
+                    assertArrayEquals(latest.get(table).get(o * BLOCK), b, "seed " + seed);
+                    cachedBytes += b.length + 96;
+                }
+            }
+        }
+        assertEquals(cachedBytes, cache.usedBytes(), "seed " + seed + ": the byte count matches the blocks held");
+        for (long table : tables) {
+            cache.evictTable(table);
+        }
+        assertEquals(0, cache.usedBytes(), "seed " + seed);
+    }
 
     @Test
     void staysWithinItsCapacityAndCountsHitsAndMisses() {

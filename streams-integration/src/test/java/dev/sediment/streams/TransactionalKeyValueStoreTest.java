@@ -32,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Transactional mode (KIP-892, {@code enable.transactional.statestores}): what the last {@code commit}
@@ -215,14 +214,7 @@ class TransactionalKeyValueStoreTest {
 
     /** 4.4's {@code QueryConfig(boolean, IsolationLevel)}, or the test is skipped on 4.3. */
     private static QueryConfig config(IsolationLevel level) {
-        try {
-            return QueryConfig.class.getConstructor(boolean.class, IsolationLevel.class).newInstance(true, level);
-        } catch (NoSuchMethodException e) {
-            assumeTrue(false, "Kafka Streams 4.3 has no isolation level in QueryConfig");
-            return null;
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return IsolatedQueryConfig.of(true, level);
     }
 
     @Test

@@ -52,7 +52,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Transactional mode (KIP-892) for the window, session, versioned and headers key-value stores, as
@@ -353,14 +352,7 @@ class TransactionalStoreTypesTest {
 
     /** 4.4's {@code QueryConfig(boolean, IsolationLevel)}, or the test is skipped on 4.3. */
     private static QueryConfig config(IsolationLevel level) {
-        try {
-            return QueryConfig.class.getConstructor(boolean.class, IsolationLevel.class).newInstance(false, level);
-        } catch (NoSuchMethodException e) {
-            assumeTrue(false, "Kafka Streams 4.3 has no isolation level in QueryConfig");
-            return null;
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return IsolatedQueryConfig.of(false, level);
     }
 
     private interface Queryable {

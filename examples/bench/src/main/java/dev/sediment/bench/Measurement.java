@@ -1,5 +1,11 @@
 package dev.sediment.bench;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
@@ -31,6 +37,14 @@ record Measurement(String part, StoreKind store, String workload, String unit, d
                 Long.toString(p999Nanos), Long.toString(diskBytes), Long.toString(writtenBytes),
                 Long.toString(userBytes), Long.toString(peakHeapBytes), Long.toString(peakLiveHeapBytes),
                 Long.toString(peakRssBytes));
+    }
+
+    /** Appends this row's CSV line to a results file, which a child JVM hands back to the parent. */
+    void appendTo(Path resultsFile) throws IOException {
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(resultsFile, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
+            out.println(toCsv());
+        }
     }
 
     static Measurement parseCsv(String line) {

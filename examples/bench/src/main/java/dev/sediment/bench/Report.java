@@ -21,6 +21,7 @@ import java.util.Set;
 final class Report {
     private final BenchOptions options;
     private final List<Measurement> rows;
+    private final RunResults results;
     private final Duration elapsed;
     private final List<String> profiles;
     private final List<StoreKind> stores;
@@ -28,6 +29,7 @@ final class Report {
     Report(BenchOptions options, List<Measurement> rows, Duration elapsed, List<String> profiles) {
         this.options = options;
         this.rows = rows;
+        this.results = new RunResults(rows);
         this.elapsed = elapsed;
         this.profiles = profiles;
         Set<StoreKind> seen = new LinkedHashSet<>();
@@ -57,8 +59,7 @@ final class Report {
     }
 
     Optional<Measurement> find(String part, StoreKind store, String workload) {
-        return rows.stream().filter(r -> r.part().equals(part) && r.store() == store && r.workload().equals(workload))
-                .findFirst();
+        return results.find(part, store, workload);
     }
 
     /** store's figure over RocksDB's, or NaN. */
@@ -104,21 +105,21 @@ final class Report {
             stores.forEach(s -> md.append("---:|"));
             md.append('\n');
             resourceRow(md, "bytes on disk after fill", s -> find("store", s, "fill").map(Measurement::diskBytes));
-            resourceRow(md, "bytes on disk at the end", s -> last(s).map(Measurement::diskBytes));
+            resourceRow(md, "bytes on disk at the end", s -> results.lastStoreRow(s).map(Measurement::diskBytes));
             resourceRow(md, "bytes written during fill", s -> find("store", s, "fill").map(Measurement::writtenBytes));
-            resourceRow(md, "bytes written, all workloads", s -> totalWritten(s));
+            resourceRow(md, "bytes written, all workloads", s -> results.storeWrittenBytes(s));
             // Time-bounded workloads (overwrite, reads while writing, commit) write what the store takes in its
             // seconds: a faster store is handed more bytes, so compare the totals per byte handed over too.
-            resourceRow(md, "key+value bytes handed to the store, all workloads", s -> totalUser(s));
-            resourceRow(md, "peak heap in use", s -> last(s).map(Measurement::peakHeapBytes));
-            resourceRow(md, "max heap after a GC (upper bound of live data)", s -> last(s).map(Measurement::peakLiveHeapBytes));
-            resourceRow(md, "peak RSS (VmHWM)", s -> last(s).map(Measurement::peakRssBytes));
+            resourceRow(md, "key+value bytes handed to the store, all workloads", s -> results.storeUserBytes(s));
+            resourceRow(md, "peak heap in use", s -> results.lastStoreRow(s).map(Measurement::peakHeapBytes));
+            resourceRow(md, "max heap after a GC (upper bound of live data)", s -> results.lastStoreRow(s).map(Measurement::peakLiveHeapBytes));
+            resourceRow(md, "peak RSS (VmHWM)", s -> results.lastStoreRow(s).map(Measurement::peakRssBytes));
             md.append("\nWrite amplification (bytes written to storage / key+value bytes handed to the store):");
             for (StoreKind s : stores) {
                 md.append(' ').append(s.label()).append(' ')
                         .append(find("store", s, "fill").map(m -> String.format(Locale.ROOT, "fill %.2f", m.writeAmplification())).orElse("–"))
                         .append(find("store", s, "overwrite").map(m -> String.format(Locale.ROOT, ", overwrite %.2f", m.writeAmplification())).orElse(""))
-                        .append(totalWritten(s).flatMap(w -> totalUser(s).filter(u -> u > 0)
+                        .append(results.storeWrittenBytes(s).flatMap(w -> results.storeUserBytes(s).filter(u -> u > 0)
                                 .map(u -> String.format(Locale.ROOT, ", all workloads %.2f", (double) w / u))).orElse(""))
                         .append(';');
             }
@@ -147,21 +148,6 @@ final class Report {
 
     private List<StoreKind> ratioStores() {
         return stores.contains(StoreKind.ROCKSDB) ? stores.stream().filter(s -> s != StoreKind.ROCKSDB).toList() : List.of();
-    }
-
-    private Optional<Measurement> last(StoreKind store) {
-        return rows.stream().filter(r -> r.part().equals("store") && r.store() == store).reduce((a, b) -> b);
-    }
-
-    private Optional<Long> totalWritten(StoreKind store) {
-        return rows.stream().filter(r -> r.part().equals("store") && r.store() == store && r.writtenBytes() >= 0
-                && !r.workload().equals("mix-write")).map(Measurement::writtenBytes).reduce(Long::sum);
-    }
-
-    /** Key and value bytes handed to the store by the workloads {@link #totalWritten} adds up. */
-    private Optional<Long> totalUser(StoreKind store) {
-        return rows.stream().filter(r -> r.part().equals("store") && r.store() == store && r.writtenBytes() >= 0
-                && !r.workload().equals("mix-write")).map(Measurement::userBytes).reduce(Long::sum);
     }
 
     private void resourceRow(StringBuilder md, String name, java.util.function.Function<StoreKind, Optional<Long>> figure) {

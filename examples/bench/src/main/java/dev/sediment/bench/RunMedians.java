@@ -29,28 +29,29 @@ public final class RunMedians {
         }
         List<List<Measurement>> runs = new ArrayList<>();
         for (String a : args) {
-            runs.add(ScaleComparison.read(Path.of(a)));
+            runs.add(RunResults.read(Path.of(a)).rows());
         }
         System.out.print(markdown(runs));
     }
 
-    static String markdown(List<List<Measurement>> runs) {
+    static String markdown(List<List<Measurement>> rowsOfRuns) {
+        List<RunResults> runs = rowsOfRuns.stream().map(RunResults::new).toList();
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Median of %d runs.%n%n", runs.size()));
         md.append("| workload | Sediment | RocksDB | in-memory | Sediment ÷ RocksDB | per-run ratios |\n"
                 + "|---|---:|---:|---:|---:|---:|\n");
-        for (String[] w : storeWorkloads(runs.get(0))) {
+        for (String[] w : storeWorkloads(rowsOfRuns.get(0))) {
             double sediment = median(runs, StoreKind.SEDIMENT, w[0], Measurement::throughput);
             double rocksdb = median(runs, StoreKind.ROCKSDB, w[0], Measurement::throughput);
             double inMemory = median(runs, StoreKind.IN_MEMORY, w[0], Measurement::throughput);
             md.append(String.format(Locale.ROOT, "| %s | %s %s | %s | %s | %s | %s |%n", w[0], figure(sediment), w[1],
                     figure(rocksdb), figure(inMemory), ratio(sediment, rocksdb), ratioRange(runs, w[0])));
         }
-        resourceRow(md, runs, "bytes on disk at the end", (r, s) -> figureAtEnd(r, s, Measurement::diskBytes));
-        resourceRow(md, runs, "bytes written, all workloads", (r, s) -> written(r, s));
+        resourceRow(md, runs, "bytes on disk at the end", (r, s) -> r.lastStoreRow(s).map(Measurement::diskBytes).orElse(-1L));
+        resourceRow(md, runs, "bytes written, all workloads", (r, s) -> r.storeWrittenBytes(s).orElse(-1L));
         // Timed workloads hand a faster store more bytes: the totals are read against what each store was handed.
-        resourceRow(md, runs, "key+value bytes handed to the store, all workloads", (r, s) -> handed(r, s));
-        resourceRow(md, runs, "peak RSS", (r, s) -> figureAtEnd(r, s, Measurement::peakRssBytes));
+        resourceRow(md, runs, "key+value bytes handed to the store, all workloads", (r, s) -> r.storeUserBytes(s).orElse(-1L));
+        resourceRow(md, runs, "peak RSS", (r, s) -> r.lastStoreRow(s).map(Measurement::peakRssBytes).orElse(-1L));
         return md.toString();
     }
 
@@ -69,11 +70,11 @@ public final class RunMedians {
     /** A byte figure of one run and store; negative where the run has none. */
     @FunctionalInterface
     private interface RunFigure {
-        double of(List<Measurement> run, StoreKind store);
+        double of(RunResults run, StoreKind store);
     }
 
     /** A byte figure per store, median over the runs that have it. */
-    private static void resourceRow(StringBuilder md, List<List<Measurement>> runs, String label, RunFigure figure) {
+    private static void resourceRow(StringBuilder md, List<RunResults> runs, String label, RunFigure figure) {
         double[] med = new double[StoreKind.values().length];
         for (StoreKind s : StoreKind.values()) {
             med[s.ordinal()] = median(runs.stream().mapToDouble(r -> figure.of(r, s)).filter(v -> v >= 0).toArray());
@@ -84,19 +85,19 @@ public final class RunMedians {
                 ratio(med[StoreKind.SEDIMENT.ordinal()], med[StoreKind.ROCKSDB.ordinal()])));
     }
 
-    private static double median(List<List<Measurement>> runs, StoreKind store, String workload,
+    private static double median(List<RunResults> runs, StoreKind store, String workload,
                                  ToDoubleFunction<Measurement> figure) {
-        return median(runs.stream().map(r -> find(r, store, workload)).filter(m -> m != null).mapToDouble(figure)
+        return median(runs.stream().flatMap(r -> r.find("store", store, workload).stream()).mapToDouble(figure)
                 .toArray());
     }
 
     /** Lowest and highest Sediment ÷ RocksDB over the runs that have both. */
-    private static String ratioRange(List<List<Measurement>> runs, String workload) {
+    private static String ratioRange(List<RunResults> runs, String workload) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
-        for (List<Measurement> r : runs) {
-            Measurement s = find(r, StoreKind.SEDIMENT, workload);
-            Measurement k = find(r, StoreKind.ROCKSDB, workload);
+        for (RunResults r : runs) {
+            Measurement s = r.find("store", StoreKind.SEDIMENT, workload).orElse(null);
+            Measurement k = r.find("store", StoreKind.ROCKSDB, workload).orElse(null);
             if (s != null && k != null && k.throughput() > 0) {
                 double q = s.throughput() / k.throughput();
                 lo = Math.min(lo, q);
@@ -114,45 +115,6 @@ public final class RunMedians {
         Arrays.sort(v);
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    }
-
-    private static Measurement find(List<Measurement> run, StoreKind store, String workload) {
-        for (Measurement m : run) {
-            if (m.part().equals("store") && m.store() == store && m.workload().equals(workload)) {
-                return m;
-            }
-        }
-        return null;
-    }
-
-    /** The figure at a store's last store-layer row: the run's peak or end state. */
-    private static double figureAtEnd(List<Measurement> run, StoreKind store, ToDoubleFunction<Measurement> figure) {
-        Measurement m = last(run, store);
-        return m == null ? -1 : figure.applyAsDouble(m);
-    }
-
-    /** Bytes the store's JVM wrote over the run's store-layer workloads (mix-write shares mix-read's figure, as in Report). */
-    private static double written(List<Measurement> run, StoreKind store) {
-        return run.stream().filter(m -> m.part().equals("store") && m.store() == store && m.writtenBytes() >= 0
-                        && !m.workload().equals("mix-write"))
-                .mapToDouble(Measurement::writtenBytes).reduce(-1, (a, b) -> Math.max(a, 0) + b);
-    }
-
-    /** Key and value bytes handed to the store by the workloads {@link #written} adds up. */
-    private static double handed(List<Measurement> run, StoreKind store) {
-        return run.stream().filter(m -> m.part().equals("store") && m.store() == store && m.writtenBytes() >= 0
-                        && !m.workload().equals("mix-write"))
-                .mapToDouble(Measurement::userBytes).reduce(-1, (a, b) -> Math.max(a, 0) + b);
-    }
-
-    private static Measurement last(List<Measurement> run, StoreKind store) {
-        Measurement found = null;
-        for (Measurement m : run) {
-            if (m.part().equals("store") && m.store() == store) {
-                found = m;
-            }
-        }
-        return found;
     }
 
     private static String figure(double v) {

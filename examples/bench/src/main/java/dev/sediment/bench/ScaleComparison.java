@@ -1,9 +1,7 @@
 package dev.sediment.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,29 +21,20 @@ public final class ScaleComparison {
             System.err.println("usage: ScaleComparison <smaller run's directory or results.csv> <larger run's ...>");
             System.exit(2);
         }
-        System.out.print(markdown(read(Path.of(args[0])), read(Path.of(args[1]))));
-    }
-
-    static List<Measurement> read(Path runOrCsv) throws IOException {
-        Path csv = Files.isDirectory(runOrCsv) ? runOrCsv.resolve("results.csv") : runOrCsv;
-        List<Measurement> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(csv)) {
-            if (!line.isBlank() && !line.equals(Measurement.CSV_HEADER)) {
-                rows.add(Measurement.parseCsv(line));
-            }
-        }
-        return rows;
+        System.out.print(markdown(RunResults.read(Path.of(args[0])).rows(), RunResults.read(Path.of(args[1])).rows()));
     }
 
     /** The store-layer rows both runs have, in the smaller run's order. */
-    static String markdown(List<Measurement> small, List<Measurement> large) {
+    static String markdown(List<Measurement> smallRows, List<Measurement> largeRows) {
+        RunResults small = new RunResults(smallRows);
+        RunResults large = new RunResults(largeRows);
         StringBuilder md = new StringBuilder();
         md.append("| workload | store | smaller run | larger run | change |\n|---|---|---:|---:|---:|\n");
-        for (Measurement s : small) {
+        for (Measurement s : smallRows) {
             if (!s.part().equals("store")) {
                 continue;
             }
-            Measurement l = find(large, s);
+            Measurement l = large.find(s.part(), s.store(), s.workload()).orElse(null);
             if (l == null) {
                 continue;
             }
@@ -55,34 +44,14 @@ public final class ScaleComparison {
         md.append("\n| store | peak RSS, smaller | larger | bytes on disk at the end, smaller | larger |\n"
                 + "|---|---:|---:|---:|---:|\n");
         for (StoreKind store : StoreKind.values()) {
-            Measurement s = last(small, store);
-            Measurement l = last(large, store);
+            Measurement s = small.lastStoreRow(store).orElse(null);
+            Measurement l = large.lastStoreRow(store).orElse(null);
             if (s != null && l != null) {
                 md.append(String.format(Locale.ROOT, "| %s | %d MB | %d MB | %d MB | %d MB |%n", store.label(),
                         s.peakRssBytes() >> 20, l.peakRssBytes() >> 20, s.diskBytes() >> 20, l.diskBytes() >> 20));
             }
         }
         return md.toString();
-    }
-
-    private static Measurement find(List<Measurement> rows, Measurement like) {
-        for (Measurement r : rows) {
-            if (r.part().equals(like.part()) && r.store() == like.store() && r.workload().equals(like.workload())) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    /** A store's last store-layer row: its peak figures are the run's. */
-    private static Measurement last(List<Measurement> rows, StoreKind store) {
-        Measurement found = null;
-        for (Measurement r : rows) {
-            if (r.part().equals("store") && r.store() == store) {
-                found = r;
-            }
-        }
-        return found;
     }
 
     static String change(double from, double to) {

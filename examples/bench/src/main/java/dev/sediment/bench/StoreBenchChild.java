@@ -1,16 +1,11 @@
 package dev.sediment.bench;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.sediment.bench.MeasuredRuns.Run;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.jfr.Configuration;
@@ -34,7 +29,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class StoreBenchChild {
     private static final int BATCH = 1000;
     private static final int SCAN_NEXTS = 100;
-    private static final int SAMPLE_MASK = 7; // latency of every 8th op
     /** Writes between two commits of the commit workload. */
     private static final int COMMIT_WRITES = 10;
     private static final TopicPartition CHANGELOG = new TopicPartition("bench-restore-changelog", 0);
@@ -47,8 +41,8 @@ public final class StoreBenchChild {
     private final BenchData data;
     private final ProcessMeter meter = new ProcessMeter();
     private final SplittableRandom random = new SplittableRandom(42);
+    private final MeasuredRuns measured;
     private long commitOffset;
-    private long sampleMask = SAMPLE_MASK;
     private long deleted;
 
     private StoreBenchChild(StoreKind kind, Path stateDir, Path resultsFile, Path jfrFile, BenchOptions options) {
@@ -58,6 +52,7 @@ public final class StoreBenchChild {
         this.jfrFile = jfrFile;
         this.options = options;
         this.data = new BenchData(options.keyBytes(), options.valueBytes());
+        this.measured = new MeasuredRuns(options.warmup(), options.runs(), options.runSeconds());
     }
 
     public static void main(String[] args) throws Exception {
@@ -81,13 +76,7 @@ public final class StoreBenchChild {
     }
 
     private Opened open(String name) {
-        Properties props = new Properties();
-        System.getProperties().forEach((k, v) -> {
-            if (k.toString().startsWith("sediment.")) {
-                props.put(k, v); // e.g. JAVA_TOOL_OPTIONS=-Dsediment.restore.run.bytes=... to try a setting
-            }
-        });
-        BenchStoreContext context = new BenchStoreContext(stateDir.toFile(), props);
+        BenchStoreContext context = new BenchStoreContext(stateDir.toFile(), StoreMemory.sedimentSettings());
         KeyValueStore<Bytes, byte[]> store = kind.supplier(name).get();
         store.init(context, store);
         return new Opened(store, context);
@@ -136,7 +125,7 @@ public final class StoreBenchChild {
                 System.out.printf("[%s] %-13s %,14.0f %-9s p50 %,8d ns  p99 %,9d ns  disk %,d MB  (%.1f s)%n",
                         kind.label(), row.workload(), row.throughput(), row.unit(), row.p50Nanos(), row.p99Nanos(),
                         row.diskBytes() >> 20, (System.nanoTime() - start) / 1e9);
-                append(row);
+                row.appendTo(resultsFile);
             }
             if (recording != null) {
                 recording.stop();
@@ -156,9 +145,9 @@ public final class StoreBenchChild {
         List<Run> runs = new ArrayList<>();
         List<Run> second = new ArrayList<>();
         switch (workload) {
-            case FILL -> runs = slices(n, (from, to, hist) -> {
+            case FILL -> runs = measured.slices(n, (from, to, hist) -> {
                 for (long i = from; i < to; i++) {
-                    boolean sample = (i & SAMPLE_MASK) == 0;
+                    boolean sample = (i & MeasuredRuns.SAMPLE_MASK) == 0;
                     long t0 = sample ? System.nanoTime() : 0;
                     store.put(Bytes.wrap(data.key(i)), data.value(random));
                     if (sample) {
@@ -170,7 +159,7 @@ public final class StoreBenchChild {
             });
             case PUT_ALL -> {
                 Opened other = open("bench-putall");
-                runs = slices(n, (from, to, hist) -> {
+                runs = measured.slices(n, (from, to, hist) -> {
                     for (long i = from; i < to; i += BATCH) {
                         List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(BATCH);
                         for (long j = i; j < Math.min(to, i + BATCH); j++) {
@@ -186,26 +175,26 @@ public final class StoreBenchChild {
                 commit(other.store());
                 written = ProcessMeter.writeBytes();
                 other.store().close();
-                deleteStoreFiles("bench-putall");
+                StoreFiles.delete(stateDir, "bench-putall");
             }
-            case OVERWRITE -> runs = timed(Long.MAX_VALUE, i -> {
+            case OVERWRITE -> runs = measured.timed(MeasuredRuns.SAMPLE_MASK, i -> {
                 store.put(Bytes.wrap(data.key(random.nextLong(n))), data.value(random));
                 userBytes += data.recordBytes();
                 return 1;
             });
-            case GET -> runs = timed(Long.MAX_VALUE, i -> {
+            case GET -> runs = measured.timed(MeasuredRuns.SAMPLE_MASK, i -> {
                 if (store.get(Bytes.wrap(data.key(random.nextLong(deleted, n)))) == null) {
                     throw new IllegalStateException("a key put is missing");
                 }
                 return 1;
             });
-            case MISSING_GET -> runs = timed(Long.MAX_VALUE, i -> {
+            case MISSING_GET -> runs = measured.timed(MeasuredRuns.SAMPLE_MASK, i -> {
                 if (store.get(Bytes.wrap(data.missingKey(random.nextLong(n)))) != null) {
                     throw new IllegalStateException("a key never put is present");
                 }
                 return 1;
             });
-            case SEEK_FORWARD -> runs = timedEveryOp(i -> {
+            case SEEK_FORWARD -> runs = measured.timed(MeasuredRuns.EVERY_OP, i -> {
                 try (KeyValueIterator<Bytes, byte[]> it = store.range(Bytes.wrap(data.key(random.nextLong(n))), null)) {
                     for (int k = 0; k < SCAN_NEXTS && it.hasNext(); k++) {
                         it.next();
@@ -213,7 +202,7 @@ public final class StoreBenchChild {
                 }
                 return 1;
             });
-            case SEEK_REVERSE -> runs = timedEveryOp(i -> {
+            case SEEK_REVERSE -> runs = measured.timed(MeasuredRuns.EVERY_OP, i -> {
                 try (KeyValueIterator<Bytes, byte[]> it = store.reverseRange(null, Bytes.wrap(data.key(random.nextLong(n))))) {
                     for (int k = 0; k < SCAN_NEXTS && it.hasNext(); k++) {
                         it.next();
@@ -223,7 +212,7 @@ public final class StoreBenchChild {
             });
             case PREFIX_SCAN -> {
                 BytesSerializer serializer = new BytesSerializer();
-                runs = timedEveryOp(i -> {
+                runs = measured.timed(MeasuredRuns.EVERY_OP, i -> {
                     byte[] prefix = Arrays.copyOf(data.key(random.nextLong(n)), 2);
                     if (prefix[0] == (byte) 0xFF && prefix[1] == (byte) 0xFF) {
                         prefix[1] = (byte) 0xFE; // Kafka's in-memory store throws on an all-0xFF prefix
@@ -236,7 +225,7 @@ public final class StoreBenchChild {
                     return 1;
                 });
             }
-            case FULL_SCAN -> runs = timedWith(options.warmup() + options.runs(), 1, i -> {
+            case FULL_SCAN -> runs = measured.timed(measured.count(), 1, MeasuredRuns.SAMPLE_MASK, i -> {
                 long entries = 0;
                 try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
                     while (it.hasNext()) {
@@ -247,9 +236,9 @@ public final class StoreBenchChild {
                 return entries;
             });
             case MIX_READ, MIX_WRITE -> {
-                for (int r = 0; r < options.warmup() + options.runs(); r++) {
+                for (int r = 0; r < measured.count(); r++) {
                     Run[] pair = mixRun(store);
-                    if (r >= options.warmup()) {
+                    if (measured.measured(r)) {
                         runs.add(pair[0]);
                         second.add(pair[1]);
                     }
@@ -261,7 +250,7 @@ public final class StoreBenchChild {
                         StateRestoreCallbackAdapter.adapt(target.context().restoreCallback());
                 // Each slice ends with a commit, as Kafka Streams commits a restored store, and a read of its
                 // last key, so a store that applies records or commits in the background is timed until done.
-                runs = slices(n, (from, to, hist) -> {
+                runs = measured.slices(n, (from, to, hist) -> {
                     for (long i = from; i < to; i += BATCH) {
                         List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(BATCH);
                         for (long j = i; j < Math.min(to, i + BATCH); j++) {
@@ -280,9 +269,9 @@ public final class StoreBenchChild {
                 });
                 written = ProcessMeter.writeBytes();
                 target.store().close();
-                deleteStoreFiles("bench-restore");
+                StoreFiles.delete(stateDir, "bench-restore");
             }
-            case COMMIT -> runs = timedEveryOp(i -> {
+            case COMMIT -> runs = measured.timed(MeasuredRuns.EVERY_OP, i -> {
                 for (int k = 0; k < COMMIT_WRITES; k++) {
                     store.put(Bytes.wrap(data.key(random.nextLong(deleted, n))), data.value(random));
                 }
@@ -290,7 +279,7 @@ public final class StoreBenchChild {
                 commit(store);
                 return 1;
             });
-            case DELETE -> runs = timedWith(options.warmup() + options.runs(), n / (options.warmup() + options.runs()), i -> {
+            case DELETE -> runs = measured.timed(measured.count(), n / measured.count(), MeasuredRuns.SAMPLE_MASK, i -> {
                 store.delete(Bytes.wrap(data.key(deleted++)));
                 userBytes += options.keyBytes();
                 return 1;
@@ -316,107 +305,11 @@ public final class StoreBenchChild {
     private long written = -1;
 
     private Measurement row(Workload workload, List<Run> runs, long disk, long writtenBytes, long user) {
-        double[] rates = runs.stream().mapToDouble(Run::rate).sorted().toArray();
-        LatencyHistogram hist = new LatencyHistogram();
-        runs.forEach(r -> hist.add(r.histogram()));
-        double median = rates.length % 2 == 1 ? rates[rates.length / 2]
-                : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
-        boolean latencies = hist.count() >= 10;
-        return new Measurement("store", kind, workload.label(), workload.unit(), median, rates[0],
-                rates[rates.length - 1], latencies ? hist.percentile(0.5) : -1, latencies ? hist.percentile(0.99) : -1,
-                latencies ? hist.percentile(0.999) : -1, disk, writtenBytes, user, meter.peakHeapUsedBytes(),
-                meter.peakHeapAfterGcBytes(), ProcessMeter.peakRssBytes());
+        return MeasuredRuns.row("store", kind, workload.label(), workload.unit(), runs, disk, writtenBytes, user, meter);
     }
 
     private void commit(KeyValueStore<Bytes, byte[]> store) {
         store.commit(Map.of(CHANGELOG, commitOffset++));
-    }
-
-    private void deleteStoreFiles(String name) throws IOException {
-        for (Path dir : List.of(stateDir.resolve(name), stateDir.resolve("rocksdb").resolve(name))) {
-            if (Files.exists(dir)) {
-                try (var files = Files.walk(dir)) {
-                    for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
-        }
-    }
-
-    /** One measured run: units (ops, entries, records) per second, and the sampled latencies. */
-    private record Run(double rate, LatencyHistogram histogram) {
-    }
-
-    private interface Slice {
-        /** Does keys {@code from..to-1}, recording latencies, and returns the units done. */
-        long run(long from, long to, LatencyHistogram histogram) throws Exception;
-    }
-
-    private interface Step {
-        /** One op; returns the units done. */
-        long run(long index) throws Exception;
-    }
-
-    /** Keys 0..n-1 in warmup + runs consecutive slices; the first {@code warmup} slices are not reported. */
-    private List<Run> slices(long n, Slice slice) throws Exception {
-        int count = options.warmup() + options.runs();
-        List<Run> runs = new ArrayList<>();
-        for (int s = 0; s < count; s++) {
-            long from = n * s / count;
-            long to = n * (s + 1) / count;
-            LatencyHistogram hist = new LatencyHistogram();
-            long start = System.nanoTime();
-            long units = slice.run(from, to, hist);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (s >= options.warmup()) {
-                runs.add(new Run(units / seconds, hist));
-            }
-        }
-        return runs;
-    }
-
-    /** Warmup + runs runs of {@code runSeconds} each. */
-    private List<Run> timed(long maxOps, Step step) throws Exception {
-        return timedWith(options.warmup() + options.runs(), maxOps, step);
-    }
-
-    /** As {@link #timed} with the latency of every op: for ops of many microseconds (scans). */
-    private List<Run> timedEveryOp(Step step) throws Exception {
-        sampleMask = 0;
-        try {
-            return timed(Long.MAX_VALUE, step);
-        } finally {
-            sampleMask = SAMPLE_MASK;
-        }
-    }
-
-    /** {@code count} runs of up to runSeconds and {@code maxOps} ops each (1: the op is the whole run). */
-    private List<Run> timedWith(int count, long maxOps, Step step) throws Exception {
-        List<Run> runs = new ArrayList<>();
-        for (int r = 0; r < count; r++) {
-            LatencyHistogram hist = new LatencyHistogram();
-            long start = System.nanoTime();
-            long deadline = start + (long) (options.runSeconds() * 1e9);
-            long units = 0;
-            for (long i = 0; i < maxOps; i++) {
-                boolean sample = (i & sampleMask) == 0;
-                long t0 = sample ? System.nanoTime() : 0;
-                units += step.run(i);
-                if (sample) {
-                    long t1 = System.nanoTime();
-                    hist.record(t1 - t0);
-                    if (t1 > deadline && maxOps != 1) {
-                        break;
-                    }
-                }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (r >= options.warmup()) {
-                runs.add(new Run(units / seconds, hist));
-            }
-        }
-        return runs;
     }
 
     /** A reader thread (interactive queries) doing gets while this thread overwrites, for runSeconds. */
@@ -430,7 +323,7 @@ public final class StoreBenchChild {
             SplittableRandom r = new SplittableRandom(7);
             long i = 0;
             while (!stop.get()) {
-                boolean sample = (i & SAMPLE_MASK) == 0;
+                boolean sample = (i & MeasuredRuns.SAMPLE_MASK) == 0;
                 long t0 = sample ? System.nanoTime() : 0;
                 store.get(Bytes.wrap(data.key(r.nextLong(lowest, n))));
                 if (sample) {
@@ -446,7 +339,7 @@ public final class StoreBenchChild {
         long deadline = start + (long) (options.runSeconds() * 1e9);
         long writes = 0;
         while (true) {
-            boolean sample = (writes & SAMPLE_MASK) == 0;
+            boolean sample = (writes & MeasuredRuns.SAMPLE_MASK) == 0;
             long t0 = sample ? System.nanoTime() : 0;
             store.put(Bytes.wrap(data.key(random.nextLong(n))), data.value(random));
             writes++;
@@ -463,12 +356,5 @@ public final class StoreBenchChild {
         double seconds = (System.nanoTime() - start) / 1e9;
         userBytes += writes * data.recordBytes();
         return new Run[] {new Run(reads[0] / seconds, readHist), new Run(writes / seconds, writeHist)};
-    }
-
-    private void append(Measurement row) throws IOException {
-        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(resultsFile, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
-            out.println(row.toCsv());
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.sediment.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The memory every child JVM of the comparison runs with (issue 18: Sediment and RocksDB at the same
@@ -41,5 +42,19 @@ final class StoreMemory {
             jvm.add("-Dsediment.block.cache.fraction=" + (double) BLOCK_CACHE_BYTES / SEDIMENT_BUDGET_BYTES);
         }
         return jvm;
+    }
+
+    /**
+     * The {@code sediment.*} system properties of this JVM, as store configs: the budget {@link #jvmOptions} gives
+     * a child, or a setting to try (e.g. {@code JAVA_TOOL_OPTIONS=-Dsediment.restore.run.bytes=...}).
+     */
+    static Properties sedimentSettings() {
+        Properties props = new Properties();
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("sediment.")) {
+                props.put(k, v);
+            }
+        });
+        return props;
     }
 }

@@ -65,11 +65,7 @@ public final class StreamsBenchChild {
         props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
-        System.getProperties().forEach((k, v) -> {
-            if (k.toString().startsWith("sediment.")) {
-                props.put(k, v); // the budget the benchmark gives Sediment (StoreMemory)
-            }
-        });
+        props.putAll(StoreMemory.sedimentSettings()); // the budget the benchmark gives Sediment
         props.putAll(extra);
 
         AtomicLong processed = new AtomicLong();

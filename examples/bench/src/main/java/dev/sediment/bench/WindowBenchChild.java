@@ -1,16 +1,13 @@
 package dev.sediment.bench;
 
+import dev.sediment.bench.MeasuredRuns.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +32,6 @@ public final class WindowBenchChild {
     /** Puts between two commits, as a commit interval would cut them. */
     static final int COMMIT_EVERY = 10_000;
     private static final int BATCH = 1000;
-    private static final int SAMPLE_MASK = 7;
     private static final int FETCH_WINDOWS = 5;
     private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final Duration RETENTION = WINDOW.multipliedBy(10);
@@ -75,6 +71,7 @@ public final class WindowBenchChild {
     private final BenchData data;
     private final ProcessMeter meter = new ProcessMeter();
     private final SplittableRandom random = new SplittableRandom(42);
+    private final MeasuredRuns measured;
     private long commitOffset;
 
     WindowBenchChild(StoreKind kind, Path stateDir, Settings settings) {
@@ -82,17 +79,17 @@ public final class WindowBenchChild {
         this.stateDir = stateDir;
         this.settings = settings;
         this.data = new BenchData(settings.keyBytes(), settings.valueBytes());
+        this.measured = new MeasuredRuns(settings.warmup(), settings.runs(), settings.runSeconds());
     }
 
     public static void main(String[] args) throws Exception {
         Path results = Path.of(args[2]);
         WindowBenchChild child = new WindowBenchChild(StoreKind.valueOf(args[0]), Path.of(args[1]), Settings.parse(args, 3));
         child.run(row -> {
-            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(results, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
-                out.println(row.toCsv());
+            try {
+                row.appendTo(results);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         System.out.println("WINDOW BENCH DONE");
@@ -108,7 +105,7 @@ public final class WindowBenchChild {
         emit(out, fetchAll(main.store()), start);
         main.store().close();
         emit(out, restore(), start);
-        deleteStoreFiles("bench-window");
+        StoreFiles.delete(stateDir, "bench-window");
         for (Measurement row : retention()) {
             emit(out, row, start);
         }
@@ -127,13 +124,7 @@ public final class WindowBenchChild {
     }
 
     private Opened open(String name) {
-        Properties props = new Properties();
-        System.getProperties().forEach((k, v) -> {
-            if (k.toString().startsWith("sediment.")) {
-                props.put(k, v);
-            }
-        });
-        StateStoreContext context = WindowBenchContext.create(stateDir.toFile(), props);
+        StateStoreContext context = WindowBenchContext.create(stateDir.toFile(), StoreMemory.sedimentSettings());
         WindowStore<Bytes, byte[]> store = WindowStores.supplier(kind, name, RETENTION, WINDOW).get();
         store.init(context, store);
         return new Opened(store, context);
@@ -164,11 +155,11 @@ public final class WindowBenchChild {
 
     // ---------------------------------------------------------------- workloads
 
-    private Measurement put(WindowStore<Bytes, byte[]> store) {
+    private Measurement put(WindowStore<Bytes, byte[]> store) throws Exception {
         long writtenBefore = ProcessMeter.writeBytes();
-        List<Run> runs = slices(settings.records(), (from, to, hist) -> {
+        List<Run> runs = measured.slices(settings.records(), (from, to, hist) -> {
             for (long i = from; i < to; i++) {
-                boolean sample = (i & SAMPLE_MASK) == 0;
+                boolean sample = (i & MeasuredRuns.SAMPLE_MASK) == 0;
                 long t0 = sample ? System.nanoTime() : 0;
                 store.put(Bytes.wrap(key(i)), data.value(random), windowStart(time(i)));
                 if (i % COMMIT_EVERY == COMMIT_EVERY - 1) {
@@ -186,10 +177,10 @@ public final class WindowBenchChild {
                 settings.records() * (settings.keyBytes() + settings.valueBytes()));
     }
 
-    private Measurement fetch(WindowStore<Bytes, byte[]> store) {
+    private Measurement fetch(WindowStore<Bytes, byte[]> store) throws Exception {
         long n = settings.records();
         long[] found = new long[1];
-        List<Run> runs = timed(i -> {
+        List<Run> runs = measured.timed(MeasuredRuns.EVERY_OP, i -> {
             long from = liveFrom(n) + random.nextLong(liveWindows(n)) * WINDOW.toMillis();
             long to = from + FETCH_WINDOWS * WINDOW.toMillis() - 1;
             try (WindowStoreIterator<byte[]> it = store.fetch(Bytes.wrap(key(random.nextLong(n))), from, to)) {
@@ -206,9 +197,9 @@ public final class WindowBenchChild {
         return row(WindowWorkload.FETCH.label(), WindowWorkload.FETCH.unit(), runs, ProcessMeter.diskBytes(stateDir), -1, -1);
     }
 
-    private Measurement fetchAll(WindowStore<Bytes, byte[]> store) {
+    private Measurement fetchAll(WindowStore<Bytes, byte[]> store) throws Exception {
         long n = settings.records();
-        List<Run> runs = timed(i -> {
+        List<Run> runs = measured.timed(MeasuredRuns.EVERY_OP, i -> {
             long from = liveFrom(n) + random.nextLong(liveWindows(n)) * WINDOW.toMillis();
             long entries = 0;
             try (KeyValueIterator<Windowed<Bytes>, byte[]> it = store.fetchAll(from, from + WINDOW.toMillis() - 1)) {
@@ -226,13 +217,13 @@ public final class WindowBenchChild {
                 ProcessMeter.diskBytes(stateDir), -1, -1);
     }
 
-    private Measurement restore() throws IOException {
+    private Measurement restore() throws Exception {
         Opened target = open("bench-window-restore");
         RecordBatchingStateRestoreCallback callback = StateRestoreCallbackAdapter.adapt(WindowBenchContext.restoreCallback(target.context()));
         long writtenBefore = ProcessMeter.writeBytes();
         // Each slice ends with a commit, as Kafka Streams commits a restored store, and a read of its last record,
         // so a store that applies records in the background is timed until they are applied.
-        List<Run> runs = slices(settings.records(), (from, to, hist) -> {
+        List<Run> runs = measured.slices(settings.records(), (from, to, hist) -> {
             for (long i = from; i < to; i += BATCH) {
                 List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(BATCH);
                 for (long j = i; j < Math.min(to, i + BATCH); j++) {
@@ -253,7 +244,7 @@ public final class WindowBenchChild {
                 ProcessMeter.diskBytes(stateDir), writtenBefore < 0 ? -1 : ProcessMeter.writeBytes() - writtenBefore,
                 settings.records() * (settings.keyBytes() + settings.valueBytes()));
         target.store().close();
-        deleteStoreFiles("bench-window-restore");
+        StoreFiles.delete(stateDir, "bench-window-restore");
         return row;
     }
 
@@ -289,86 +280,12 @@ public final class WindowBenchChild {
     // ---------------------------------------------------------------- measuring
 
     private Measurement row(String workload, String unit, List<Run> runs, long disk, long written, long user) {
-        double[] rates = runs.stream().mapToDouble(Run::rate).sorted().toArray();
-        LatencyHistogram hist = new LatencyHistogram();
-        runs.forEach(r -> hist.add(r.histogram()));
-        double median = rates.length % 2 == 1 ? rates[rates.length / 2]
-                : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
-        boolean latencies = hist.count() >= 10;
-        return new Measurement("window", kind, workload, unit, median, rates[0], rates[rates.length - 1],
-                latencies ? hist.percentile(0.5) : -1, latencies ? hist.percentile(0.99) : -1,
-                latencies ? hist.percentile(0.999) : -1, disk, written, user, meter.peakHeapUsedBytes(),
-                meter.peakHeapAfterGcBytes(), ProcessMeter.peakRssBytes());
+        return MeasuredRuns.row("window", kind, workload, unit, runs, disk, written, user, meter);
     }
 
     /** A single figure (not a rate) in the throughput column. */
     private Measurement figure(String workload, String unit, double value, long disk) {
         return new Measurement("window", kind, workload, unit, value, value, value, -1, -1, -1, disk, -1, -1,
                 meter.peakHeapUsedBytes(), meter.peakHeapAfterGcBytes(), ProcessMeter.peakRssBytes());
-    }
-
-    private record Run(double rate, LatencyHistogram histogram) {
-    }
-
-    private interface Slice {
-        long run(long from, long to, LatencyHistogram histogram);
-    }
-
-    private interface Step {
-        long run(long index);
-    }
-
-    /** Records 0..n-1 in warmup + runs consecutive slices; the first {@code warmup} are not reported. */
-    private List<Run> slices(long n, Slice slice) {
-        int count = settings.warmup() + settings.runs();
-        List<Run> runs = new ArrayList<>();
-        for (int s = 0; s < count; s++) {
-            long from = n * s / count;
-            long to = n * (s + 1) / count;
-            LatencyHistogram hist = new LatencyHistogram();
-            long start = System.nanoTime();
-            long units = slice.run(from, to, hist);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (s >= settings.warmup()) {
-                runs.add(new Run(units / seconds, hist));
-            }
-        }
-        return runs;
-    }
-
-    /** Warmup + runs runs of runSeconds each, every op's latency recorded (reads of many entries). */
-    private List<Run> timed(Step step) {
-        List<Run> runs = new ArrayList<>();
-        for (int r = 0; r < settings.warmup() + settings.runs(); r++) {
-            LatencyHistogram hist = new LatencyHistogram();
-            long start = System.nanoTime();
-            long deadline = start + (long) (settings.runSeconds() * 1e9);
-            long units = 0;
-            for (long i = 0; ; i++) {
-                long t0 = System.nanoTime();
-                units += step.run(i);
-                long t1 = System.nanoTime();
-                hist.record(t1 - t0);
-                if (t1 > deadline) {
-                    break;
-                }
-            }
-            if (r >= settings.warmup()) {
-                runs.add(new Run(units / ((System.nanoTime() - start) / 1e9), hist));
-            }
-        }
-        return runs;
-    }
-
-    private void deleteStoreFiles(String name) throws IOException {
-        for (Path dir : List.of(stateDir.resolve(name), stateDir.resolve("rocksdb").resolve(name))) {
-            if (Files.exists(dir)) {
-                try (var files = Files.walk(dir)) {
-                    for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
-        }
     }
 }

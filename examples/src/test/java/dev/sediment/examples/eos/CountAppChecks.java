@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * What the end-to-end tests of the count apps ({@link CountAppRun}) share: the input they produce, and waits on
+ * What the end-to-end tests of the count apps ({@link CountAppRun}, {@link WindowedCountApp}) share: the input they produce, and waits on
  * the apps' printed lines and on their consumer group, each with a deadline.
  */
 final class CountAppChecks {

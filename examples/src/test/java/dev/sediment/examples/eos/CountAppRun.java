@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the exactly-once count apps ({@link EosCountApp}, {@link TransactionalCountApp}) share: the store they
+ * What the exactly-once count apps ({@link EosCountApp}, {@link TransactionalCountApp}, {@link WindowedCountApp}) share: the store they
  * count into, their Kafka Streams settings, and the lines the tests read while they run. Prints
  * {@code state S} on each state change, {@code restored-total N} (records restored so far) at every RUNNING,
  * {@code restore-start}/{@code restore-end} per changelog partition, and ten times a second

@@ -1,9 +1,7 @@
 package dev.sediment.examples.eos;
 
-import dev.sediment.streams.SedimentConfig;
 import dev.sediment.streams.SedimentDslStoreSuppliers;
 import dev.sediment.streams.eos.SedimentClientSupplier;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -16,24 +14,18 @@ import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The exactly-once windowed count app that {@link WindowedEosRestoreTest} kills: counts input records per key in
  * tumbling event-time windows and emits each window's count once, when the window closes
  * ({@code emitStrategy(onWindowClose)}), so its committed output does not depend on when commits happen. Every
  * store is Sediment's ({@link SedimentDslStoreSuppliers}), with {@link SedimentClientSupplier}. It prints what
- * the test measures: {@code state S} on each state change, {@code processed N} ten times a second, and
- * {@code restored-total N} (records restored by the restore listener) when it reaches RUNNING.
+ * the test measures, as {@link CountAppRun} prints it: {@code state S} on each state change, {@code processed N}
+ * ten times a second, and {@code restored-total N} (records restored by the restore listener) when it reaches RUNNING.
  *
  * <p>Arguments: bootstrap servers, application id, state directory, input topic, output topic, window size in
  * milliseconds, and {@code sediment.max.replay.age.ms}. Output records: key {@code <key>@<window start>}, value
@@ -44,28 +36,19 @@ public final class WindowedCountApp {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, args[1]);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, args[2]);
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // No cache: every record updates its window in the store and its changelog, so records restored compare
+        // with records processed (a cache would fold many updates into one changelog record).
+        Properties p = CountAppRun.exactlyOnce(args[0], args[1], args[2], args[6]);
         p.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, SedimentDslStoreSuppliers.class);
-        // Every record updates its window in the store and its changelog, so records restored compare with
-        // records processed (a cache would fold many updates into one changelog record).
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         // Look for closed windows on every record, not once a second of wall-clock time, so the last windows are
         // emitted by the last records whatever the timing (Kafka's internal setting; the default throttles).
         p.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
-        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        p.put(StreamsConfig.consumerPrefix("group.instance.id"), args[1] + "-1"); // rejoin at once after a kill
-        p.put(SedimentConfig.MAX_REPLAY_AGE_MS, args[6]);
 
         long windowMs = Long.parseLong(args[5]);
-        AtomicLong processed = new AtomicLong();
+        CountAppRun run = new CountAppRun();
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(p)));
         builder.stream(args[3], Consumed.with(Serdes.String(), Serdes.String()))
-                .peek((k, v) -> processed.incrementAndGet())
+                .peek((k, v) -> run.processed.incrementAndGet())
                 .groupByKey()
                 .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(windowMs)))
                 .emitStrategy(EmitStrategy.onWindowClose())
@@ -80,42 +63,6 @@ public final class WindowedCountApp {
                 .to(args[4], Produced.with(Serdes.String(), Serdes.Long()));
 
         KafkaStreams streams = new KafkaStreams(builder.build(), p, new SedimentClientSupplier());
-        AtomicLong restored = new AtomicLong();
-        streams.setGlobalStateRestoreListener(new StateRestoreListener() {
-            @Override
-            public void onRestoreStart(TopicPartition tp, String store, long start, long end) {
-                System.out.println("restore-start " + store + " " + tp + " from " + start + " to " + end);
-            }
-
-            @Override
-            public void onBatchRestored(TopicPartition tp, String store, long batchEnd, long n) {
-                restored.addAndGet(n);
-            }
-
-            @Override
-            public void onRestoreEnd(TopicPartition tp, String store, long total) {
-                System.out.println("restore-end " + store + " " + tp + " " + total);
-            }
-        });
-        CountDownLatch stopped = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING) {
-                System.out.println("restored-total " + restored.get());
-            }
-            System.out.println("state " + now);
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                stopped.countDown();
-            }
-        });
-        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "progress");
-            t.setDaemon(true);
-            return t;
-        });
-        progress.scheduleAtFixedRate(() -> System.out.println("processed " + processed.get()), 100, 100,
-                TimeUnit.MILLISECONDS);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> streams.close(Duration.ofSeconds(20))));
-        streams.start();
-        stopped.await();
+        run.runUntilStopped(streams);
     }
 }

@@ -6,12 +6,10 @@ import dev.sediment.examples.crash.CountOutput;
 import dev.sediment.examples.testing.UnderTarget;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,11 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static dev.sediment.examples.eos.CountAppChecks.awaitInputConsumed;
+import static dev.sediment.examples.eos.CountAppChecks.awaitProcessed;
+import static dev.sediment.examples.eos.CountAppChecks.awaitRunning;
+import static dev.sediment.examples.eos.CountAppChecks.committed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,14 +56,9 @@ class WindowedEosRestoreTest {
     private static final long STEP_MS = 1;
     private static final long WINDOW_MS = 1_000;
     private static final String REPLAY_AGE_MS = "100";
-    private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final Pattern PROCESSED = Pattern.compile("processed (\\d+)");
-    private static final Pattern RESTORED = Pattern.compile("restored-total (\\d+)");
 
     @TempDir(factory = UnderTarget.class, cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
-
-    private final Object pollMonitor = new Object();
 
     @Test
     void aKilledWindowedCountRestoresOnlyTheTailAndEmitsExactlyTheUncrashedOutput() throws Exception {
@@ -100,7 +94,7 @@ class WindowedEosRestoreTest {
                 // behind this store's compactions on 2 cores; measured 11-20K records (about a second of
                 // processing, 7-11% here) on quiet CI machines. A wipe would restore everything.
                 assertTrue(restored <= 0.20 * processedBefore, line + "; see " + restarted.log());
-                awaitInputConsumed(admin, app);
+                awaitInputConsumed(admin, app, RECORDS + PARTITIONS);
                 assertExactOutput(broker, start);
                 restarted.stop();
             }
@@ -156,7 +150,7 @@ class WindowedEosRestoreTest {
     private void assertExactOutput(EmbeddedKafkaBroker broker, long start) {
         Map<String, Long> expected = expectedOutput(start);
         try (CountOutput output = new CountOutput(broker.bootstrapServers(), OUTPUT, IsolationLevel.READ_COMMITTED)) {
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            long deadline = System.nanoTime() + CountAppChecks.TIMEOUT.toNanos();
             do {
                 output.poll(Duration.ofMillis(200));
             } while ((!output.atEnd() || output.countsByKey().size() < expected.size())
@@ -187,58 +181,6 @@ class WindowedEosRestoreTest {
                     "RocksDB files in " + state + ": " + names);
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        }
-    }
-
-    /** Waits for RUNNING; returns the records the app restored on the way. */
-    private static long awaitRunning(ChildJvm child) throws Exception {
-        child.awaitLog("state RUNNING", TIMEOUT);
-        Matcher m = RESTORED.matcher(child.log().read());
-        long restored = -1;
-        while (m.find()) {
-            restored = Long.parseLong(m.group(1));
-        }
-        assertTrue(restored >= 0, "no restored-total line in " + child.log());
-        return restored;
-    }
-
-    private void awaitProcessed(ChildJvm child, long target) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            Matcher m = PROCESSED.matcher(child.log().tail(3));
-            long last = 0;
-            while (m.find()) {
-                last = Long.parseLong(m.group(1));
-            }
-            if (last >= target) {
-                return;
-            }
-            if (!child.isAlive() || System.nanoTime() - deadline > 0) {
-                fail("the app did not process " + target + " records (last: " + last + "); see " + child.log());
-            }
-            synchronized (pollMonitor) {
-                pollMonitor.wait(20); // the app prints its progress every 100 ms
-            }
-        }
-    }
-
-    /** Input records whose processing the app committed (its consumer group's offsets), over all partitions. */
-    private static long committed(Admin admin, String appId) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets =
-                admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        return offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
-    }
-
-    private void awaitInputConsumed(Admin admin, String appId) throws Exception {
-        long all = RECORDS + PARTITIONS;
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (committed(admin, appId) < all) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("the app committed only " + committed(admin, appId) + " of " + all + " input records");
-            }
-            synchronized (pollMonitor) {
-                pollMonitor.wait(100);
-            }
         }
     }
 }

@@ -77,7 +77,7 @@ final class EngineStats {
                     new StoreStats.Stalls(stalls.countLocked(), stalls.nanosLocked() / 1_000_000,
                             stalls.decision().reason(), stalls.summaryLocked()),
                     new StoreStats.Cache(blockCache.hits(), blockCache.misses(), blockCache.usedBytes(),
-                            blockCache.pinnedBytes()));
+                            blockCache.pinnedBytes(), blockCache.missReadBytes()));
         }
     }
 

@@ -56,8 +56,24 @@ final class FlushScheduler {
         }
     }
 
-    /** Flushes frozen memtables oldest first until none is left or one fails. */
+    /**
+     * Flushes frozen memtables oldest first until none is left or one fails. Whatever ends it unexpectedly (an
+     * {@link Error} such as an OutOfMemoryError, or a bug's RuntimeException outside the flush job) counts as a
+     * failed flush: retried with backoff, reported to waiters. Otherwise {@code running} would stay set and
+     * every flush, and the close waiting for one, would wait forever.
+     */
     private void flushLoop() {
+        try {
+            flushUntilNoneLeft();
+        } catch (RuntimeException | Error e) {
+            onFailure(e);
+            if (e instanceof Error error) {
+                throw error; // recorded first; the pool thread's handler reports it
+            }
+        }
+    }
+
+    private void flushUntilNoneLeft() {
         while (true) {
             MemTable mem;
             synchronized (state.stateLock) {
@@ -112,7 +128,7 @@ final class FlushScheduler {
         state.stateLock.notifyAll();
     }
 
-    private void onFailure(Exception e) {
+    private void onFailure(Throwable e) {
         IOException io = VersionInstaller.asIo(e);
         synchronized (state.stateLock) {
             failures++;

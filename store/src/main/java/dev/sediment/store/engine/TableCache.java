@@ -6,10 +6,12 @@ import dev.sediment.store.StoreIOException;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.fs.ReadableFile;
+import dev.sediment.store.sstable.CacheFill;
 import dev.sediment.store.sstable.TableReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +31,8 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
     private volatile boolean closed;
     /** The runtime's JVM-wide bound on open tables, or null. */
     private final OpenTableBudget budget;
+    /** Tables being written or written but not opened yet, by file number: the id their blocks are cached under. */
+    private final Map<Long, Long> filledIds = new HashMap<>();
 
     TableCache(FileSystem fs, Path dir, BlockCache blockCache, int capacity) {
         this(fs, dir, blockCache, capacity, null);
@@ -193,6 +197,33 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
         return e != null ? e : acquire(fileNumber).entry; // the handle's reference passes to the caller
     }
 
+    /**
+     * Where the writer of table {@code fileNumber} puts its data blocks so that reads of the new table hit the
+     * cache ({@link CacheFill}), or null without a block cache. The table's reader, once opened, reads them under
+     * the same id. If the table is not kept, call {@link #dropFill}.
+     */
+    CacheFill fill(long fileNumber) {
+        if (blockCache == null) {
+            return null;
+        }
+        long id = BlockCache.newTableId();
+        synchronized (this) {
+            filledIds.put(fileNumber, id);
+        }
+        return new CacheFill(blockCache, id);
+    }
+
+    /** Drops the blocks a {@link #fill} put in the cache for a table that was never opened (its file is gone). */
+    void dropFill(long fileNumber) {
+        Long id;
+        synchronized (this) {
+            id = filledIds.remove(fileNumber);
+        }
+        if (id != null) {
+            blockCache.evictTable(id);
+        }
+    }
+
     /** Opens (or finds) table {@code fileNumber}. Throws CorruptionException or StoreIOException naming the file. */
     Handle acquire(long fileNumber) {
         Entry fast = closed ? null : acquireFast(fileNumber);
@@ -210,17 +241,25 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
             }
         }
         // Open outside the lock: it reads the footer, index and filter.
+        Long filledId;
+        synchronized (this) {
+            filledId = filledIds.remove(fileNumber);
+        }
         Path path = FileNames.table(dir, fileNumber);
         Handle handle;
         TableReader reader;
         ReadableFile file = null;
         try {
             file = fs.openReadable(path);
-            reader = TableReader.open(path, file, blockCache);
+            reader = filledId == null ? TableReader.open(path, file, blockCache)
+                    : TableReader.open(path, file, blockCache, filledId);
         } catch (IOException e) {
+            // The file is there but does not open: keep its blocks for a retry (or dropFill when it is deleted).
+            restoreFill(fileNumber, filledId);
             closeQuietly(file);
             throw new StoreIOException("cannot open table " + path, e);
         } catch (RuntimeException e) {
+            restoreFill(fileNumber, filledId);
             closeQuietly(file);
             throw e;
         }
@@ -285,6 +324,12 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
         return entries.values().iterator().next();
     }
 
+    private synchronized void restoreFill(long fileNumber, Long filledId) {
+        if (filledId != null) {
+            filledIds.putIfAbsent(fileNumber, filledId);
+        }
+    }
+
     private static void closeQuietly(ReadableFile f) {
         if (f != null) {
             try {
@@ -316,12 +361,15 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
     }
 
     /** Drops a table whose file is being deleted; open handles keep it readable until released. */
-    synchronized void evict(long fileNumber) {
-        Entry e = entries.remove(fileNumber);
-        if (e != null) {
-            uncache(e);
-            rebuildLookupLocked();
+    void evict(long fileNumber) {
+        synchronized (this) {
+            Entry e = entries.remove(fileNumber);
+            if (e != null) {
+                uncache(e);
+                rebuildLookupLocked();
+            }
         }
+        dropFill(fileNumber);
     }
 
     @Override
@@ -340,6 +388,10 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
         }
         entries.clear();
         lookup = new Entry[0];
+        for (long id : filledIds.values()) {
+            blockCache.evictTable(id);
+        }
+        filledIds.clear();
         if (budget != null) {
             budget.unregister(this);
         }

@@ -26,11 +26,18 @@ final class TableFileWriter {
 
     static FileMetadata write(FileSystem fs, Path dir, long fileNumber, TableOptions options, Entries entries)
             throws IOException {
+        return write(fs, dir, fileNumber, options, null, entries);
+    }
+
+    /** As above, with the data blocks also put in the block cache as they are written, if {@code tables} is not null. */
+    static FileMetadata write(FileSystem fs, Path dir, long fileNumber, TableOptions options, TableCache tables,
+                              Entries entries) throws IOException {
         Path path = FileNames.table(dir, fileNumber);
         TableWriter writer = null;
         boolean done = false;
         try {
-            writer = new TableWriter(path, fs.create(path), options);
+            writer = new TableWriter(path, fs.create(path), options,
+                    tables == null ? null : tables.fill(fileNumber));
             entries.writeTo(writer);
             TableProperties p = writer.finish();
             fs.syncDirectory(dir);
@@ -40,6 +47,9 @@ final class TableFileWriter {
             if (!done) {
                 if (writer != null) {
                     writer.abandon();
+                }
+                if (tables != null) {
+                    tables.dropFill(fileNumber);
                 }
                 try {
                     fs.delete(path);

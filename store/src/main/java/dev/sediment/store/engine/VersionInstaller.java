@@ -149,7 +149,7 @@ final class VersionInstaller {
         return fatal;
     }
 
-    static IOException asIo(Exception e) {
+    static IOException asIo(Throwable e) {
         return e instanceof IOException io ? io : new IOException(e.toString(), e);
     }
 }

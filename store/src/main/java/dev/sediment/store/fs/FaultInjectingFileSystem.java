@@ -70,6 +70,24 @@ public final class FaultInjectingFileSystem implements FileSystem {
     }
 
     /**
+     * Throws an {@link InjectedError} at the first {@code op} on a path matching {@code paths}: an {@link Error}
+     * where a real one (an {@link OutOfMemoryError}, say) could strike, which background work must survive
+     * without leaving its callers waiting forever.
+     */
+    public FaultInjectingFileSystem errorOnce(Op op, Predicate<Path> paths) {
+        return addRule(new CountingRule(op, paths, 0, true).asError());
+    }
+
+    /** The {@link Error} {@link #errorOnce} throws. */
+    public static final class InjectedError extends Error {
+        private static final long serialVersionUID = 1L;
+
+        InjectedError(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * Lets the first {@code successesFirst} matching calls succeed, then fails every later one (a disk
      * that stops working).
      */
@@ -193,6 +211,9 @@ public final class FaultInjectingFileSystem implements FileSystem {
             for (Rule rule : rules) {
                 if (rule.fires(op, path, other)) {
                     injectedFaults++;
+                    if (rule instanceof CountingRule c && c.error) {
+                        throw new InjectedError("injected error: " + op + " " + path);
+                    }
                     throw new InjectedFaultException(op, "injected fault: " + op + " " + path
                             + (other == null ? "" : " -> " + other));
                 }
@@ -225,12 +246,19 @@ public final class FaultInjectingFileSystem implements FileSystem {
         private final boolean once;
         private long successesLeft;
         private boolean spent;
+        /** Whether it throws an {@link InjectedError} instead of an {@link InjectedFaultException}. */
+        private boolean error;
 
         CountingRule(Op op, Predicate<Path> paths, long successesFirst, boolean once) {
             this.op = Objects.requireNonNull(op, "op");
             this.paths = Objects.requireNonNull(paths, "paths");
             this.successesLeft = successesFirst;
             this.once = once;
+        }
+
+        CountingRule asError() {
+            error = true;
+            return this;
         }
 
         @Override

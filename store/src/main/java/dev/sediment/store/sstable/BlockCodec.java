@@ -124,9 +124,14 @@ final class BlockCodec {
      * @throws CorruptionException on a checksum mismatch, unknown type or undecodable payload
      */
     byte[] decode(Path path, long offset, byte[] stored) {
-        int size = stored.length - TRAILER_BYTES;
+        return decode(path, offset, stored, stored.length);
+    }
+
+    /** As {@link #decode(Path, long, byte[])} of {@code stored[0, storedLen)}: the caller may reuse {@code stored}. */
+    byte[] decode(Path path, long offset, byte[] stored, int storedLen) {
+        int size = storedLen - TRAILER_BYTES;
         if (size < 0) {
-            throw new CorruptionException(path, offset, "block of " + stored.length + " bytes has no trailer");
+            throw new CorruptionException(path, offset, "block of " + storedLen + " bytes has no trailer");
         }
         byte type = stored[size];
         int expected = Crc32c.unmask(LittleEndian.getInt(stored, size + 1));

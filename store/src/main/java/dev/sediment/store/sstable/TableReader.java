@@ -46,14 +46,14 @@ public final class TableReader implements Closeable {
     /** The reader's own objects, file handle and decoded footer, beside its blocks: an estimate. */
     private static final int READER_OVERHEAD_BYTES = 512;
 
-    private TableReader(Path path, ReadableFile file, BlockCache cache, BlockCodec codec, Footer footer,
+    private TableReader(Path path, ReadableFile file, BlockCache cache, BlockCodec codec, long tableId, Footer footer,
                         long blocksEnd, Block index, long[] indexPrefixes, BloomFilter filter,
                         PropertiesCodec.Decoded properties) {
         this.path = path;
         this.file = file;
         this.cache = cache;
         this.codec = codec;
-        this.tableId = BlockCache.newTableId();
+        this.tableId = tableId;
         this.footer = footer;
         this.blocksEnd = blocksEnd;
         this.index = index;
@@ -76,10 +76,23 @@ public final class TableReader implements Closeable {
      * @throws dev.sediment.store.CorruptionException naming the file and offset when anything fails to verify
      */
     public static TableReader open(Path path, ReadableFile file, BlockCache cache) throws IOException {
-        return open(path, file, cache, BlockCodec.create());
+        return open(path, file, cache, BlockCodec.create(), BlockCache.newTableId());
+    }
+
+    /**
+     * As {@link #open(Path, ReadableFile, BlockCache)}, with the blocks cached under {@code tableId}: the id a
+     * {@link CacheFill} put the blocks in under as the table was written. Ids must be unique per table.
+     */
+    public static TableReader open(Path path, ReadableFile file, BlockCache cache, long tableId) throws IOException {
+        return open(path, file, cache, BlockCodec.create(), tableId);
     }
 
     static TableReader open(Path path, ReadableFile file, BlockCache cache, BlockCodec codec) throws IOException {
+        return open(path, file, cache, codec, BlockCache.newTableId());
+    }
+
+    private static TableReader open(Path path, ReadableFile file, BlockCache cache, BlockCodec codec, long tableId)
+            throws IOException {
         try {
             long size = file.size();
             if (size < Footer.ENCODED_BYTES) {
@@ -117,7 +130,8 @@ public final class TableReader implements Closeable {
                 throw new CorruptionException(path, footer.properties().offset(), "properties record a file of "
                         + props.properties().fileSizeBytes() + " bytes, but the file has " + size);
             }
-            return new TableReader(path, file, cache, codec, footer, footerOffset, index, indexPrefixes, filter, props);
+            return new TableReader(path, file, cache, codec, tableId, footer, footerOffset, index, indexPrefixes,
+                    filter, props);
         } catch (IOException | RuntimeException e) {
             try {
                 file.close();
@@ -255,11 +269,9 @@ public final class TableReader implements Closeable {
         if (closed.get()) {
             throw new StoreClosedException("table " + path);
         }
-        byte[] raw;
-        try {
-            raw = readBlock(path, file, codec, new BlockHandle(offset, size));
-        } catch (IOException e) {
-            throw new StoreIOException("read of data block at offset " + offset + " of " + path, e);
+        byte[] raw = readDataBlock(offset, (int) size + BlockCodec.TRAILER_BYTES);
+        if (cache != null && fillCache) {
+            cache.recordMissRead(size + BlockCodec.TRAILER_BYTES);
         }
         try {
             Block.restartsOffset(raw);
@@ -270,6 +282,23 @@ public final class TableReader implements Closeable {
             cache.put(tableId, offset, raw);
         }
         return raw;
+    }
+
+    /**
+     * Reads the stored block into this thread's scratch buffer and decodes it into the one array a miss
+     * allocates: the block that is returned and cached. (Reading into a fresh array and decoding into another
+     * cost a second array and, for an uncompressed block, a copy that was thrown away.)
+     */
+    private byte[] readDataBlock(long offset, int storedLen) {
+        byte[] stored = ReadScratch.get(storedLen);
+        try {
+            file.readFully(offset, stored, 0, storedLen);
+        } catch (EOFException e) {
+            throw new CorruptionException(path, offset, "file ends inside a " + storedLen + "-byte read: truncated", e);
+        } catch (IOException e) {
+            throw new StoreIOException("read of data block at offset " + offset + " of " + path, e);
+        }
+        return codec.decode(path, offset, stored, storedLen);
     }
 
     /** True if the bloom filter lets {@code hash} ({@link #keyHash}) through, or there is no filter. */

@@ -25,6 +25,8 @@ public final class TableWriter {
     private final WritableFile file;
     private final TableOptions options;
     private final BlockCodec codec;
+    /** Where the data blocks also go, uncompressed, or null. */
+    private final CacheFill cacheFill;
     /** ZSTD requested but unavailable becomes NONE here, and in the properties block. */
     private final Compression compression;
 
@@ -62,11 +64,24 @@ public final class TableWriter {
      * @param file    where the bytes go; the writer closes it in {@link #finish()} or {@link #abandon()}
      */
     public TableWriter(Path path, WritableFile file, TableOptions options) {
-        this(path, file, options, BlockCodec.create());
+        this(path, file, options, BlockCodec.create(), null);
+    }
+
+    /**
+     * @param cacheFill where each data block also goes as it is written, uncompressed (the block cache), or
+     *                  null; {@link #abandon()} drops them again
+     */
+    public TableWriter(Path path, WritableFile file, TableOptions options, CacheFill cacheFill) {
+        this(path, file, options, BlockCodec.create(), cacheFill);
     }
 
     /** With a given codec: tests use one that pretends zstd did not load. */
     TableWriter(Path path, WritableFile file, TableOptions options, BlockCodec codec) {
+        this(path, file, options, codec, null);
+    }
+
+    private TableWriter(Path path, WritableFile file, TableOptions options, BlockCodec codec, CacheFill cacheFill) {
+        this.cacheFill = cacheFill;
         this.path = path;
         this.file = file;
         this.options = options;
@@ -198,6 +213,9 @@ public final class TableWriter {
             return;
         }
         state = State.ABANDONED;
+        if (cacheFill != null) {
+            cacheFill.abandoned();
+        }
         try {
             file.close();
         } catch (IOException | RuntimeException e) {
@@ -221,6 +239,9 @@ public final class TableWriter {
         ByteWriter raw = dataBlock.finish();
         try {
             pendingIndexHandle = writeBlock(raw.array(), 0, raw.size(), compression);
+            if (cacheFill != null) {
+                cacheFill.written(pendingIndexHandle.offset(), raw.array(), raw.size());
+            }
         } catch (IOException | RuntimeException e) {
             state = State.BROKEN;
             throw e;

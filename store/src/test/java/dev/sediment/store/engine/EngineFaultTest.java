@@ -70,6 +70,26 @@ class EngineFaultTest {
     }
 
     @Test
+    void anErrorInAFlushFailsItsWaiterInsteadOfHangingItAndTheNextFlushWorks() throws IOException {
+        MemFileSystem mem = new MemFileSystem();
+        FaultInjectingFileSystem fs = new FaultInjectingFileSystem(mem);
+        try (Store s = Store.open(DIR, options(fs))) {
+            s.put(b("a"), b("1"));
+            fs.errorOnce(Op.CREATE, EngineFaultTest::isTable); // as an OutOfMemoryError in the flush thread would
+            StoreIOException e = assertThrows(StoreIOException.class, s::flush);
+            assertTrue(e.getCause() != null && e.getCause().toString().contains("injected error"), e.toString());
+            assertArrayEquals(b("1"), s.get(b("a")), "the unflushed write is still readable");
+            s.put(b("b"), b("2"));
+            s.flush();
+        }
+        try (Store s = Store.open(DIR, options(new FaultInjectingFileSystem(mem)))) {
+            assertArrayEquals(b("1"), s.get(b("a")));
+            assertArrayEquals(b("2"), s.get(b("b")));
+        }
+        mem.assertNoOpenHandles();
+    }
+
+    @Test
     void aFullDiskFailsTheFlushUntilSpaceReturns() throws IOException {
         MemFileSystem mem = new MemFileSystem();
         FaultInjectingFileSystem fs = new FaultInjectingFileSystem(mem);

@@ -41,20 +41,12 @@ final class ReadCommittedKeyValueView implements ReadOnlyKeyValueStore<Bytes, by
 
     @Override
     public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-        return range(from, to, false);
+        return iterator(KafkaKeyRanges.closed(from, to, log), false);
     }
 
     @Override
     public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-        return range(from, to, true);
-    }
-
-    private KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to, boolean reverse) {
-        if (from != null && to != null && from.compareTo(to) > 0) {
-            log.warn(SedimentKeyValueStore.INVALID_RANGE_WARNING);
-            return iterator(KeyRange.of(new byte[] {1}, true, new byte[] {0}, true), reverse);
-        }
-        return iterator(KeyRange.closed(from == null ? null : from.get(), to == null ? null : to.get()), reverse);
+        return iterator(KafkaKeyRanges.closed(from, to, log), true);
     }
 
     @Override
@@ -69,9 +61,7 @@ final class ReadCommittedKeyValueView implements ReadOnlyKeyValueStore<Bytes, by
 
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
-        Objects.requireNonNull(prefix, "prefix cannot be null");
-        Objects.requireNonNull(prefixKeySerializer, "prefixKeySerializer cannot be null");
-        return iterator(KeyRange.prefix(prefixKeySerializer.serialize(null, prefix)), false);
+        return iterator(KafkaKeyRanges.prefix(prefix, prefixKeySerializer), false);
     }
 
     private KeyValueIterator<Bytes, byte[]> iterator(KeyRange range, boolean reverse) {

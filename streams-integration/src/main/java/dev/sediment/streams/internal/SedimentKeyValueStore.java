@@ -59,11 +59,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, TransactionCommitListener {
     private static final Logger log = LoggerFactory.getLogger(SedimentKeyValueStore.class);
-    /** Kafka's wording, kept exactly: AbstractKeyValueStoreTest and users' log alerts look for it. */
-    static final String INVALID_RANGE_WARNING = "Returning empty iterator for fetch with invalid key range: from > to. "
-            + "This may be due to range arguments set in the wrong order, or serdes that don't preserve ordering when "
-            + "lexicographically comparing the serialized bytes. Note that the built-in numerical serdes do not follow "
-            + "this for negative numbers";
 
     static final String PLAIN = "plain";
     static final String TIMESTAMPED = "timestamped";
@@ -293,20 +288,12 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
 
     @Override
     public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-        return range(from, to, false);
+        return iterator(KafkaKeyRanges.closed(from, to, log), false);
     }
 
     @Override
     public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-        return range(from, to, true);
-    }
-
-    private KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to, boolean reverse) {
-        if (from != null && to != null && from.compareTo(to) > 0) {
-            log.warn(INVALID_RANGE_WARNING);
-            return iterator(KeyRange.of(new byte[] {1}, true, new byte[] {0}, true), reverse);
-        }
-        return iterator(KeyRange.closed(from == null ? null : from.get(), to == null ? null : to.get()), reverse);
+        return iterator(KafkaKeyRanges.closed(from, to, log), true);
     }
 
     @Override
@@ -322,9 +309,7 @@ public class SedimentKeyValueStore implements KeyValueStore<Bytes, byte[]>, Tran
     /** Exactly the keys starting with the prefix, also when it ends in 0xFF bytes. */
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
-        Objects.requireNonNull(prefix, "prefix cannot be null");
-        Objects.requireNonNull(prefixKeySerializer, "prefixKeySerializer cannot be null");
-        return iterator(KeyRange.prefix(prefixKeySerializer.serialize(null, prefix)), false);
+        return iterator(KafkaKeyRanges.prefix(prefix, prefixKeySerializer), false);
     }
 
     private KeyValueIterator<Bytes, byte[]> iterator(KeyRange range, boolean reverse) {

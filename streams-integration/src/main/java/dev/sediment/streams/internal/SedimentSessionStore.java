@@ -182,8 +182,7 @@ public class SedimentSessionStore extends SegmentedStateStore implements Session
 
     private KeyValueIterator<Windowed<Bytes>, byte[]> findRange(Bytes keyFrom, Bytes keyTo, long earliestEnd,
                                                                 long latestStart, boolean reverse) {
-        if (keyFrom != null && keyTo != null && keyFrom.compareTo(keyTo) > 0) {
-            log.warn(SedimentKeyValueStore.INVALID_RANGE_WARNING);
+        if (KafkaKeyRanges.inverted(keyFrom, keyTo, log)) {
             return segmented.iterate(new long[0], s -> null, k -> false, SedimentSessionStore::windowed, reverse);
         }
         long from = segmented.actualFrom(earliestEnd);

@@ -192,8 +192,7 @@ public class SedimentWindowStore extends SegmentedStateStore implements WindowSt
 
     private KeyValueIterator<Windowed<Bytes>, byte[]> fetchRange(Bytes keyFrom, Bytes keyTo, long timeFrom, long timeTo,
                                                                  boolean reverse) {
-        if (keyFrom != null && keyTo != null && keyFrom.compareTo(keyTo) > 0) {
-            log.warn(SedimentKeyValueStore.INVALID_RANGE_WARNING);
+        if (KafkaKeyRanges.inverted(keyFrom, keyTo, log)) {
             return segmented.iterate(new long[0], s -> null, k -> false, this::windowed, reverse);
         }
         if (keyFrom == null && keyTo == null && segmented.timeIndexed()) {

@@ -2,34 +2,27 @@ package dev.sediment.streams.internal;
 
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.streams.CapturingStateStoreContext;
-import dev.sediment.streams.SedimentConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.kstream.internals.SessionWindow;
-import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.internals.SessionKeySchema;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.File;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * A session store against a model (a map of sessions with retention), seeded: random puts of sessions (late ones,
@@ -52,7 +45,7 @@ class SessionStoreModelTest {
     private static final int MULTIPLIER = Integer.getInteger("tests.multiplier", 1);
     private static final long RETENTION = 500;
     private static final long SEGMENT = 100;
-    private static final TopicPartition CHANGELOG = new TopicPartition("changelog", 0);
+    private static final TopicPartition CHANGELOG = ModelChangelog.PARTITION;
     private static final byte[][] KEYS = {{1}, {1, 0}, {1, 1}, {2}, {(byte) 0xFF}, {(byte) 0xFF, 0}, {1, (byte) 0x80}};
 
     private record Op(byte[] key, long start, long end, byte[] value) {
@@ -152,13 +145,8 @@ class SessionStoreModelTest {
     private CapturingStateStoreContext context;
 
     private void open(boolean timeOrdered) {
-        Properties props = new Properties();
-        props.put(SedimentConfig.MEMTABLE_BYTES, "4096");
-        props.put(SedimentConfig.COMPRESSION, "none");
-        context = new CapturingStateStoreContext(new File("/model/state"), props);
         store = new SedimentSessionStore("sessions", RETENTION, SEGMENT, timeOrdered);
-        store.segmented().core.fileSystem(fs);
-        store.init(context, store);
+        context = InMemorySegmentedStore.init(store, fs);
     }
 
     @ParameterizedTest(name = "timeOrdered={0}")
@@ -167,12 +155,10 @@ class SessionStoreModelTest {
         Random r = new Random(SEED);
         String where = "seed " + SEED + " (rerun with -Dtests.seed=" + SEED + ")";
         System.out.println("SessionStoreModelTest timeOrdered=" + timeOrdered + " " + where);
-        List<Op> log = new ArrayList<>();
-        Map<Long, Model> atCommit = new HashMap<>();
         Model model = new Model();
+        ModelChangelog<Op, Model> log = new ModelChangelog<>(model, Model::copy);
         long now = 0;
         open(timeOrdered);
-        atCommit.put(-1L, model.copy());
         int crashes = 0;
         int reopens = 0;
         try {
@@ -192,15 +178,15 @@ class SessionStoreModelTest {
                 } else if (dice < 90) {
                     check(model, r, timeOrdered, where + " op " + i);
                 } else if (dice < 95) {
-                    long offset = log.size() - 1;
+                    long offset = log.lastOffset();
                     store.commit(Map.of(CHANGELOG, offset));
                     model.commit();
-                    atCommit.put(offset, model.copy());
+                    log.committed(model);
                 } else if (dice < 98) {
-                    long offset = log.size() - 1;
+                    long offset = log.lastOffset();
                     store.commit(Map.of(CHANGELOG, offset)); // Kafka Streams commits before a clean close
                     model.commit();
-                    atCommit.put(offset, model.copy());
+                    log.committed(model);
                     store.close();
                     open(timeOrdered);
                     model.open();
@@ -215,16 +201,14 @@ class SessionStoreModelTest {
                     crashes++;
                     Long recovered = store.committedOffset(CHANGELOG);
                     long from = recovered == null ? -1 : recovered;
-                    model = atCommit.get(from);
-                    assertNotNull(model, "recovered at offset " + from + " which was never committed; " + where);
-                    model = model.copy();
+                    model = log.modelAt(recovered, where);
                     model.open();
-                    lastEvent = "crash at " + i + " recovered " + from + " of " + (log.size() - 1);
+                    lastEvent = "crash at " + i + " recovered " + from + " of " + log.lastOffset();
                     if (recovered != null) { // a store never committed keeps its flushed writes; all is replayed
                         checkAll(model, timeOrdered, where + " after the crash at op " + i + ", recovered at " + from);
                     }
                     replay(log, from, model);
-                    atCommit.put((long) log.size() - 1, model.copy());
+                    log.committed(model);
                 }
             }
             check(model, r, timeOrdered, where + " at the end");
@@ -253,25 +237,12 @@ class SessionStoreModelTest {
         return new Op(key, start, end, dice == 2 ? null : ("v" + i).getBytes());
     }
 
-    /** What Kafka Streams does after a crash: the changelog from the recovered offset, through the restore callback. */
-    private void replay(List<Op> log, long from, Model model) {
-        RecordBatchingStateRestoreCallback restore = (RecordBatchingStateRestoreCallback) context.restoreCallback;
-        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
-        for (long offset = from + 1; offset < log.size(); offset++) {
-            Op op = log.get((int) offset);
-            batch.add(new ConsumerRecord<>(CHANGELOG.topic(), CHANGELOG.partition(), offset,
-                    SessionKeySchema.toBinary(op.session()).get(), op.value()));
-            model.apply(op, false);
-            if (batch.size() == 50) {
-                restore.restoreBatch(batch);
-                batch = new ArrayList<>();
-            }
-        }
-        if (!batch.isEmpty()) {
-            restore.restoreBatch(batch);
-        }
-        store.commit(Map.of(CHANGELOG, (long) log.size() - 1));
-        if (from == log.size() - 1) {
+    /** What Kafka Streams does after a crash: the changelog from the recovered offset, then a commit. */
+    private void replay(ModelChangelog<Op, Model> log, long from, Model model) {
+        log.replay(context.restoreCallback, from, op -> SessionKeySchema.toBinary(op.session()).get(), Op::value,
+                op -> model.apply(op, false));
+        store.commit(Map.of(CHANGELOG, log.lastOffset()));
+        if (from == log.lastOffset()) {
             model.commit(); // nothing restored: an ordinary commit, which applies retention
         }
     }

@@ -2,32 +2,25 @@ package dev.sediment.streams.internal;
 
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.streams.CapturingStateStoreContext;
-import dev.sediment.streams.SedimentConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.internals.WindowKeySchema;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * A window store against a model (a map of windows with retention), seeded: random puts (late ones, deletes,
@@ -43,7 +36,7 @@ class WindowStoreModelTest {
     private static final long RETENTION = 500;
     private static final long SEGMENT = 100;
     private static final long WINDOW = 50;
-    private static final TopicPartition CHANGELOG = new TopicPartition("changelog", 0);
+    private static final TopicPartition CHANGELOG = ModelChangelog.PARTITION;
     private static final byte[][] KEYS = {{1}, {1, 0}, {1, 1}, {2}, {(byte) 0xFF}, {(byte) 0xFF, 0}, {1, (byte) 0x80}};
 
     private record Op(byte[] key, byte[] value, long time) {
@@ -108,13 +101,8 @@ class WindowStoreModelTest {
     private CapturingStateStoreContext context;
 
     private void open(boolean timeOrdered) {
-        Properties props = new Properties();
-        props.put(SedimentConfig.MEMTABLE_BYTES, "4096");
-        props.put(SedimentConfig.COMPRESSION, "none");
-        context = new CapturingStateStoreContext(new File("/model/state"), props);
         store = new SedimentWindowStore("windows", RETENTION, SEGMENT, WINDOW, false, timeOrdered);
-        store.segmented().core.fileSystem(fs);
-        store.init(context, store);
+        context = InMemorySegmentedStore.init(store, fs);
     }
 
     @ParameterizedTest(name = "timeOrdered={0}")
@@ -122,12 +110,11 @@ class WindowStoreModelTest {
     void matchesTheModelThroughReopensAndCrashes(boolean timeOrdered) {
         Random r = new Random(SEED);
         String where = "seed " + SEED + " (rerun with -Dtests.seed=" + SEED + ")";
-        List<Op> log = new ArrayList<>();
-        Map<Long, Model> atCommit = new HashMap<>();
+        System.out.println("WindowStoreModelTest timeOrdered=" + timeOrdered + " " + where);
         Model model = new Model();
+        ModelChangelog<Op, Model> log = new ModelChangelog<>(model, Model::copy);
         long now = 0;
         open(timeOrdered);
-        atCommit.put(-1L, model.copy());
         try {
             int ops = 1_500 * MULTIPLIER;
             for (int i = 0; i < ops; i++) {
@@ -144,13 +131,13 @@ class WindowStoreModelTest {
                 } else if (dice < 90) {
                     check(model, r, timeOrdered, where + " op " + i);
                 } else if (dice < 95) {
-                    long offset = log.size() - 1;
+                    long offset = log.lastOffset();
                     store.commit(Map.of(CHANGELOG, offset));
-                    atCommit.put(offset, model.copy());
+                    log.committed(model);
                 } else if (dice < 98) {
-                    long offset = log.size() - 1;
+                    long offset = log.lastOffset();
                     store.commit(Map.of(CHANGELOG, offset)); // Kafka Streams commits before a clean close
-                    atCommit.put(offset, model.copy());
+                    log.committed(model);
                     store.close();
                     open(timeOrdered);
                     assertEquals(offset, store.committedOffset(CHANGELOG), where);
@@ -161,9 +148,7 @@ class WindowStoreModelTest {
                     open(timeOrdered);
                     Long recovered = store.committedOffset(CHANGELOG);
                     long from = recovered == null ? -1 : recovered;
-                    model = atCommit.get(from);
-                    assertNotNull(model, "recovered at offset " + from + " which was never committed; " + where);
-                    model = model.copy();
+                    model = log.modelAt(recovered, where);
                     if (recovered != null) {
                         // Exactly the recovered commit point: nothing live there missing (retention drops wait for
                         // it). A store never committed keeps its flushed writes; Kafka Streams replays it all.
@@ -173,7 +158,7 @@ class WindowStoreModelTest {
                         }
                     }
                     replay(log, from, model);
-                    atCommit.put((long) log.size() - 1, model.copy());
+                    log.committed(model);
                 }
             }
             check(model, r, timeOrdered, where + " at the end");
@@ -182,24 +167,11 @@ class WindowStoreModelTest {
         }
     }
 
-    /** What Kafka Streams does after a crash: the changelog from the recovered offset, through the restore callback. */
-    private void replay(List<Op> log, long from, Model model) {
-        RecordBatchingStateRestoreCallback restore = (RecordBatchingStateRestoreCallback) context.restoreCallback;
-        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
-        for (long offset = from + 1; offset < log.size(); offset++) {
-            Op op = log.get((int) offset);
-            batch.add(new ConsumerRecord<>(CHANGELOG.topic(), CHANGELOG.partition(), offset,
-                    WindowKeySchema.toStoreKeyBinary(Bytes.wrap(op.key()), op.time(), 0).get(), op.value()));
-            model.put(op);
-            if (batch.size() == 50) {
-                restore.restoreBatch(batch);
-                batch = new ArrayList<>();
-            }
-        }
-        if (!batch.isEmpty()) {
-            restore.restoreBatch(batch);
-        }
-        store.commit(Map.of(CHANGELOG, (long) log.size() - 1));
+    /** What Kafka Streams does after a crash: the changelog from the recovered offset, then a commit. */
+    private void replay(ModelChangelog<Op, Model> log, long from, Model model) {
+        log.replay(context.restoreCallback, from,
+                op -> WindowKeySchema.toStoreKeyBinary(Bytes.wrap(op.key()), op.time(), 0).get(), Op::value, model::put);
+        store.commit(Map.of(CHANGELOG, log.lastOffset()));
     }
 
     private void check(Model model, Random r, boolean timeOrdered, String where) {

@@ -1,0 +1,86 @@
+package dev.sediment.jmh;
+
+import dev.sediment.store.BlockCache;
+import dev.sediment.store.Compression;
+import dev.sediment.store.fs.MemFileSystem;
+import dev.sediment.store.key.InternalKeys;
+import dev.sediment.store.key.KeyKind;
+import dev.sediment.store.sstable.PointLookup;
+import dev.sediment.store.sstable.TableOptions;
+import dev.sediment.store.sstable.TableReader;
+import dev.sediment.store.sstable.TableWriter;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A point read in one table whose blocks are never in the block cache (a cache of zero bytes): the cost of a
+ * miss, read (from the in-memory file system, so a copy instead of a pread) + verify + decompress + parse, and
+ * what it allocates ({@code -prof gc}: the 4 KiB block is the floor, the value copy the rest).
+ * NONE is how L0 tables are stored, ZSTD every deeper level.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+public class BlockMissBench {
+    static final int ENTRIES = 100_000;
+
+    @Param({"NONE", "ZSTD"})
+    public Compression compression;
+
+    private byte[][] keys;
+    private TableReader reader;
+    private int next;
+    private final PointLookup lookup = new PointLookup();
+    private final long seekTrailer = InternalKeys.seekTrailer(InternalKeys.MAX_REVISION);
+
+    @Setup
+    public void setUp() throws IOException {
+        keys = Keys.randomKeys(ENTRIES, 42);
+        byte[][] sorted = keys.clone();
+        Arrays.sort(sorted, Arrays::compareUnsigned);
+        MemFileSystem fs = new MemFileSystem();
+        Path path = Path.of("/bench/000001.sst");
+        fs.createDirectories(path.getParent());
+        TableOptions defaults = TableOptions.defaults();
+        TableOptions options = new TableOptions(defaults.blockSizeBytes(), defaults.restartInterval(),
+                defaults.bloomBitsPerKey(), compression, defaults.zstdLevel());
+        TableWriter w = new TableWriter(path, fs.create(path), options);
+        long rev = 0;
+        for (byte[] k : sorted) {
+            w.add(k, InternalKeys.trailer(++rev, KeyKind.PUT), Keys.value((int) rev));
+        }
+        w.finish();
+        reader = TableReader.open(path, fs.openReadable(path), new BlockCache(0));
+    }
+
+    @TearDown
+    public void tearDown() {
+        reader.close();
+    }
+
+    @Benchmark
+    public void pointMissedBlock(Blackhole bh) {
+        byte[] key = keys[next++ % ENTRIES];
+        bh.consume(lookup.seek(reader, key, seekTrailer) ? lookup.valueCopy() : null);
+        lookup.clear();
+    }
+}
