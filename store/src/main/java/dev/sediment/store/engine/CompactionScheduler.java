@@ -148,10 +148,18 @@ final class CompactionScheduler {
                 if (step == Step.PARKED) {
                     return; // running was cleared with the park
                 }
-            } catch (IOException | RuntimeException e) {
-                onFailure(e, false);
+            } catch (IOException | RuntimeException | Error e) {
+                onFailure(e, false); // an Error too: else `running` stays set and close() waits forever
+                rethrowIfError(e);
                 return;
             }
+        }
+    }
+
+    /** Rethrows an {@link Error} (after its runner recorded the failure): the pool thread's handler reports it. */
+    private static void rethrowIfError(Throwable e) {
+        if (e instanceof Error error) {
+            throw error;
         }
     }
 
@@ -168,8 +176,9 @@ final class CompactionScheduler {
                 requestPassLocked();
                 state.stateLock.notifyAll();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onFailure(e, true);
+            rethrowIfError(e);
         }
     }
 
@@ -241,7 +250,7 @@ final class CompactionScheduler {
     }
 
     /** One compaction failed: its runner stops, and a pass is scheduled again after the backoff. */
-    private void onFailure(Exception e, boolean helper) {
+    private void onFailure(Throwable e, boolean helper) {
         synchronized (state.stateLock) {
             if (helper) {
                 helping = false;

@@ -70,12 +70,16 @@ public final class FaultInjectingFileSystem implements FileSystem {
     }
 
     /**
-     * Throws an {@link InjectedError} at the first {@code op} on a path matching {@code paths}: an {@link Error}
-     * where a real one (an {@link OutOfMemoryError}, say) could strike, which background work must survive
-     * without leaving its callers waiting forever.
+     * Lets the first {@code successesFirst} matching calls succeed, then throws an {@link InjectedError} at the
+     * next {@code op} on a path matching {@code paths}, once: an {@link Error} where a real one (an
+     * {@link OutOfMemoryError}, say) could strike, which background work must survive without leaving its
+     * callers waiting forever.
      */
-    public FaultInjectingFileSystem errorOnce(Op op, Predicate<Path> paths) {
-        return addRule(new CountingRule(op, paths, 0, true).asError());
+    public FaultInjectingFileSystem errorOnce(Op op, Predicate<Path> paths, int successesFirst) {
+        if (successesFirst < 0) {
+            throw new IllegalArgumentException("negative successesFirst " + successesFirst);
+        }
+        return addRule(new CountingRule(op, paths, successesFirst, true).asError());
     }
 
     /** The {@link Error} {@link #errorOnce} throws. */

@@ -90,6 +90,16 @@ class EngineCompactionFaultTest {
 
     @Test
     void aFailedBackgroundCompactionIsRetriedUntilItSucceeds() throws Exception {
+        failedBackgroundCompactionIsRetried(false);
+    }
+
+    /** An Error (an OutOfMemoryError, say) in a compaction thread: retried the same, and close() does not hang. */
+    @Test
+    void aBackgroundCompactionEndedByAnErrorIsRetriedAndCloseDoesNotHang() throws Exception {
+        failedBackgroundCompactionIsRetried(true);
+    }
+
+    private static void failedBackgroundCompactionIsRetried(boolean error) throws Exception {
         MemFileSystem mem = new MemFileSystem();
         FaultInjectingFileSystem fs = new FaultInjectingFileSystem(mem);
         StoreOptions o = StoreOptions.builder()
@@ -104,7 +114,11 @@ class EngineCompactionFaultTest {
             s.flush(); // one L0 table: below the trigger
             // Flushes create one table each and no compaction runs yet, so the next table created after the
             // second flush's is the compaction's: let the flush's through, fail the compaction's.
-            fs.failAfter(Op.CREATE, EngineCompactionFaultTest::isTable, 1);
+            if (error) {
+                fs.errorOnce(Op.CREATE, EngineCompactionFaultTest::isTable, 1);
+            } else {
+                fs.failAfter(Op.CREATE, EngineCompactionFaultTest::isTable, 1);
+            }
             for (int i = 0; i < 2000; i++) {
                 s.put(key(i), value(i, 1));
             }
@@ -125,6 +139,7 @@ class EngineCompactionFaultTest {
                 assertArrayEquals(value(i, 1), s.get(key(i)));
             }
         }
+        mem.assertNoOpenHandles();
     }
 
     private static Set<Long> tablesOf(Engine s) {

@@ -75,7 +75,7 @@ class EngineFaultTest {
         FaultInjectingFileSystem fs = new FaultInjectingFileSystem(mem);
         try (Store s = Store.open(DIR, options(fs))) {
             s.put(b("a"), b("1"));
-            fs.errorOnce(Op.CREATE, EngineFaultTest::isTable); // as an OutOfMemoryError in the flush thread would
+            fs.errorOnce(Op.CREATE, EngineFaultTest::isTable, 0); // as an OutOfMemoryError in the flush thread would
             StoreIOException e = assertThrows(StoreIOException.class, s::flush);
             assertTrue(e.getCause() != null && e.getCause().toString().contains("injected error"), e.toString());
             assertArrayEquals(b("1"), s.get(b("a")), "the unflushed write is still readable");
