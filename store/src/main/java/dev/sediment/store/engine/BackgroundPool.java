@@ -16,12 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The JVM-wide pool that runs flushes and compactions for every store, bounded by the machine's cores
- * (at most 2 threads, so background work never starves the stream threads on small machines). Queued
- * flushes run before queued compactions: a flush frees memory writers may be waiting for, a compaction
- * only reshapes the tree; and compactions hold at most {@link #COMPACTION_SLOTS} threads at once, so a
- * flush finds a thread free unless a store's compaction is urgent. Daemon threads: a JVM exiting without closing its stores loses only unflushed
- * writes, as a crash would.
+ * The JVM-wide pool that runs flushes and compactions for every store. Compactions hold at most
+ * {@link #COMPACTION_SLOTS} threads at once, bounded by the machine's cores (at most 2, so background work
+ * never starves the stream threads on small machines); the pool has one thread more, so a flush always
+ * finds a thread even while compactions hold all their slots (RocksDB keeps flushes in a pool of their
+ * own for the same reason: writers waiting for a full memtable must not wait for a compaction to end).
+ * Queued flushes run before queued compactions. Daemon threads: a JVM exiting without closing its stores
+ * loses only unflushed writes, as a crash would.
  */
 final class BackgroundPool {
     /** Queue priority; lower runs first. */
@@ -43,12 +44,14 @@ final class BackgroundPool {
      */
     private static final ExecutorService CHECKS;
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** The threads compactions may use at most: the machine's cores, at most 2. */
     private static final int THREADS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     /** How many of POOL's threads compactions may hold at once (see {@link dev.sediment.store.compaction.CompactionPacing}). */
     static final CompactionSlots COMPACTION_SLOTS = new CompactionSlots(THREADS);
 
     static {
-        int threads = THREADS;
+        int threads = THREADS + 1; // the one compactions never hold: flushes'
+
         POOL = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new PriorityBlockingQueue<>(),
                 daemonThreads("sediment-background-"));
         POOL.allowCoreThreadTimeOut(true);

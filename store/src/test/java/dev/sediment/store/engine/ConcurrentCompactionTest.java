@@ -130,6 +130,32 @@ class ConcurrentCompactionTest {
         }
     }
 
+    /**
+     * While two compactions hold the threads compactions may use (both waiting at the gate), a flush still
+     * runs: writers waiting for a full memtable never wait for a compaction to end.
+     */
+    @Test
+    void aFlushRunsWhileTwoCompactionsHoldTheirThreads() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the background pool has one thread");
+        TableGate fs = new TableGate(new MemFileSystem());
+        Map<String, String> model = new TreeMap<>();
+        try (Engine e = prepare(fs, model)) {
+            fs.closeForCompactions();
+            e.compactionLock().unlock();
+            assertTrue(fs.awaitWaiting("loop", 60) && fs.awaitWaiting("help", 60),
+                    "two compactions did not run at once: " + fs.creators() + ", " + e.currentVersion());
+            e.put(b("c0000"), b("flushed beside them"));
+            model.put("c0000", "flushed beside them");
+            e.flush(); // hangs if the flush has no thread of its own
+            assertTrue(fs.awaitWaiting("loop", 1) && fs.awaitWaiting("help", 1), "both compactions still wait");
+            fs.open();
+            assertReads(e, model);
+        }
+        try (Engine e = Engine.open(DIR, options(fs))) {
+            assertReads(e, model);
+        }
+    }
+
     /** close() waits for both running compactions; what they did (or did not) install reads as the model. */
     @Test
     void closeWaitsForBothCompactions() throws Exception {
