@@ -4,11 +4,8 @@ import dev.sediment.store.BlockCache;
 import dev.sediment.store.Compression;
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.store.key.InternalKeys;
-import dev.sediment.store.key.KeyKind;
 import dev.sediment.store.sstable.PointLookup;
-import dev.sediment.store.sstable.TableOptions;
 import dev.sediment.store.sstable.TableReader;
-import dev.sediment.store.sstable.TableWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,7 +22,6 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,21 +51,8 @@ public class BlockMissBench {
     @Setup
     public void setUp() throws IOException {
         keys = Keys.randomKeys(ENTRIES, 42);
-        byte[][] sorted = keys.clone();
-        Arrays.sort(sorted, Arrays::compareUnsigned);
-        MemFileSystem fs = new MemFileSystem();
-        Path path = Path.of("/bench/000001.sst");
-        fs.createDirectories(path.getParent());
-        TableOptions defaults = TableOptions.defaults();
-        TableOptions options = new TableOptions(defaults.blockSizeBytes(), defaults.restartInterval(),
-                defaults.bloomBitsPerKey(), compression, defaults.zstdLevel());
-        TableWriter w = new TableWriter(path, fs.create(path), options);
-        long rev = 0;
-        for (byte[] k : sorted) {
-            w.add(k, InternalKeys.trailer(++rev, KeyKind.PUT), Keys.value((int) rev));
-        }
-        w.finish();
-        reader = TableReader.open(path, fs.openReadable(path), new BlockCache(0));
+        reader = BenchTables.write(new MemFileSystem(), Path.of("/bench/000001.sst"), keys, compression,
+                rev -> Keys.value((int) rev), new BlockCache(0));
     }
 
     @TearDown

@@ -3,11 +3,7 @@ package dev.sediment.jmh;
 import dev.sediment.store.BlockCache;
 import dev.sediment.store.Compression;
 import dev.sediment.store.fs.MemFileSystem;
-import dev.sediment.store.key.InternalKeys;
-import dev.sediment.store.key.KeyKind;
-import dev.sediment.store.sstable.TableOptions;
 import dev.sediment.store.sstable.TableReader;
-import dev.sediment.store.sstable.TableWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,7 +18,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,9 +46,6 @@ public class FilterCheckBench {
     @Setup
     public void setUp() throws IOException {
         MemFileSystem fs = new MemFileSystem();
-        TableOptions defaults = TableOptions.defaults();
-        TableOptions options = new TableOptions(defaults.blockSizeBytes(), defaults.restartInterval(),
-                defaults.bloomBitsPerKey(), Compression.NONE, defaults.zstdLevel());
         BlockCache cache = new BlockCache(1L << 30);
         readers = new TableReader[TABLES];
         present = new long[PROBE_KEYS];
@@ -62,16 +54,8 @@ public class FilterCheckBench {
             for (int i = t; i < PROBE_KEYS; i += TABLES) {
                 present[i] = TableReader.keyHash(keys[i]);
             }
-            Arrays.sort(keys, Arrays::compareUnsigned);
-            Path path = Path.of("/bench/" + (t + 1) + ".sst");
-            fs.createDirectories(path.getParent());
-            TableWriter w = new TableWriter(path, fs.create(path), options);
-            long rev = 0;
-            for (byte[] k : keys) {
-                w.add(k, InternalKeys.trailer(++rev, KeyKind.PUT), new byte[0]);
-            }
-            w.finish();
-            readers[t] = TableReader.open(path, fs.openReadable(path), cache);
+            readers[t] = BenchTables.write(fs, Path.of("/bench/" + (t + 1) + ".sst"), keys, Compression.NONE,
+                    rev -> new byte[0], cache);
         }
         byte[][] probes = Keys.randomKeys(PROBE_KEYS, 7);
         absent = new long[PROBE_KEYS];

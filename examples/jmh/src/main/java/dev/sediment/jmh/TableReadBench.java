@@ -4,12 +4,9 @@ import dev.sediment.store.BlockCache;
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.key.InternalKeys;
-import dev.sediment.store.key.KeyKind;
 import dev.sediment.store.Compression;
 import dev.sediment.store.sstable.PointLookup;
-import dev.sediment.store.sstable.TableOptions;
 import dev.sediment.store.sstable.TableReader;
-import dev.sediment.store.sstable.TableWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -53,22 +50,9 @@ public class TableReadBench {
     public void setUp() throws IOException {
         keys = Keys.randomKeys(ENTRIES, 42);
         absent = Keys.randomKeys(ENTRIES, 43);
-        byte[][] sorted = keys.clone();
-        Arrays.sort(sorted, Arrays::compareUnsigned);
-        MemFileSystem fs = new MemFileSystem();
-        Path path = Path.of("/bench/000001.sst");
-        fs.createDirectories(path.getParent());
-        TableOptions defaults = TableOptions.defaults();
-        TableOptions options = new TableOptions(defaults.blockSizeBytes(), defaults.restartInterval(),
-                defaults.bloomBitsPerKey(), Compression.NONE, defaults.zstdLevel());
-        TableWriter w = new TableWriter(path, fs.create(path), options);
         byte[] value = Keys.value(7);
-        long rev = 0;
-        for (byte[] k : sorted) {
-            w.add(k, InternalKeys.trailer(++rev, KeyKind.PUT), value);
-        }
-        w.finish();
-        reader = TableReader.open(path, fs.openReadable(path), new BlockCache(256L << 20));
+        reader = BenchTables.write(new MemFileSystem(), Path.of("/bench/000001.sst"), keys, Compression.NONE,
+                rev -> value, new BlockCache(256L << 20));
         for (byte[] k : keys) {
             read(k); // every block into the cache
         }

@@ -139,26 +139,29 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
         lookup = t;
     }
 
-    /** A referenced cached entry without locking or allocating, or null (then take the locked path). */
-    private Entry acquireFast(long fileNumber) {
+    /** The cached entry of {@code fileNumber} in the lock-free table, or null; takes no reference. */
+    private Entry find(long fileNumber) {
         Entry[] t = lookup;
         if (t.length == 0) {
             return null;
         }
         int mask = t.length - 1;
-        int i = slot(fileNumber, mask);
-        Entry e;
-        while ((e = t[i]) != null) {
-            if (e.fileNumber == fileNumber) {
-                if (!e.tryRef()) {
-                    return null;
-                }
-                e.referenced = true;
-                return e;
+        for (int i = slot(fileNumber, mask); t[i] != null; i = (i + 1) & mask) {
+            if (t[i].fileNumber == fileNumber) {
+                return t[i];
             }
-            i = (i + 1) & mask;
         }
         return null;
+    }
+
+    /** A referenced cached entry without locking or allocating, or null (then take the locked path). */
+    private Entry acquireFast(long fileNumber) {
+        Entry e = find(fileNumber);
+        if (e == null || !e.tryRef()) {
+            return null;
+        }
+        e.referenced = true;
+        return e;
     }
 
     /**
@@ -169,23 +172,14 @@ final class TableCache implements AutoCloseable, OpenTableBudget.Member {
      * atomic updates of {@link #pin} and its release.
      */
     TableReader peek(long fileNumber) {
-        Entry[] t = lookup;
-        if (t.length == 0) {
+        Entry e = find(fileNumber);
+        if (e == null) {
             return null;
         }
-        int mask = t.length - 1;
-        int i = slot(fileNumber, mask);
-        Entry e;
-        while ((e = t[i]) != null) {
-            if (e.fileNumber == fileNumber) {
-                if (!e.referenced) {
-                    e.referenced = true; // in use: the eviction's second chance applies
-                }
-                return e.reader;
-            }
-            i = (i + 1) & mask;
+        if (!e.referenced) {
+            e.referenced = true; // in use: the eviction's second chance applies
         }
-        return null;
+        return e.reader;
     }
 
     /**

@@ -5,10 +5,9 @@ import dev.sediment.store.KeyRange;
 import dev.sediment.store.Snapshot;
 import dev.sediment.store.StoreIterator;
 import dev.sediment.store.StoreOptions;
-import dev.sediment.store.fs.FileLock;
 import dev.sediment.store.fs.FileSystem;
+import dev.sediment.store.fs.ForwardingFileSystem;
 import dev.sediment.store.fs.MemFileSystem;
-import dev.sediment.store.fs.ReadableFile;
 import dev.sediment.store.fs.WritableFile;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.Version;
@@ -273,8 +272,7 @@ class ConcurrentCompactionTest {
      * While closed, creating a table waits; {@link #entered} counts down once two creations wait at once.
      * Table writes run until the table is synced, so {@link #creatingNow} tells whether one is under way.
      */
-    private static final class TableGate implements FileSystem {
-        private final FileSystem delegate;
+    private static final class TableGate extends ForwardingFileSystem {
         final CountDownLatch entered = new CountDownLatch(2);
         private final Object gate = new Object();
         private boolean closed; // guarded by gate
@@ -286,7 +284,7 @@ class ConcurrentCompactionTest {
         private boolean compactionsOnly;
 
         TableGate(FileSystem delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         void close() {
@@ -413,51 +411,6 @@ class ConcurrentCompactionTest {
                     }
                 }
             };
-        }
-
-        @Override
-        public ReadableFile openReadable(Path file) throws IOException {
-            return delegate.openReadable(file);
-        }
-
-        @Override
-        public boolean exists(Path file) {
-            return delegate.exists(file);
-        }
-
-        @Override
-        public long size(Path file) throws IOException {
-            return delegate.size(file);
-        }
-
-        @Override
-        public List<String> list(Path dir) throws IOException {
-            return delegate.list(dir);
-        }
-
-        @Override
-        public void rename(Path from, Path to) throws IOException {
-            delegate.rename(from, to);
-        }
-
-        @Override
-        public void delete(Path file) throws IOException {
-            delegate.delete(file);
-        }
-
-        @Override
-        public void createDirectories(Path dir) throws IOException {
-            delegate.createDirectories(dir);
-        }
-
-        @Override
-        public void syncDirectory(Path dir) throws IOException {
-            delegate.syncDirectory(dir);
-        }
-
-        @Override
-        public FileLock lock(Path lockFile) throws IOException {
-            return delegate.lock(lockFile);
         }
     }
 }

@@ -1,18 +1,15 @@
 package dev.sediment.store.engine;
 
-import dev.sediment.store.fs.FileLock;
 import dev.sediment.store.fs.FileSystem;
-import dev.sediment.store.fs.ReadableFile;
+import dev.sediment.store.fs.ForwardingFileSystem;
 import dev.sediment.store.fs.WritableFile;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /** A file system whose MANIFEST syncs (and, if asked, creations) wait while the gate is closed. */
-final class GatedSyncFileSystem implements FileSystem {
-    private final FileSystem delegate;
+final class GatedSyncFileSystem extends ForwardingFileSystem {
     final CountDownLatch entered = new CountDownLatch(1);
     private final Object gate = new Object();
     private boolean closed; // guarded by gate
@@ -25,7 +22,7 @@ final class GatedSyncFileSystem implements FileSystem {
 
     /** With {@code gateCreates}, creating a MANIFEST file waits at the gate too (a rotation before its snapshot). */
     GatedSyncFileSystem(FileSystem delegate, boolean gateCreates) {
-        this.delegate = delegate;
+        super(delegate);
         this.gateCreates = gateCreates;
     }
 
@@ -90,50 +87,5 @@ final class GatedSyncFileSystem implements FileSystem {
                 f.close();
             }
         };
-    }
-
-    @Override
-    public ReadableFile openReadable(Path file) throws IOException {
-        return delegate.openReadable(file);
-    }
-
-    @Override
-    public boolean exists(Path file) {
-        return delegate.exists(file);
-    }
-
-    @Override
-    public long size(Path file) throws IOException {
-        return delegate.size(file);
-    }
-
-    @Override
-    public List<String> list(Path dir) throws IOException {
-        return delegate.list(dir);
-    }
-
-    @Override
-    public void rename(Path from, Path to) throws IOException {
-        delegate.rename(from, to);
-    }
-
-    @Override
-    public void delete(Path file) throws IOException {
-        delegate.delete(file);
-    }
-
-    @Override
-    public void createDirectories(Path dir) throws IOException {
-        delegate.createDirectories(dir);
-    }
-
-    @Override
-    public void syncDirectory(Path dir) throws IOException {
-        delegate.syncDirectory(dir);
-    }
-
-    @Override
-    public FileLock lock(Path lockFile) throws IOException {
-        return delegate.lock(lockFile);
     }
 }
