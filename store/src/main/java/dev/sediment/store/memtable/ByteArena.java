@@ -22,7 +22,7 @@ final class ByteArena {
     private long allocatedBytes;
 
     ByteArena(int maxChunkBytes) {
-        this.maxChunkBytes = Math.max(MIN_CHUNK_BYTES, maxChunkBytes);
+        this.maxChunkBytes = HeapRegions.chunkBytes(Math.max(MIN_CHUNK_BYTES, maxChunkBytes));
     }
 
     /** Copies {@code a} then {@code b} next to each other; returns the address of the first byte. */
@@ -39,7 +39,7 @@ final class ByteArena {
     }
 
     private void newChunk(int need) {
-        int size = current == null ? MIN_CHUNK_BYTES : (int) Math.min(maxChunkBytes, 2L * current.length);
+        int size = current == null ? MIN_CHUNK_BYTES : HeapRegions.grow(current.length, maxChunkBytes);
         byte[] chunk = new byte[Math.max(size, need)];
         byte[][] dir = chunks;
         if (chunkCount == dir.length) {

@@ -23,7 +23,7 @@ final class NodeArena {
     private long allocatedLongs;
 
     NodeArena(int maxChunkLongs) {
-        this.maxChunkLongs = Math.max(MIN_CHUNK_LONGS, maxChunkLongs);
+        this.maxChunkLongs = HeapRegions.chunkBytes(Math.max(MIN_CHUNK_LONGS, maxChunkLongs) * Long.BYTES) / Long.BYTES;
     }
 
     /** Reserves {@code n} contiguous zeroed longs; returns their address (never 0). */
@@ -37,7 +37,8 @@ final class NodeArena {
     }
 
     private void newChunk(int need) {
-        int size = current == null ? MIN_CHUNK_LONGS : (int) Math.min(maxChunkLongs, 2L * current.length);
+        int size = current == null ? MIN_CHUNK_LONGS
+                : HeapRegions.grow(current.length * Long.BYTES, maxChunkLongs * Long.BYTES) / Long.BYTES;
         long[] chunk = new long[Math.max(size, need + 1)];
         long[][] dir = chunks;
         if (chunkCount == dir.length) {
