@@ -34,11 +34,24 @@ class HeapRegionsTest {
         assertEquals(512 << 10, HeapRegions.grow(256 << 10, MIB, 0), "not G1: plain doubling");
     }
 
-    /** What the sizing is for, measured on this JVM's heap: chunks cost their own size, not twice it. */
+    /**
+     * What the sizing is for, measured on this JVM's heap: chunks cost their own size, not twice it. The best
+     * of three tries, so a background thread of an earlier test allocating meanwhile cannot fail it; the old
+     * sizing cost twice the bytes in every try.
+     */
     @Test
     void chunksCostTheirSizeOnTheHeap() {
         assumeTrue(HeapRegions.REGION_BYTES > 0, "not running on G1");
         int chunk = HeapRegions.chunkBytes((int) HeapRegions.REGION_BYTES);
+        long best = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            best = Math.min(best, heapPerChunk(chunk));
+        }
+        assertTrue(best < chunk * 1.25, "a chunk of " + chunk + " bytes takes " + best
+                + " bytes of heap (region " + HeapRegions.REGION_BYTES + ")");
+    }
+
+    private static long heapPerChunk(int chunk) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         long before = memory.getHeapMemoryUsage().getUsed();
@@ -48,7 +61,7 @@ class HeapRegionsTest {
         }
         System.gc();
         long perChunk = (memory.getHeapMemoryUsage().getUsed() - before) / chunks.size();
-        assertTrue(perChunk < chunk * 1.25, "a chunk of " + chunk + " bytes takes " + perChunk
-                + " bytes of heap (region " + HeapRegions.REGION_BYTES + ")");
+        assertEquals(32, chunks.size()); // keeps the chunks reachable through the measurement
+        return perChunk;
     }
 }
