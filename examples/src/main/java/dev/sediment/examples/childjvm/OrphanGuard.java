@@ -24,8 +24,11 @@ public final class OrphanGuard {
     /** Exit code of a child halted because its parent is gone. */
     public static final int ORPHANED_EXIT_CODE = 86;
 
-    /** System property holding the parent's pid, set by {@link ChildJvm}. */
-    static final String PARENT_PID_PROPERTY = "sediment.childjvm.parent.pid";
+    /**
+     * System property holding the parent's pid, set by {@link ChildJvm}. Not under {@code sediment.}: those
+     * system properties are store settings, and the store warns of any it does not know.
+     */
+    static final String PARENT_PID_PROPERTY = "dev.sediment.childjvm.parent.pid";
 
     /** Printed to the child's log just before it halts; tests look for it. */
     public static final String HALT_MESSAGE = "orphan guard: parent JVM is gone, halting";

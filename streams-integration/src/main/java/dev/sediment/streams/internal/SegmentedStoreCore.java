@@ -308,19 +308,22 @@ final class SegmentedStoreCore {
      * drop them from the engine.
      */
     private void dropExpired(Store s, long minLive) {
-        if (raiseLowestLive(s, minLive)) {
+        if (raiseLowestLive(minLive)) {
             dropTables(s);
         }
     }
 
-    /** Segments below {@code minLive} expired: records that, so they are never read or written again. */
-    private boolean raiseLowestLive(Store s, long minLive) {
+    /**
+     * Segments below {@code minLive} expired: records that, so they are never read or written again. During a
+     * restore the record goes after the records gathered, so no crash recovers it ahead of them.
+     */
+    private boolean raiseLowestLive(long minLive) {
         if (minLive <= lowestLive) {
             return false;
         }
         byte[] v = new byte[8];
         SegmentedKeys.writeLong(v, 0, minLive);
-        s.put(LOWEST_LIVE_SEGMENT, v);
+        core.putAfterRestored(LOWEST_LIVE_SEGMENT, v);
         lowestLive = minLive;
         return true;
     }
@@ -393,10 +396,11 @@ final class SegmentedStoreCore {
             core.putAfterRestored(STREAM_TIME, v);
             persistedStreamTime = t;
         }
+        // Every commit applies retention, also one made while restored records are still gathered: a
+        // commit right after a restore is an ordinary processing commit though the records may not be
+        // applied yet. Only tables wait for a durable commit point outside a restore to be dropped.
+        raiseLowestLive(segmentId(t - retentionMs));
         boolean restoring = core.restoring();
-        if (!restoring) {
-            raiseLowestLive(s, segmentId(t - retentionMs));
-        }
         core.commit(offsets);
         if (!restoring) {
             notePendingCommit(s, t);
