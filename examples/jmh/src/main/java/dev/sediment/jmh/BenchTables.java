@@ -2,7 +2,7 @@ package dev.sediment.jmh;
 
 import dev.sediment.store.BlockCache;
 import dev.sediment.store.Compression;
-import dev.sediment.store.fs.MemFileSystem;
+import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.key.KeyKind;
 import dev.sediment.store.sstable.TableOptions;
@@ -14,13 +14,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.LongFunction;
 
-/** One table of the given keys (sorted here, revisions 1..n) in an in-memory file system, opened for reading. */
+/** One table of the given keys (sorted here, revisions 1..n) in a file system (in memory or on disk), opened for reading. */
 final class BenchTables {
     private BenchTables() {
     }
 
     /** Default table options but {@code compression}; {@code value} gives each key's value by its revision. */
-    static TableReader write(MemFileSystem fs, Path path, byte[][] keys, Compression compression,
+    static TableReader write(FileSystem fs, Path path, byte[][] keys, Compression compression,
                              LongFunction<byte[]> value, BlockCache cache) throws IOException {
         byte[][] sorted = keys.clone();
         Arrays.sort(sorted, Arrays::compareUnsigned);

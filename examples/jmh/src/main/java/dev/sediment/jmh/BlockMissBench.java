@@ -2,6 +2,8 @@ package dev.sediment.jmh;
 
 import dev.sediment.store.BlockCache;
 import dev.sediment.store.Compression;
+import dev.sediment.store.fs.DiskFileSystem;
+import dev.sediment.store.fs.FileSystem;
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.sstable.PointLookup;
@@ -21,14 +23,16 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A point read in one table whose blocks are never in the block cache (a cache of zero bytes): the cost of a
- * miss, read (from the in-memory file system, so a copy instead of a pread) + verify + decompress + parse, and
- * what it allocates ({@code -prof gc}: the 4 KiB block is the floor, the value copy the rest).
- * NONE is how L0 tables are stored, ZSTD every deeper level.
+ * miss, read + verify + decompress + parse, and what it allocates ({@code -prof gc}: the 4 KiB block is the
+ * floor, the value copy the rest). {@code onDisk}: the table is a file in a temporary directory, read with
+ * {@code pread} from the OS page cache as the engine does; otherwise it lies in the in-memory file system, so a
+ * read is a copy. NONE is how L0 tables are stored, ZSTD every deeper level by default.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,8 +43,13 @@ import java.util.concurrent.TimeUnit;
 public class BlockMissBench {
     static final int ENTRIES = 100_000;
 
-    @Param({"NONE", "ZSTD"})
+    @Param({"NONE", "LZ4", "ZSTD"})
     public Compression compression;
+
+    @Param({"false", "true"})
+    public boolean onDisk;
+
+    private Path dir;
 
     private byte[][] keys;
     private TableReader reader;
@@ -51,13 +60,19 @@ public class BlockMissBench {
     @Setup
     public void setUp() throws IOException {
         keys = Keys.randomKeys(ENTRIES, 42);
-        reader = BenchTables.write(new MemFileSystem(), Path.of("/bench/000001.sst"), keys, compression,
+        FileSystem fs = onDisk ? DiskFileSystem.instance() : new MemFileSystem();
+        dir = onDisk ? Files.createTempDirectory("sediment-miss-bench") : Path.of("/bench");
+        reader = BenchTables.write(fs, dir.resolve("000001.sst"), keys, compression,
                 rev -> Keys.value((int) rev), new BlockCache(0));
     }
 
     @TearDown
-    public void tearDown() {
+    public void tearDown() throws IOException {
         reader.close();
+        if (onDisk) {
+            Files.delete(dir.resolve("000001.sst"));
+            Files.delete(dir);
+        }
     }
 
     @Benchmark

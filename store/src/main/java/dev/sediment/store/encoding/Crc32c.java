@@ -1,5 +1,6 @@
 package dev.sediment.store.encoding;
 
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
@@ -22,6 +23,18 @@ public final class Crc32c {
     public static int compute(byte[] a, int aOff, int aLen, byte tail) {
         CRC32C crc = new CRC32C();
         crc.update(a, aOff, aLen);
+        crc.update(tail);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * CRC of {@code b[0, len)} followed by one extra byte {@code tail}, read where it lies (a direct buffer is
+     * not copied). Leaves {@code b}'s position at {@code len} and its limit at {@code len}.
+     */
+    public static int compute(ByteBuffer b, int len, byte tail) {
+        CRC32C crc = new CRC32C();
+        b.limit(len).position(0);
+        crc.update(b);
         crc.update(tail);
         return (int) crc.getValue();
     }

@@ -185,10 +185,16 @@ public final class DiskFileSystem implements FileSystem {
 
         @Override
         public void readFully(long position, byte[] dst, int off, int len) throws IOException {
-            ByteBuffer buf = ByteBuffer.wrap(dst, off, len);
+            readFully(position, ByteBuffer.wrap(dst, off, len));
+        }
+
+        /** A direct {@code dst} is read into by {@code pread} itself: no temporary buffer, no copy. */
+        @Override
+        public void readFully(long position, ByteBuffer dst) throws IOException {
+            int len = dst.remaining();
             long pos = position;
-            while (buf.hasRemaining()) {
-                int n = ch.read(buf, pos);
+            while (dst.hasRemaining()) {
+                int n = ch.read(dst, pos);
                 if (n < 0) {
                     throw new EOFException(path + ": read of " + len + " bytes at " + position + " past end of file");
                 }

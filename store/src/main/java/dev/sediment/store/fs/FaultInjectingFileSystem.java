@@ -1,6 +1,7 @@
 package dev.sediment.store.fs;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -342,6 +343,12 @@ public final class FaultInjectingFileSystem implements FileSystem {
         public void readFully(long position, byte[] dst, int off, int len) throws IOException {
             check(Op.READ, path, null);
             file.readFully(position, dst, off, len);
+        }
+
+        @Override
+        public void readFully(long position, ByteBuffer dst) throws IOException {
+            check(Op.READ, path, null);
+            file.readFully(position, dst);
         }
 
         @Override

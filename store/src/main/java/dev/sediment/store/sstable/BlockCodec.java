@@ -13,6 +13,7 @@ import dev.sediment.store.encoding.Varints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -155,6 +156,78 @@ final class BlockCodec {
                     + " is zstd-compressed but zstd-jni is unavailable on this platform");
         }
         return decompress(path, offset, stored, size);
+    }
+
+    /**
+     * As {@link #decode(Path, long, byte[], int)} of {@code stored[0, storedLen)}, a little-endian buffer (the
+     * direct one a {@code pread} filled): the checksum is computed and the payload decompressed where they lie,
+     * so the only copy is into the returned array. The caller may reuse {@code stored}; its position and limit
+     * are left anywhere.
+     */
+    byte[] decode(Path path, long offset, ByteBuffer stored, int storedLen) {
+        int size = storedLen - TRAILER_BYTES;
+        if (size < 0) {
+            throw new CorruptionException(path, offset, "block of " + storedLen + " bytes has no trailer");
+        }
+        byte type = stored.get(size);
+        int expected = Crc32c.unmask(stored.getInt(size + 1));
+        int actual = Crc32c.compute(stored, size, type);
+        if (expected != actual) {
+            throw new CorruptionException(path, offset, String.format(
+                    "block checksum mismatch: stored %08x, computed %08x (block of %d bytes)", expected, actual, size));
+        }
+        Compression c = Compression.fromCode(type & 0xFF);
+        if (c == null) {
+            throw new CorruptionException(path, offset, "unknown compression code " + (type & 0xFF));
+        }
+        if (c == Compression.NONE) {
+            byte[] out = new byte[size];
+            stored.get(0, out, 0, size);
+            return out;
+        }
+        if (c == Compression.LZ4) {
+            byte[] heap = ReadScratch.get(size); // the pure-Java decoder reads arrays; LZ4 is not the default
+            stored.get(0, heap, 0, size);
+            return decompressLz4(path, offset, heap, size);
+        }
+        if (!zstdAvailable) {
+            throw new StoreException("cannot read " + path + ": block at offset " + offset
+                    + " is zstd-compressed but zstd-jni is unavailable on this platform");
+        }
+        return decompress(path, offset, stored, size);
+    }
+
+    /** A zstd payload read where it lies: the varint32 length header, then the frame straight into the block. */
+    private static byte[] decompress(Path path, long offset, ByteBuffer stored, int size) {
+        int rawLen = 0;
+        int p = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (p >= size || shift > 28) {
+                throw new CorruptionException(path, offset, "bad zstd block header: length varint of "
+                        + (p >= size ? "a " + size + "-byte block runs past its end" : "more than 5 bytes"));
+            }
+            int b = stored.get(p++);
+            rawLen |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+        }
+        if (rawLen < 0 || rawLen > Integer.MAX_VALUE - 16) {
+            throw new CorruptionException(path, offset, "bad zstd block header: length "
+                    + Integer.toUnsignedString(rawLen));
+        }
+        byte[] out = new byte[rawLen];
+        int n;
+        try {
+            n = ZstdContexts.decompress(out, 0, rawLen, stored, p, size - p);
+        } catch (RuntimeException e) {
+            throw new CorruptionException(path, offset, "zstd block does not decompress: " + e.getMessage(), e);
+        }
+        if (n != rawLen) {
+            throw new CorruptionException(path, offset, "zstd block does not decompress: "
+                    + n + " bytes instead of " + rawLen);
+        }
+        return out;
     }
 
     private static byte[] decompressLz4(Path path, long offset, byte[] stored, int size) {

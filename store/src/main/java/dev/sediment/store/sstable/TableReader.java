@@ -13,6 +13,7 @@ import dev.sediment.store.key.KeyPrefix;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -287,18 +288,25 @@ public final class TableReader implements Closeable {
     /**
      * Reads the stored block into this thread's scratch buffer and decodes it into the one array a miss
      * allocates: the block that is returned and cached. (Reading into a fresh array and decoding into another
-     * cost a second array and, for an uncompressed block, a copy that was thrown away.)
+     * cost a second array and, for an uncompressed block, a copy that was thrown away.) The scratch is a direct
+     * buffer, so the {@code pread} fills it in place and the checksum and zstd read it there: reading into a
+     * heap array costs the JDK a temporary direct buffer and a copy per read.
      */
     private byte[] readDataBlock(long offset, int storedLen) {
-        byte[] stored = ReadScratch.get(storedLen);
         try {
+            if (storedLen <= ReadScratch.KEEP_BYTES) {
+                ByteBuffer stored = ReadScratch.direct(storedLen);
+                file.readFully(offset, stored);
+                return codec.decode(path, offset, stored, storedLen);
+            }
+            byte[] stored = ReadScratch.get(storedLen);
             file.readFully(offset, stored, 0, storedLen);
+            return codec.decode(path, offset, stored, storedLen);
         } catch (EOFException e) {
             throw new CorruptionException(path, offset, "file ends inside a " + storedLen + "-byte read: truncated", e);
         } catch (IOException e) {
             throw new StoreIOException("read of data block at offset " + offset + " of " + path, e);
         }
-        return codec.decode(path, offset, stored, storedLen);
     }
 
     /** True if the bloom filter lets {@code hash} ({@link #keyHash}) through, or there is no filter. */

@@ -3,6 +3,7 @@ package dev.sediment.store.sstable;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -44,6 +45,22 @@ final class ZstdContexts {
         boolean ok = false;
         try {
             int n = ctx.decompressByteArray(dst, dstOff, dstCapacity, src, srcOff, srcLen);
+            ok = true;
+            return n;
+        } finally {
+            release(ctx, ok, DECOMPRESSORS);
+        }
+    }
+
+    /** Decompresses a whole frame at {@code src[srcOff, srcOff+srcLen)} (a direct buffer) into {@code dst}. */
+    static int decompress(byte[] dst, int dstOff, int dstCapacity, ByteBuffer src, int srcOff, int srcLen) {
+        ZstdDecompressCtx ctx = DECOMPRESSORS.poll();
+        if (ctx == null) {
+            ctx = new ZstdDecompressCtx();
+        }
+        boolean ok = false;
+        try {
+            int n = ctx.decompressDirectByteBufferToByteArray(dst, dstOff, dstCapacity, src, srcOff, srcLen);
             ok = true;
             return n;
         } finally {

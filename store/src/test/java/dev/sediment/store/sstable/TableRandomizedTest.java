@@ -48,7 +48,7 @@ class TableRandomizedTest {
         Random rnd = new Random(seed);
         for (int round = 0; round < 40; round++) {
             TableOptions options = new TableOptions(1 + rnd.nextInt(rnd.nextBoolean() ? 64 : 8192), 1 + rnd.nextInt(32),
-                    rnd.nextBoolean() ? 0 : 10, rnd.nextBoolean() ? Compression.NONE : Compression.ZSTD, 1 + rnd.nextInt(3));
+                    rnd.nextBoolean() ? 0 : 10, Compression.values()[rnd.nextInt(Compression.values().length)], 1 + rnd.nextInt(3));
             TreeMap<Key, byte[]> model = randomModel(rnd, 1 + rnd.nextInt(rnd.nextInt(4) == 0 ? 4 : 2500));
             Path path = dir.resolve("t" + round + ".sst");
             String ctx = "seed=" + seed + " round=" + round + " " + options + " entries=" + model.size();
