@@ -55,6 +55,8 @@ final class CompactionScheduler {
     private boolean helping;
     private boolean requested;
     private long failures;
+    /** The error of the last failed compaction, for a write stalled on compaction to report. */
+    private IOException lastError;
     private final RetryBackoff backoff = new RetryBackoff();
     /** Tests: called after every installed compaction, on the compacting thread, paused-lock released. */
     private volatile Runnable listener;
@@ -91,6 +93,16 @@ final class CompactionScheduler {
     /** Whether the pass runs (tests). */
     boolean passRunningLocked() {
         return running;
+    }
+
+    /** Compactions failed since open. */
+    long failuresLocked() {
+        return failures;
+    }
+
+    /** The error of the last failed compaction, or null. */
+    IOException lastErrorLocked() {
+        return lastError;
     }
 
     /** Whether a background compaction (the pass or the helper) is running or about to. */
@@ -258,6 +270,7 @@ final class CompactionScheduler {
                 running = false;
             }
             failures++;
+            lastError = VersionInstaller.asIo(e);
             state.stateLock.notifyAll();
             if (state.fatalError != null || state.closed) {
                 return;

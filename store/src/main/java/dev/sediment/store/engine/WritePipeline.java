@@ -140,7 +140,7 @@ final class WritePipeline {
 
     /** Applies the write-stall decision to a write of {@code bytes}. REQUIRES: writeLock held. */
     void throttle(long bytes) {
-        stalls.throttle(compactions::scheduleLocked, bytes);
+        stalls.throttle(compactions, bytes);
     }
 
     /**

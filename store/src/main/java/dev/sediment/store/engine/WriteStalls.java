@@ -2,6 +2,7 @@ package dev.sediment.store.engine;
 
 import dev.sediment.store.StoreClosedException;
 import dev.sediment.store.StoreException;
+import dev.sediment.store.StoreIOException;
 import dev.sediment.store.compaction.CompactionEnv;
 import dev.sediment.store.compaction.CompactionPacing;
 import dev.sediment.store.compaction.CompactionPicker;
@@ -71,10 +72,12 @@ final class WriteStalls {
      * once its booked time runs more than a millisecond ahead of the clock, so small writes pay in
      * proportion to their size. (A fixed 1 ms per write, LevelDB's delay, held 116-byte writes to about
      * 1,000 per second, 0.1 MB/s, while compaction needed only a moment.) At STOP a write waits until
-     * compaction catches up, asking for it with {@code scheduleCompactionLocked}. Never fails a write for
-     * being slow. REQUIRES: writeLock held.
+     * compaction catches up, asking {@code compactions} for it. Never fails a write for being slow, but
+     * fails one whose STOP a compaction failed to lift (a failing disk): otherwise it would wait forever,
+     * asking for compactions that fail again. Nothing is lost; the write was not applied and may be retried.
+     * REQUIRES: writeLock held.
      */
-    void throttle(Runnable scheduleCompactionLocked, long bytes) {
+    void throttle(CompactionScheduler compactions, long bytes) {
         StallDecision d = decision;
         if (d.kind() == StallDecision.Kind.NONE) {
             return;
@@ -96,13 +99,20 @@ final class WriteStalls {
                     return;
                 }
                 stalls++;
+                long failuresBefore = compactions.failuresLocked();
                 while (decision.kind() == StallDecision.Kind.STOP) {
-                    scheduleCompactionLocked.run();
+                    compactions.scheduleLocked();
                     if (state.fatalError != null) {
                         throw state.fatalError;
                     }
                     if (state.closed || state.closeRequested) {
                         throw new StoreClosedException("store " + state.dir);
+                    }
+                    if (compactions.failuresLocked() != failuresBefore) {
+                        recordLocked(cause, System.nanoTime() - start);
+                        throw new StoreIOException("compaction of " + state.dir + " failed while a write waited at "
+                                + decision.reason() + "; the write was not applied, retry it later",
+                                compactions.lastErrorLocked());
                     }
                     stateLock.wait(100);
                 }

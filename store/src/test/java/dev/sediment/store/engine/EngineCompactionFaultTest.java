@@ -23,6 +23,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A compaction that fails mid-way deletes its outputs, changes nothing and loses nothing (goleveldb's transaction). */
 @Timeout(120)
@@ -39,6 +40,51 @@ class EngineCompactionFaultTest {
 
     private static boolean isTable(Path p) {
         return FileNames.kind(p.getFileName().toString()) == FileNames.Kind.TABLE;
+    }
+
+    /**
+     * A write stopped at the L0 stop trigger waits for compaction; when that compaction fails (a failing
+     * disk) the write fails with a StoreIOException naming the store instead of waiting forever while the
+     * stalled writer asks for compactions that fail again. Nothing is lost, and once the disk works the
+     * retried write goes through. (Before, CommitCrashTest hung this way when its simulated crash came during
+     * a STOP.)
+     */
+    @Test
+    void aWriteStoppedForCompactionFailsWhenTheCompactionFails() {
+        MemFileSystem mem = new MemFileSystem();
+        FaultInjectingFileSystem fs = new FaultInjectingFileSystem(mem);
+        StoreOptions o = StoreOptions.builder()
+                .fileSystem(fs)
+                .memtableSizeBytes(1 << 20) // only explicit flushes
+                .blockSizeBytes(512)
+                .compaction(CompactionOptions.builder().l0CompactionTrigger(2).l0SlowdownTrigger(3).l0StopTrigger(4)
+                        .build())
+                .build();
+        try (Engine s = Engine.open(DIR, o)) {
+            s.compactionLock().lock(); // L0 piles up to the stop trigger
+            try {
+                for (int round = 0; round < 4; round++) {
+                    for (int i = 0; i < 200; i++) {
+                        s.put(key(i), value(i, round));
+                    }
+                    s.flush();
+                }
+                assertEquals(4, s.currentVersion().files(0).size(), s.currentVersion().toDebugString());
+                fs.failAlways(Op.APPEND, EngineCompactionFaultTest::isTable);
+            } finally {
+                s.compactionLock().unlock();
+            }
+            StoreIOException e = assertThrows(StoreIOException.class, () -> s.put(key(0), value(0, 9)));
+            assertTrue(e.getMessage().contains(DIR.toString()) && e.getMessage().contains("retry"), e.getMessage());
+            assertArrayEquals(value(0, 3), s.get(key(0)), "the failed write was not applied");
+            fs.clearFaults();
+            s.put(key(0), value(0, 9)); // waits for the compaction retried after its backoff
+            assertArrayEquals(value(0, 9), s.get(key(0)));
+            for (int i = 1; i < 200; i++) {
+                assertArrayEquals(value(i, 3), s.get(key(i)));
+            }
+            EngineInvariants.check(s);
+        }
     }
 
     @Test
