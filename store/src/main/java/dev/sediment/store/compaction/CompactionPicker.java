@@ -25,24 +25,12 @@ import java.util.List;
  * takes the first level that yields a compaction; then marked files; else returns null.
  *
  * <h2>L0 → base level</h2>
- * Skipped while any L0 file is compacting (an L0 → base compaction never runs beside another L0
- * compaction; an intra-L0 one may run beside it, on files newer than all of its inputs). The inputs are
+ * Skipped while any L0 file is compacting (L0 compactions never run in parallel). The inputs are
  * the L0 files reachable from the oldest one by key-range overlap (the transitive closure, growing
  * the range as files join): every L0 file left behind is disjoint from the chosen range, so moving
  * the chosen files down never puts newer data below older data of the same key. If the inputs
  * exceed {@code maxCompactionBytes}, the newest chosen files are dropped (they stay above, which is
  * safe because they are newer) until it fits or only the oldest is left.
- *
- * <h2>Intra-L0 (RocksDB's idea)</h2>
- * When L0 scores ≥ 1 but no L0 → base compaction can start (an L0 or base-level compaction is running) and
- * L0 holds at least {@code l0CompactionTrigger + 2} files (RocksDB's threshold), the newest L0 files, down
- * to the first one compacting, merge into L0 tables: L0 holds fewer files, so writes are not slowed for its
- * file count and gets check fewer tables, and the next L0 → base compaction moves more bytes per rewrite of
- * the base level. At least {@link #INTRA_L0_MIN_FILES} files; a file that would raise the bytes merged per
- * file removed (an earlier intra-L0 output, say) ends the run, so bytes are not merged over and over; within
- * {@code maxCompactionBytes}. Every chosen file's revisions are above those of every L0 file left (the run
- * shrinks until they are), so the outputs sort among L0 where their inputs were, and newest-first stays
- * data age for every key.
  *
  * <h2>Ln → Ln+1</h2>
  * Candidates are the non-compacting files of Ln in order of least overlapping bytes in Ln+1 per own
@@ -66,8 +54,6 @@ import java.util.List;
  * </ul>
  */
 public final class CompactionPicker {
-    /** The fewest L0 files an intra-L0 compaction merges (RocksDB's kMinFilesForIntraL0Compaction). */
-    static final int INTRA_L0_MIN_FILES = 4;
 
     public CompactionPicker() {
     }
@@ -139,9 +125,6 @@ public final class CompactionPicker {
                 CompactionReason reason = l0FileScore(env) >= l0ByteScore(env)
                         ? CompactionReason.L0_FILES : CompactionReason.L0_BYTES;
                 picked = pickL0(env, targets, env.level(0).size() - 1, reason, scores[0], true);
-                if (picked == null) {
-                    picked = pickIntraL0(env, scores[0]);
-                }
             } else {
                 picked = pickLevel(env, targets, level, scores[level]);
             }
@@ -322,49 +305,6 @@ public final class CompactionPicker {
             chosen[newest] = false;
             range = rangeOf(l0, chosen);
         }
-    }
-
-    /** The newest L0 files merged into L0 (see the class javadoc), or null if too few qualify. */
-    private PickedCompaction pickIntraL0(CompactionEnv env, double score) {
-        List<FileMetadata> l0 = env.level(0);
-        if (l0.size() < env.options().l0CompactionTrigger() + 2) {
-            return null; // L0 is not piling up past its trigger: wait for the L0 -> base compaction
-        }
-        long maxBytes = env.options().maxCompactionBytes();
-        int count = 0;
-        long bytes = 0;
-        while (count < l0.size()) {
-            FileMetadata f = l0.get(count);
-            if (env.isCompacting(f) || bytes + f.sizeBytes() > maxBytes
-                    || count > 1 && f.sizeBytes() > bytes / (count - 1)) {
-                break;
-            }
-            bytes += f.sizeBytes();
-            count++;
-        }
-        // L0 is sorted by max revision, newest first: the first file left holds the highest revision of all.
-        while (count >= INTRA_L0_MIN_FILES && count < l0.size()
-                && l0.get(count).maxRevision() >= minRevision(l0, count)) {
-            count--;
-        }
-        if (count < INTRA_L0_MIN_FILES) {
-            return null;
-        }
-        boolean[] chosen = new boolean[l0.size()];
-        Arrays.fill(chosen, 0, count, true);
-        byte[][] range = rangeOf(l0, chosen);
-        // Never bottommost: older L0 files may hold what a tombstone here deletes. No grandparents: the
-        // outputs are cut by size alone.
-        return new PickedCompaction(0, 0, new ArrayList<>(l0.subList(0, count)), List.of(), List.of(), range[0],
-                range[1], CompactionReason.INTRA_L0, score, false, false);
-    }
-
-    private static long minRevision(List<FileMetadata> files, int count) {
-        long min = Long.MAX_VALUE;
-        for (int i = 0; i < count; i++) {
-            min = Math.min(min, files.get(i).minRevision());
-        }
-        return min;
     }
 
     /** Grows {@code chosen} to every L0 file overlapping the chosen range, repeatedly; returns the range. */

@@ -71,10 +71,6 @@ class CompactionPickerRandomTest {
             assertTrue(inside(f, lo, hi),
                     "input " + f.fileNumber() + " outside the compaction range");
         }
-        if (c.reason() == CompactionReason.INTRA_L0) {
-            checkIntraL0(env, c);
-            return;
-        }
         if (c.startLevel() == 0) {
             assertEquals(picker.levelTargets(env).baseLevel(), c.outputLevel(), "L0 goes to the base level");
             for (int level = 1; level < c.outputLevel(); level++) {
@@ -135,33 +131,6 @@ class CompactionPickerRandomTest {
                 assertTrue(InternalKeys.compareUserKeys(splits.get(i - 1), splits.get(i)) < 0, "splits not increasing");
             }
         }
-    }
-
-    /**
-     * An intra-L0 merge: the newest L0 files, at least four, none compacting, every one newer (by revision)
-     * than every L0 file left, so the output sorts where they were; never bottommost, since older L0 files
-     * may hold what its tombstones delete; only when L0 holds its trigger plus two.
-     */
-    private static void checkIntraL0(CompactionEnv env, PickedCompaction c) {
-        List<FileMetadata> l0 = env.level(0);
-        int n = c.startInputs().size();
-        assertEquals(0, c.startLevel());
-        assertEquals(0, c.outputLevel());
-        assertTrue(n >= CompactionPicker.INTRA_L0_MIN_FILES, "too few inputs: " + n);
-        assertTrue(l0.size() >= env.options().l0CompactionTrigger() + 2, "L0 holds only " + l0.size());
-        assertEquals(l0.subList(0, n), c.startInputs(), "not the newest L0 files");
-        long oldestChosen = Long.MAX_VALUE;
-        for (FileMetadata f : c.startInputs()) {
-            oldestChosen = Math.min(oldestChosen, f.minRevision());
-        }
-        for (FileMetadata g : l0.subList(n, l0.size())) {
-            assertTrue(g.maxRevision() < oldestChosen, "L0 file " + g.fileNumber() + " left below shares revisions");
-        }
-        assertTrue(c.outputLevelInputs().isEmpty());
-        assertTrue(c.grandparents().isEmpty());
-        assertFalse(c.isBottommost(), "an intra-L0 merge is never bottommost");
-        assertFalse(c.isTrivialMove());
-        assertTrue(c.inputBytes() <= env.options().maxCompactionBytes(), "over maxCompactionBytes");
     }
 
     private static boolean inside(FileMetadata f, byte[] lo, byte[] hi) {
