@@ -254,6 +254,26 @@ public final class MemFileSystem implements FileSystem {
     }
 
     /**
+     * What a process crash (SIGKILL) would leave now: every directory entry with every byte written, synced
+     * or not, since the operating system keeps them. Not counted as an operation.
+     */
+    public MemFileSystem killClone() {
+        synchronized (mu) {
+            MemFileSystem clone = new MemFileSystem();
+            Map<MemInode, MemInode> copies = new IdentityHashMap<>();
+            for (Map.Entry<Path, MemDirectory> d : dirs.entrySet()) {
+                MemDirectory copy = new MemDirectory();
+                for (Map.Entry<String, MemInode> e : d.getValue().entries.entrySet()) {
+                    copy.entries.put(e.getKey(), copies.computeIfAbsent(e.getValue(), MemInode::writtenCopy));
+                }
+                copy.sync();
+                clone.dirs.put(d.getKey(), copy);
+            }
+            return clone;
+        }
+    }
+
+    /**
      * Lets mutating operations run until {@code n} have run in total (counted from construction, see
      * {@link #operationCount()}); the next one crashes the file system before it runs. So {@code n = 0}
      * crashes at the first mutating operation, with the initial state as {@link #crashedState()}. If

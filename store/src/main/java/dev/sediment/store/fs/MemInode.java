@@ -31,6 +31,15 @@ final class MemInode {
         return copy;
     }
 
+    /** An inode holding everything written to this one, as a process crash leaves it (the OS keeps written bytes). */
+    MemInode writtenCopy() {
+        MemInode copy = new MemInode();
+        copy.data = Arrays.copyOf(data, length);
+        copy.length = length;
+        copy.synced = copy.data.clone();
+        return copy;
+    }
+
     int length() {
         return length;
     }

@@ -20,9 +20,14 @@ import java.io.IOException;
 final class ManifestWriter implements Closeable {
     static final int HEADER_BYTES = 12;
 
+    /** Deferred records beyond this many bytes are written at once. */
+    static final int MAX_DEFERRED_BYTES = 32 << 10;
+
     private final WritableFile file;
     /** Reused for every edit's record: a commit appends one, and must not allocate a buffer for it. */
     private final ByteWriter record = new ByteWriter(512);
+    /** Framed records added but not yet written to the file, in order. */
+    private final ByteWriter deferred = new ByteWriter(1024);
 
     ManifestWriter(WritableFile file) {
         this.file = file;
@@ -30,6 +35,7 @@ final class ManifestWriter implements Closeable {
 
     /** Appends one record (header and payload in a single append). */
     void addRecord(byte[] payload) throws IOException {
+        writeDeferred();
         byte[] record = new byte[HEADER_BYTES + payload.length];
         LittleEndian.putInt(record, 4, payload.length);
         LittleEndian.putInt(record, 8, ~payload.length);
@@ -38,8 +44,11 @@ final class ManifestWriter implements Closeable {
         file.append(record);
     }
 
-    /** Appends one edit as a record, encoded in place after its header. */
-    void addEdit(VersionEdit edit, boolean snapshot) throws IOException {
+    /**
+     * Appends one edit as a record, encoded in place after its header; with {@code defer} the record waits
+     * in this writer's buffer (see the class comment), otherwise it is written with any deferred ones before it.
+     */
+    void addEdit(VersionEdit edit, boolean snapshot, boolean defer) throws IOException {
         record.reset();
         record.writeFixed32(0).writeFixed32(0).writeFixed32(0);
         VersionEditCodec.encode(edit, snapshot, record);
@@ -48,7 +57,23 @@ final class ManifestWriter implements Closeable {
         LittleEndian.putInt(bytes, 4, payloadLength);
         LittleEndian.putInt(bytes, 8, ~payloadLength);
         LittleEndian.putInt(bytes, 0, maskedCrc(bytes, payloadLength));
-        file.append(bytes, 0, record.size());
+        if (defer || deferred.size() > 0) {
+            deferred.writeBytes(bytes, 0, record.size());
+            if (!defer || deferred.size() >= MAX_DEFERRED_BYTES) {
+                writeDeferred();
+            }
+        } else {
+            file.append(bytes, 0, record.size());
+        }
+    }
+
+    /** Writes the deferred records to the file (not synced), in one append. */
+    void writeDeferred() throws IOException {
+        if (deferred.size() > 0) {
+            int n = deferred.size();
+            deferred.reset(); // before the append: a failed one leaves the set failed, never a record twice
+            file.append(deferred.array(), 0, n);
+        }
     }
 
     /** Appends the record of the last {@link #addEdit} to {@code out} (a rotation catching up on it). */
@@ -58,6 +83,7 @@ final class ManifestWriter implements Closeable {
 
     /** Appends already framed records (a rotation's catch-up) in one write. */
     void addFramed(ByteWriter records) throws IOException {
+        writeDeferred();
         if (records.size() > 0) {
             file.append(records.array(), 0, records.size());
         }
@@ -71,17 +97,23 @@ final class ManifestWriter implements Closeable {
         return Crc32c.mask((int) crc.getValue());
     }
 
+    /** Syncs what was written; deferred records are not written by this (see {@link #writeDeferred}). */
     void sync() throws IOException {
         file.sync();
     }
 
-    /** Bytes appended so far. */
+    /** Bytes appended so far, deferred ones included. */
     long size() {
-        return file.size();
+        return file.size() + deferred.size();
     }
 
+    /** Writes the deferred records (a clean close keeps them, unsynced, as it keeps every written one) and closes. */
     @Override
     public void close() throws IOException {
-        file.close();
+        try {
+            writeDeferred();
+        } finally {
+            file.close();
+        }
     }
 }

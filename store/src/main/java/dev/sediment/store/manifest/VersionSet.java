@@ -43,8 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * handed out but never logged before a crash are not reused either.
  *
  * <p>Thread-safety: appends and {@link #close} hold this set's monitor; syncs and rotations run under a
- * lock of their own and hold the monitor only to switch state, never across a file write or sync, so an
- * unsynced append such as a commit point never waits for another thread's sync or rotation. {@link #current()},
+ * lock of their own and hold the monitor only to switch state (and for the one write of deferred records a
+ * sync starts with), never across a file sync or a rotation's writes, so an unsynced append such as a commit
+ * point never waits for another thread's file sync or rotation. {@link #current()},
  * {@link #lastRevision()} and {@link #manifestFileNumber()} are volatile reads;
  * {@link #newFileNumber()} is atomic.
  */
@@ -80,6 +81,8 @@ public final class VersionSet implements Closeable {
     private boolean rotationWanted;
     /** While a rotation writes its snapshot: the records appended since, which the new manifest must repeat. */
     private ByteWriter catchUp;
+    /** Whether a commit point was written to the manifest (then commit edits may be deferred). Guarded by this. */
+    private boolean commitPointWritten;
     /** Set once by {@link #open} when it created the store. */
     private boolean created;
     private boolean closed;
@@ -92,6 +95,7 @@ public final class VersionSet implements Closeable {
         this.current = current;
         this.logged = current;
         this.durable = current;
+        this.commitPointWritten = current.lastCommitPoint() != null; // open rotates: its snapshot holds them
         this.nextFileNumber = new AtomicLong(nextFileNumber);
         this.manifestNumber = manifestNumber;
     }
@@ -207,9 +211,12 @@ public final class VersionSet implements Closeable {
     }
 
     /**
-     * As {@link #logAndApply(VersionEdit)}, but with {@code sync == false} the edit is only appended:
-     * it becomes durable with the next synced edit, {@link #sync()} or rotation, and a crash before
-     * that loses it. Only for edits whose loss is safe (commit points, design §5 invariant 1).
+     * As {@link #logAndApply(VersionEdit)}, but with {@code sync == false} the edit is only appended: it
+     * becomes durable with the next synced edit, {@link #sync()} or rotation, and a crash before that loses
+     * it. Only for edits whose loss is safe (commit points and history trims, design §5 invariant 1). A commit
+     * edit ({@link VersionEdit#onlyCommitPoints()}) in a manifest that holds a commit point already is not
+     * even written to the file before then (or before close, or 32 KiB of them): a commit costs no system
+     * call, and a process crash may lose it too.
      */
     public Version logAndApply(VersionEdit edit, boolean sync) throws IOException {
         Version version;
@@ -220,7 +227,13 @@ public final class VersionSet implements Closeable {
             version = VersionBuilder.apply(logged, edit, next);
             VersionEdit withBookkeeping = edit.withBookkeeping(next, version.lastRevision());
             try {
-                manifest.addEdit(withBookkeeping, false);
+                // Deferred only once a commit point is on file: a process crash then still finds one, and
+                // rolls back to the recovery point instead of keeping writes that no commit covers.
+                boolean defer = !sync && edit.onlyCommitPoints() && commitPointWritten;
+                manifest.addEdit(withBookkeeping, false, defer);
+                if (!defer && version.lastCommitPoint() != null) {
+                    commitPointWritten = true;
+                }
                 seq = ++appendedSeq;
                 long size = manifest.size();
                 if (catchUp != null) {
@@ -300,6 +313,12 @@ public final class VersionSet implements Closeable {
                 writer = manifest;
                 upTo = appendedSeq;
                 version = logged;
+                try {
+                    writer.writeDeferred(); // under the monitor: appends add to the same buffer
+                } catch (IOException | RuntimeException | Error e) {
+                    fail(e, "write");
+                    throw e;
+                }
             }
             try {
                 writer.sync();

@@ -9,6 +9,7 @@ import dev.sediment.store.fs.FaultInjectingFileSystem;
 import dev.sediment.store.fs.FaultInjectingFileSystem.Op;
 import dev.sediment.store.fs.FileNames;
 import dev.sediment.store.fs.MemFileSystem;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -175,6 +177,38 @@ class ManifestFailureTest {
             }
             reopened.put(b("c"), b("3"));
             assertArrayEquals(b("3"), reopened.get(b("c")));
+        }
+        assertTrue(fs.injectedFaults() > 0, "the manifest write was failed");
+    }
+
+    /**
+     * A commit point after the first one is not written at once (a commit costs no system call): its commit
+     * succeeds, and the manifest failure surfaces at the next flush or periodic sync, which writes it; the
+     * store is then read-only, and a reopen recovers the last durable commit point.
+     */
+    @Test
+    void aDeferredCommitPointMeetsAManifestFailureAtTheNextSync() {
+        MemFileSystem mem = new MemFileSystem();
+        FaultInjectingFileSystem fs = new FaultInjectingFileSystem(mem);
+        Store s = Store.open(DIR, options(fs));
+        s.put(b("a"), b("1"));
+        s.commit(Map.of("topic-0", 1L)); // the first commit point: written at once
+        s.flush(); // and the recovery point once the flush is durable
+        fs.failAlways(Op.APPEND, ManifestFailureTest::isManifest);
+        fs.failAlways(Op.SYNC, ManifestFailureTest::isManifest);
+
+        s.put(b("b"), b("2"));
+        s.commit(Map.of("topic-0", 2L)); // deferred: nothing reaches the failing manifest yet
+        StoreException hit = assertThrows(StoreException.class, s::flush);
+        assertTrue(hit.getMessage().contains("manifest") || hit.getMessage().contains("read-only"), hit.getMessage());
+        assertThrows(StoreException.class, () -> s.commit(Map.of("topic-0", 3L)));
+        assertThrows(StoreException.class, s::close, "close reports what may be lost");
+
+        fs.clearFaults();
+        try (Store reopened = Store.open(DIR, options(fs))) {
+            assertEquals(1L, reopened.committedOffsets().get("topic-0"), "the last durable commit point");
+            assertArrayEquals(b("1"), reopened.get(b("a")));
+            assertNull(reopened.get(b("b")), "rolled back with the commit point it had");
         }
         assertTrue(fs.injectedFaults() > 0, "the manifest write was failed");
     }

@@ -99,6 +99,21 @@ class MemFileSystemTest {
     }
 
     @Test
+    void killCloneKeepsEveryWrittenByteAndEntryAndSharesNothing() throws IOException {
+        fs.createDirectories(DIR);
+        try (WritableFile w = fs.create(FILE)) {
+            w.append(bytes("abc")); // neither the bytes nor the entry synced: a process crash keeps both
+            MemFileSystem killed = fs.killClone();
+            assertEquals("abc", string(killed.fileBytes(FILE)));
+            assertFalse(fs.crashClone().exists(FILE), "a power loss keeps neither");
+            w.append(bytes("def"));
+            assertEquals("abc", string(killed.fileBytes(FILE)), "a clone, not a view");
+            assertEquals("abc", string(killed.crashClone().fileBytes(FILE)), "what the kill left is on disk");
+            assertEquals(0, killed.openHandles());
+        }
+    }
+
+    @Test
     void createdFileIsLostUntilItsDirectoryIsSynced() throws IOException {
         fs.createDirectories(DIR);
         try (WritableFile w = fs.create(FILE)) {
