@@ -19,6 +19,8 @@ final class TableIterator implements InternalIterator {
     private final BlockIterator index;
     private final BlockIterator data = new BlockIterator();
     private final boolean fillCache;
+    /** Reads ahead once blocks come in file order; from the first block for a compaction's pass. */
+    private final Readahead readahead;
     /** Offset of the data block {@link #data} iterates, or -1 if none is loaded. */
     private long dataOffset = -1;
     /** Offset of the block being decoded, for error messages. */
@@ -31,6 +33,7 @@ final class TableIterator implements InternalIterator {
     TableIterator(TableReader table, boolean fillCache) {
         this.table = table;
         this.fillCache = fillCache;
+        this.readahead = new Readahead(!fillCache);
         this.index = new BlockIterator(table.indexBlock());
     }
 
@@ -162,6 +165,7 @@ final class TableIterator implements InternalIterator {
     public void close() {
         closed = true;
         valid = false;
+        readahead.release();
     }
 
     /** Common start of every move: drops the copied-out key and value, which belong to the old position. */
@@ -191,7 +195,8 @@ final class TableIterator implements InternalIterator {
         if (offset != dataOffset) {
             dataOffset = -1;
             decoding = offset;
-            data.reset(table.dataBlock(offset, index.handleSize(), fillCache));
+            readahead.visit(offset, (int) index.handleSize() + BlockCodec.TRAILER_BYTES);
+            data.reset(table.dataBlock(offset, index.handleSize(), fillCache, readahead));
             dataOffset = offset;
         }
         decoding = dataOffset;

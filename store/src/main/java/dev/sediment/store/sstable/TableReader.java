@@ -257,6 +257,11 @@ public final class TableReader implements Closeable {
 
     /** As {@link #dataBlock(long, long)}; without {@code fillCache}, see {@link #iterator(boolean)}. */
     byte[] dataBlock(long offset, long size, boolean fillCache) {
+        return dataBlock(offset, size, fillCache, null);
+    }
+
+    /** As {@link #dataBlock(long, long, boolean)}; a miss reads through {@code readahead} if it is not null. */
+    byte[] dataBlock(long offset, long size, boolean fillCache, Readahead readahead) {
         if (!BlockHandle.fitsWithin(offset, size, blocksEnd)) {
             throw new CorruptionException(path, offset, "data block handle [offset " + offset + ", size "
                     + size + "] lies outside the file's " + blocksEnd + " bytes of blocks");
@@ -270,7 +275,7 @@ public final class TableReader implements Closeable {
         if (closed.get()) {
             throw new StoreClosedException("table " + path);
         }
-        byte[] raw = readDataBlock(offset, (int) size + BlockCodec.TRAILER_BYTES);
+        byte[] raw = readDataBlock(offset, (int) size + BlockCodec.TRAILER_BYTES, readahead);
         if (cache != null && fillCache) {
             cache.recordMissRead(size + BlockCodec.TRAILER_BYTES);
         }
@@ -292,8 +297,12 @@ public final class TableReader implements Closeable {
      * buffer, so the {@code pread} fills it in place and the checksum and zstd read it there: reading into a
      * heap array costs the JDK a temporary direct buffer and a copy per read.
      */
-    private byte[] readDataBlock(long offset, int storedLen) {
+    private byte[] readDataBlock(long offset, int storedLen, Readahead readahead) {
         try {
+            ByteBuffer ahead = readahead == null ? null : readahead.read(file, offset, storedLen, blocksEnd);
+            if (ahead != null) {
+                return codec.decode(path, offset, ahead, storedLen);
+            }
             if (storedLen <= ReadScratch.KEEP_BYTES) {
                 ByteBuffer stored = ReadScratch.direct(storedLen);
                 file.readFully(offset, stored);
