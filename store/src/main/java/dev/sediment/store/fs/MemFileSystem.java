@@ -259,17 +259,7 @@ public final class MemFileSystem implements FileSystem {
      */
     public MemFileSystem killClone() {
         synchronized (mu) {
-            MemFileSystem clone = new MemFileSystem();
-            Map<MemInode, MemInode> copies = new IdentityHashMap<>();
-            for (Map.Entry<Path, MemDirectory> d : dirs.entrySet()) {
-                MemDirectory copy = new MemDirectory();
-                for (Map.Entry<String, MemInode> e : d.getValue().entries.entrySet()) {
-                    copy.entries.put(e.getKey(), copies.computeIfAbsent(e.getValue(), MemInode::writtenCopy));
-                }
-                copy.sync();
-                clone.dirs.put(d.getKey(), copy);
-            }
-            return clone;
+            return cloneLocked(false);
         }
     }
 
@@ -396,12 +386,19 @@ public final class MemFileSystem implements FileSystem {
     // ---------------------------------------------------------------- internals (all REQUIRE mu held)
 
     private MemFileSystem crashCloneLocked() {
+        return cloneLocked(true);
+    }
+
+    /** A power loss's state ({@code durableOnly}: durable entries, synced bytes) or a process kill's (everything). */
+    private MemFileSystem cloneLocked(boolean durableOnly) {
         MemFileSystem clone = new MemFileSystem();
         Map<MemInode, MemInode> copies = new IdentityHashMap<>();
         for (Map.Entry<Path, MemDirectory> d : dirs.entrySet()) {
             MemDirectory copy = new MemDirectory();
-            for (Map.Entry<String, MemInode> e : d.getValue().durable.entrySet()) {
-                copy.entries.put(e.getKey(), copies.computeIfAbsent(e.getValue(), MemInode::durableCopy));
+            Map<String, MemInode> entries = durableOnly ? d.getValue().durable : d.getValue().entries;
+            for (Map.Entry<String, MemInode> e : entries.entrySet()) {
+                copy.entries.put(e.getKey(), copies.computeIfAbsent(e.getValue(),
+                        durableOnly ? MemInode::durableCopy : MemInode::writtenCopy));
             }
             copy.sync();
             clone.dirs.put(d.getKey(), copy);
