@@ -69,10 +69,21 @@ public final class BenchMain {
         }
         Report report = new Report(options, rows, Duration.ofNanos(System.nanoTime() - start), profiles);
         report.write(dir);
+        deleteScratch(dir);
         System.out.println();
         System.out.println(report.markdown());
         System.out.println("Results: " + dir);
         System.exit(0);
+    }
+
+    /**
+     * Deletes what the runs wrote only to measure it (stores' state directories, the embedded broker's log), which
+     * is gigabytes at 10M keys: repeated runs would otherwise fill the disk. Results, logs and profiles stay.
+     */
+    static void deleteScratch(Path dir) throws IOException {
+        for (String scratch : new String[] {"state", "e2e-state", "broker"}) {
+            EndToEndBench.deleteTree(dir.resolve(scratch));
+        }
     }
 
     private static List<Measurement> runStoreChild(BenchOptions options, StoreKind store, Path dir, List<String> profiles)

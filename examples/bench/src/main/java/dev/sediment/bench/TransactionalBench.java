@@ -82,6 +82,7 @@ final class TransactionalBench {
         bench.run();
         String md = bench.markdown(kafka, loadBefore, Duration.ofNanos(System.nanoTime() - start));
         Files.writeString(dir.resolve("results.md"), md);
+        BenchMain.deleteScratch(dir);
         System.out.println();
         System.out.println(md);
         System.out.println("Results: " + dir);
