@@ -41,7 +41,6 @@ final class Readahead {
     /** Where the next block lies if reading goes on in file order, and how many blocks came in that order. */
     private long nextInOrder = -1;
     private int inOrder;
-    private long reads;
 
     /** @param eager read ahead from the first miss at the full size (a compaction's whole-file pass) */
     Readahead(boolean eager) {
@@ -88,13 +87,7 @@ final class Readahead {
         start = offset;
         file.readFully(offset, dst);
         length = n;
-        reads++;
         return slice(0, storedLen);
-    }
-
-    /** The readahead reads done so far (tests). */
-    long reads() {
-        return reads;
     }
 
     /** Gives the buffer back to this thread's pool. The readahead may be used again (it takes another). */
