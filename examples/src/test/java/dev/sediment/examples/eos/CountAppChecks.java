@@ -76,7 +76,7 @@ final class CountAppChecks {
     private static void awaitProgress(ChildJvm child, Pattern p, long target, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
-            Matcher m = p.matcher(child.log().tail(3));
+            Matcher m = p.matcher(child.log().read()); // the whole log: query lines may follow the last progress line
             long last = 0;
             while (m.find()) {
                 last = Long.parseLong(m.group(1));

@@ -110,7 +110,7 @@ class TransactionalStoresEosTest {
             child.awaitLog("injected failure", TIMEOUT);
             long restoredAtFailure = lastGroup(FAILED, child.log().read());
             awaitProcessed(child, failAt + RECORDS / 10); // the replacement thread is well past the failure
-            long restoredAfterFailure = lastGroup(PROGRESS_RESTORED, child.log().tail(3)) - restoredAtFailure;
+            long restoredAfterFailure = lastGroup(PROGRESS_RESTORED, child.log().read()) - restoredAtFailure;
             String line = String.format("%s, dirty close (processing exception, REPLACE_THREAD) after %d records: "
                     + "%d restored after it", store, failAt, restoredAfterFailure);
             System.out.println(line);
