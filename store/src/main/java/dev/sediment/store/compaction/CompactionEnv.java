@@ -6,6 +6,7 @@ import dev.sediment.store.manifest.FileMetadata;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,10 +27,19 @@ import java.util.Set;
  * @param runningOutputs  the output range of every running compaction
  * @param markedFiles     file numbers marked for compaction (dense in tombstones or rolled-back revisions)
  * @param options         the tuning
+ * @param l0Weights       how many L0 tables each intra-L0 output stands for, by file number (absent: 1); see
+ *                        {@link #l0Weight}
  */
 public record CompactionEnv(List<List<FileMetadata>> levels, Set<Long> compactingFiles,
                             List<KeyRangeOfRunningOutput> runningOutputs, Set<Long> markedFiles,
-                            CompactionOptions options) {
+                            CompactionOptions options, Map<Long, Integer> l0Weights) {
+    /** An env where every L0 table counts as one. */
+    public CompactionEnv(List<List<FileMetadata>> levels, Set<Long> compactingFiles,
+                         List<KeyRangeOfRunningOutput> runningOutputs, Set<Long> markedFiles,
+                         CompactionOptions options) {
+        this(levels, compactingFiles, runningOutputs, markedFiles, options, Map.of());
+    }
+
     public CompactionEnv {
         if (levels.size() < 2) {
             throw new IllegalArgumentException("need at least 2 levels, got " + levels.size());
@@ -42,6 +52,7 @@ public record CompactionEnv(List<List<FileMetadata>> levels, Set<Long> compactin
         compactingFiles = Set.copyOf(compactingFiles);
         runningOutputs = List.copyOf(runningOutputs);
         markedFiles = Set.copyOf(markedFiles);
+        l0Weights = Map.copyOf(l0Weights);
         if (options == null) {
             throw new NullPointerException("options");
         }
@@ -63,6 +74,26 @@ public record CompactionEnv(List<List<FileMetadata>> levels, Set<Long> compactin
 
     public boolean isCompacting(FileMetadata f) {
         return compactingFiles.contains(f.fileNumber());
+    }
+
+    /**
+     * How many L0 tables {@code f} counts as for L0's file score: the tables an intra-L0 merge folded into it,
+     * else 1. So a merge that keeps L0's file count below the slowdown trigger does not also hide L0 from its
+     * compaction trigger: L0 still drains into the base level as if the merged tables were there.
+     */
+    public int l0Weight(FileMetadata f) {
+        return l0Weights.getOrDefault(f.fileNumber(), 1);
+    }
+
+    /** L0's tables, each counted by its {@link #l0Weight}; {@code compacting}: also those being compacted. */
+    public int l0WeightedFiles(boolean compacting) {
+        int n = 0;
+        for (FileMetadata f : level(0)) {
+            if (compacting || !isCompacting(f)) {
+                n += l0Weight(f);
+            }
+        }
+        return n;
     }
 
     /** Bytes of every file of each level, compacting or not. */

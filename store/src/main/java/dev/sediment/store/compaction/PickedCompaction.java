@@ -12,8 +12,8 @@ import java.util.List;
  * <p>Invariants: the inputs are a clean cut of their levels (no input file shares a user key with a
  * non-input file of the same level); {@code outputLevelInputs} are all files of the output level
  * overlapping {@code [smallestUserKey, largestUserKey]}; no input was being compacted when picked.
- * When {@code startLevel == outputLevel} (a rewrite within the bottom level) all inputs are in
- * {@code startInputs} and {@code outputLevelInputs} is empty.
+ * When {@code startLevel == outputLevel} (a rewrite within the bottom level, or an intra-L0 merge of the
+ * newest L0 files) all inputs are in {@code startInputs} and {@code outputLevelInputs} is empty.
  *
  * @param startLevel        the level the compaction reads from
  * @param outputLevel       the level it writes to

@@ -42,6 +42,8 @@ final class CompactionJob {
     private final Path dir;
     private final TableCache tables;
     private final TableOptions tableOptions;
+    /** For outputs that stay in L0: they are merged again soon, so they are written as cheaply as flushes. */
+    private final TableOptions l0Options;
     private final LongSupplier fileNumbers;
     private final CompactionFilter filter;
 
@@ -57,11 +59,18 @@ final class CompactionJob {
     /** With the store owner's {@link CompactionFilter}, or null for none. */
     CompactionJob(FileSystem fs, Path dir, TableCache tables, TableOptions tableOptions, LongSupplier fileNumbers,
                   CompactionFilter filter) {
+        this(fs, dir, tables, tableOptions, tableOptions, fileNumbers, filter);
+    }
+
+    /** As above, writing the outputs of intra-L0 compactions with {@code l0Options} (flushes' format). */
+    CompactionJob(FileSystem fs, Path dir, TableCache tables, TableOptions tableOptions, TableOptions l0Options,
+                  LongSupplier fileNumbers, CompactionFilter filter) {
         this.filter = filter;
         this.fs = fs;
         this.dir = dir;
         this.tables = tables;
         this.tableOptions = tableOptions;
+        this.l0Options = l0Options;
         this.fileNumbers = fileNumbers;
     }
 
@@ -173,7 +182,7 @@ final class CompactionJob {
                 if (writer == null) {
                     fileNumber = fileNumbers.getAsLong();
                     Path path = FileNames.table(dir, fileNumber);
-                    writer = new TableWriter(path, fs.create(path), tableOptions);
+                    writer = new TableWriter(path, fs.create(path), c.outputLevel() == 0 ? l0Options : tableOptions);
                 }
                 writer.add(key, it.trailer(), it.value());
             }

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -396,7 +397,8 @@ final class CompactionScheduler {
         }
         CompactionJob.Result done = result;
         installer.install(edit.build(), true, "a compaction", (s, installed) -> {
-            shape.compactionEndedLocked(c); // installed: its inputs are gone, its outputs are plain files
+            // Installed: its inputs are gone, its outputs are plain files (an intra-L0 merge's weighted).
+            shape.compactionInstalledLocked(c, done == null ? List.of() : done.outputs());
             // Counted with the install, so stats() never shows the new shape without the compaction.
             if (done == null) {
                 stats.recordTrivialMove(c.outputLevel());

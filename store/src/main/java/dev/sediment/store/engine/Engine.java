@@ -84,7 +84,7 @@ public final class Engine implements Store {
         CompactionStats compactionStats = new CompactionStats();
         WriteStalls stalls = new WriteStalls(state, shape, picker);
         VersionInstaller installer = new VersionInstaller(state, obsolete, stalls);
-        CompactionJob compactionJob = new CompactionJob(state.fs, dir, tableCache, parts.tableOptions,
+        CompactionJob compactionJob = new CompactionJob(state.fs, dir, tableCache, parts.tableOptions, parts.l0Options,
                 opened.versions()::newFileNumber, options.compactionFilter());
         this.compactions = new CompactionScheduler(state, shape, picker, compactionJob, compactionStats, installer,
                 stalls);

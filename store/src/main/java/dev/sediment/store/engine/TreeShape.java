@@ -11,8 +11,10 @@ import dev.sediment.store.revision.HistoryRetention;
 import dev.sediment.store.revision.SnapshotList;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,6 +40,11 @@ final class TreeShape {
     private final CompactionOptions bulkLoadCompaction;
     /** Compactions between their pick and their install (or failure). Guarded by stateLock. */
     private final List<PickedCompaction> running = new ArrayList<>();
+    /**
+     * L0 tables written by intra-L0 merges -> how many L0 tables each stands for ({@link CompactionEnv#l0Weight}).
+     * Guarded by stateLock. In memory only: after a reopen such a table counts as one until it is compacted.
+     */
+    private final Map<Long, Integer> l0Weights = new HashMap<>();
     /** Tables a range drop is removing, between its choice and its install. Guarded by stateLock. */
     private final Set<Long> dropping = new HashSet<>();
 
@@ -79,6 +86,32 @@ final class TreeShape {
         running.remove(c);
     }
 
+    /**
+     * A compaction's edit is installed: it ends, its inputs' weights go, and the outputs of an intra-L0 merge
+     * share the weight of its inputs in proportion to their sizes (each at least 1).
+     */
+    void compactionInstalledLocked(PickedCompaction c, List<FileMetadata> outputs) {
+        compactionEndedLocked(c);
+        int merged = 0;
+        for (FileMetadata f : c.startInputs()) {
+            Integer w = l0Weights.remove(f.fileNumber());
+            merged += w == null ? 1 : w;
+        }
+        if (c.startLevel() != 0 || c.outputLevel() != 0 || outputs.isEmpty()) {
+            return;
+        }
+        long total = 0;
+        for (FileMetadata f : outputs) {
+            total += f.sizeBytes();
+        }
+        for (FileMetadata f : outputs) {
+            long share = total == 0 ? 1 : Math.round((double) merged * f.sizeBytes() / total);
+            if (share > 1) {
+                l0Weights.put(f.fileNumber(), (int) Math.min(share, Integer.MAX_VALUE));
+            }
+        }
+    }
+
     /** Tables a running compaction reads or a range drop is removing: neither may take them. */
     Set<Long> busyTablesLocked() {
         Set<Long> busy = new HashSet<>(dropping);
@@ -104,12 +137,17 @@ final class TreeShape {
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             levels.add(v.files(level));
         }
+        if (!l0Weights.isEmpty()) { // a range drop may have removed a weighted table
+            Set<Long> l0 = new HashSet<>();
+            v.files(0).forEach(f -> l0.add(f.fileNumber()));
+            l0Weights.keySet().retainAll(l0);
+        }
         List<KeyRangeOfRunningOutput> outputs = new ArrayList<>(running.size());
         for (PickedCompaction c : running) {
             outputs.add(c.outputRange());
         }
         return new CompactionEnv(levels, busyTablesLocked(), outputs, markedLocked(v),
-                bulkLoading ? bulkLoadCompaction : state.options.compaction());
+                bulkLoading ? bulkLoadCompaction : state.options.compaction(), l0Weights);
     }
 
     /**

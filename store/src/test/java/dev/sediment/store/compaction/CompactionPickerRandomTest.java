@@ -7,8 +7,10 @@ import dev.sediment.store.manifest.FileMetadata;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -30,6 +32,7 @@ class CompactionPickerRandomTest {
         System.out.println("CompactionPickerRandomTest.picksSatisfyInvariants seed=" + seed);
         Random random = new Random(seed);
         int picked = 0;
+        int intraL0 = 0;
         for (int round = 0; round < 3000; round++) {
             CompactionEnv env = randomEnv(random);
             String context = "seed=" + seed + " round=" + round;
@@ -37,6 +40,7 @@ class CompactionPickerRandomTest {
                 PickedCompaction c = picker.pick(env);
                 if (c != null) {
                     picked++;
+                    intraL0 += c.reason() == CompactionReason.INTRA_L0 ? 1 : 0;
                     check(env, c);
                 }
                 int level = random.nextInt(env.numLevels());
@@ -58,6 +62,7 @@ class CompactionPickerRandomTest {
             }
         }
         assertTrue(picked > 100, "too few picks to mean anything: " + picked);
+        assertTrue(intraL0 > 10, "too few intra-L0 picks to mean anything: " + intraL0);
     }
 
     private void check(CompactionEnv env, PickedCompaction c) {
@@ -70,6 +75,10 @@ class CompactionPickerRandomTest {
         for (FileMetadata f : c.allInputs()) {
             assertTrue(inside(f, lo, hi),
                     "input " + f.fileNumber() + " outside the compaction range");
+        }
+        if (c.reason() == CompactionReason.INTRA_L0) {
+            checkIntraL0(env, c);
+            return;
         }
         if (c.startLevel() == 0) {
             assertEquals(picker.levelTargets(env).baseLevel(), c.outputLevel(), "L0 goes to the base level");
@@ -133,6 +142,33 @@ class CompactionPickerRandomTest {
         }
     }
 
+    /**
+     * An intra-L0 merge: the newest L0 files, at least four, none compacting, every one newer (by revision)
+     * than every L0 file left, so the output sorts where they were; never bottommost, since older L0 files
+     * may hold what its tombstones delete; only when L0 holds its trigger plus two.
+     */
+    private static void checkIntraL0(CompactionEnv env, PickedCompaction c) {
+        List<FileMetadata> l0 = env.level(0);
+        int n = c.startInputs().size();
+        assertEquals(0, c.startLevel());
+        assertEquals(0, c.outputLevel());
+        assertTrue(n >= CompactionPicker.INTRA_L0_MIN_FILES, "too few inputs: " + n);
+        assertTrue(l0.size() >= CompactionPicker.intraL0Files(env.options()), "L0 holds only " + l0.size());
+        assertEquals(l0.subList(0, n), c.startInputs(), "not the newest L0 files");
+        long oldestChosen = Long.MAX_VALUE;
+        for (FileMetadata f : c.startInputs()) {
+            oldestChosen = Math.min(oldestChosen, f.minRevision());
+        }
+        for (FileMetadata g : l0.subList(n, l0.size())) {
+            assertTrue(g.maxRevision() < oldestChosen, "L0 file " + g.fileNumber() + " left below shares revisions");
+        }
+        assertTrue(c.outputLevelInputs().isEmpty());
+        assertTrue(c.grandparents().isEmpty());
+        assertFalse(c.isBottommost(), "an intra-L0 merge is never bottommost");
+        assertFalse(c.isTrivialMove());
+        assertTrue(c.inputBytes() <= env.options().maxCompactionBytes(), "over maxCompactionBytes");
+    }
+
     private static boolean inside(FileMetadata f, byte[] lo, byte[] hi) {
         return InternalKeys.compareUserKeys(f.smallestKey(), lo) >= 0
                 && InternalKeys.compareUserKeys(f.largestKey(), hi) <= 0;
@@ -162,7 +198,7 @@ class CompactionPickerRandomTest {
         long revision = 1_000_000;
         List<List<FileMetadata>> levels = new ArrayList<>();
         List<FileMetadata> l0 = new ArrayList<>();
-        int l0Files = random.nextInt(8);
+        int l0Files = random.nextInt(12);
         for (int i = 0; i < l0Files; i++) {
             int a = random.nextInt(100);
             int b = Math.min(99, a + random.nextInt(40));
@@ -205,14 +241,22 @@ class CompactionPickerRandomTest {
             running.add(new KeyRangeOfRunningOutput(1 + random.nextInt(numLevels - 1), key(a),
                     key(Math.min(99, a + random.nextInt(10)))));
         }
+        int trigger = 1 + random.nextInt(4);
         CompactionOptions options = CompactionOptions.builder()
-                .l0CompactionTrigger(1 + random.nextInt(4))
+                .l0CompactionTrigger(trigger)
+                .l0SlowdownTrigger(trigger + random.nextInt(10)) // intra-L0 merges start at slowdown - 4
                 .baseLevelTargetBytes(10 + random.nextInt(100))
                 .levelSizeMultiplier(2 + random.nextInt(9))
                 .dynamicLevelBytes(random.nextBoolean())
                 .targetFileSizeBytes(1 + random.nextInt(20))
                 .build();
-        return new CompactionEnv(levels, compacting, running, marked, options);
+        Map<Long, Integer> weights = new HashMap<>(); // some L0 files are earlier intra-L0 merges
+        for (FileMetadata f : l0) {
+            if (random.nextInt(4) == 0) {
+                weights.put(f.fileNumber(), 2 + random.nextInt(8));
+            }
+        }
+        return new CompactionEnv(levels, compacting, running, marked, options, weights);
     }
 
     private static FileMetadata file(long number, int lo, int hi, long size, long minRev, long maxRev) {
@@ -232,6 +276,7 @@ class CompactionPickerRandomTest {
             sb.append('\n');
         }
         return sb.append("compacting=").append(env.compactingFiles()).append(" marked=").append(env.markedFiles())
-                .append(" running=").append(env.runningOutputs()).append(' ').append(env.options()).toString();
+                .append(" running=").append(env.runningOutputs()).append(" weights=").append(env.l0Weights())
+                .append(' ').append(env.options()).toString();
     }
 }

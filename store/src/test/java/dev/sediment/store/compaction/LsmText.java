@@ -7,6 +7,7 @@ import dev.sediment.store.manifest.FileMetadata;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.Set;
  *   compacting: 3 4
  *   marked: 6
  *   running: L2 a..c                             (one running compaction's output range per line)
+ *   weights: 7=4                                 (L0 tables an intra-L0 merge folded into file 7)
  * </pre>
  * Levels not mentioned are empty. Options come from the define command's arguments
  * ({@code levels trigger slowdown stop base mult dynamic target maxcompaction maxgp soft hard subs}).
@@ -78,6 +80,7 @@ final class LsmText {
         Set<Long> compacting = new HashSet<>();
         Set<Long> marked = new HashSet<>();
         List<KeyRangeOfRunningOutput> running = new ArrayList<>();
+        Map<Long, Integer> weights = new HashMap<>();
         for (String raw : lines) {
             String line = raw.strip();
             if (line.isEmpty()) {
@@ -89,6 +92,11 @@ final class LsmText {
             if (head.equals("compacting") || head.equals("marked")) {
                 for (String n : rest.split("\\s+")) {
                     (head.equals("compacting") ? compacting : marked).add(Long.parseLong(n));
+                }
+            } else if (head.equals("weights")) {
+                for (String w : rest.split("\\s+")) {
+                    String[] kv = w.split("=");
+                    weights.put(Long.parseLong(kv[0]), Integer.parseInt(kv[1]));
                 }
             } else if (head.equals("running")) {
                 String[] parts = rest.split("\\s+");
@@ -102,7 +110,7 @@ final class LsmText {
                 throw new IllegalArgumentException("unknown line: " + raw);
             }
         }
-        return new CompactionEnv(levels, compacting, running, marked, b.build());
+        return new CompactionEnv(levels, compacting, running, marked, b.build(), weights);
     }
 
     private static List<FileMetadata> files(int level, String text) {

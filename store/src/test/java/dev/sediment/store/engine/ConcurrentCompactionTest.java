@@ -10,6 +10,7 @@ import dev.sediment.store.fs.ForwardingFileSystem;
 import dev.sediment.store.fs.MemFileSystem;
 import dev.sediment.store.fs.WritableFile;
 import dev.sediment.store.manifest.FileMetadata;
+import dev.sediment.store.manifest.LevelChecker;
 import dev.sediment.store.manifest.Version;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -235,6 +236,106 @@ class ConcurrentCompactionTest {
             EngineInvariants.check(e);
             assertReads(e, model);
         }
+    }
+
+    /**
+     * While the pass holds an L0 compaction of the two oldest tables, four newer L0 tables (overwrites, and
+     * tombstones of keys the held tables hold) pile up: the helper merges them within L0 (intra-L0), leaving
+     * three L0 tables. Its output must keep the tombstones (older L0 tables still hold those keys) and sort
+     * where its inputs were, newest first; once the held compaction ends, L0 drains into the base level (the
+     * merged table counts as the tables it merged); reads stay the model's all along, and after a reopen.
+     */
+    @Test
+    void newerL0TablesMergeWithinL0WhileAnL0CompactionIsHeld() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the background pool has one thread");
+        TableGate fs = new TableGate(new MemFileSystem());
+        Map<String, String> model = new TreeMap<>();
+        try (Engine e = Engine.open(DIR, intraL0Options(fs))) {
+            fs.closeForCompactions();
+            for (int t = 0; t < 2; t++) {
+                putTable(e, model, t, 0);
+            }
+            assertTrue(fs.awaitWaiting("loop", 60),
+                    "the pass did not start the L0 compaction: " + e.currentVersion().toDebugString());
+            List<FileMetadata> held = e.currentVersion().files(0);
+            assertEquals(2, held.size());
+            for (int t = 2; t < 6; t++) {
+                putTable(e, model, t, 3); // every third key of the held tables deleted on the way
+            }
+            assertEquals(6, e.currentVersion().files(0).size());
+            e.snapshot().close(); // asks for compaction: L0 is past the speed-up threshold, the helper starts
+            assertTrue(fs.awaitWaiting("help", 60),
+                    "the helper did not start a merge: " + e.currentVersion().toDebugString());
+            CountDownLatch merged = new CountDownLatch(1);
+            e.setCompactionListener(st -> {
+                if (st.currentVersion().files(0).size() == 3) {
+                    merged.countDown();
+                }
+            });
+            fs.release("help");
+            assertTrue(merged.await(60, TimeUnit.SECONDS), "no intra-L0 merge: " + e.currentVersion().toDebugString());
+            Version v = e.currentVersion();
+            LevelChecker.check(v);
+            assertEquals(held, v.files(0).subList(1, 3),
+                    "the held tables stay below the merged one: " + v.toDebugString());
+            assertTrue(v.files(0).get(0).tombstones() > 0, "the merge kept its tombstones: " + v.toDebugString());
+            assertModel(e, model);
+
+            // The merged table stands for the four it merged, so L0 (trigger 2) still scores 2 once the held
+            // compaction ends and drains into the base level; counted as one table it would stay in L0.
+            CountDownLatch drained = new CountDownLatch(1);
+            e.setCompactionListener(st -> {
+                if (st.currentVersion().files(0).isEmpty()) {
+                    drained.countDown();
+                }
+            });
+            fs.open();
+            assertTrue(drained.await(60, TimeUnit.SECONDS),
+                    "L0 did not drain after the held compaction: " + e.currentVersion().toDebugString());
+            EngineInvariants.check(e);
+            assertModel(e, model);
+        }
+        try (Engine e = Engine.open(DIR, intraL0Options(fs))) {
+            EngineInvariants.check(e);
+            assertModel(e, model);
+        }
+    }
+
+    /** Writes slowed at 8 L0 files, so intra-L0 merges start at max(trigger + 2, 8 - 4) = 4 files. */
+    private static StoreOptions intraL0Options(FileSystem fs) {
+        StoreOptions o = options(fs);
+        return o.toBuilder().compaction(o.compaction().toBuilder().l0SlowdownTrigger(8).build()).build();
+    }
+
+    /** One L0 table: keys k0000..k0299 written as table {@code t}, every {@code deleteEvery}-th deleted (0: none). */
+    private static void putTable(Engine e, Map<String, String> model, int t, int deleteEvery) {
+        for (int i = 0; i < 300; i++) {
+            String k = String.format("k%04d", i);
+            if (deleteEvery > 0 && (i + t) % deleteEvery == 0) {
+                e.delete(b(k));
+                model.remove(k);
+            } else {
+                e.put(b(k), b("t" + t + "-" + i));
+                model.put(k, "t" + t + "-" + i);
+            }
+        }
+        e.flush();
+    }
+
+    private static void assertModel(Engine e, Map<String, String> model) {
+        for (int i = 0; i < 300; i++) {
+            String k = String.format("k%04d", i);
+            byte[] got = e.get(b(k));
+            assertArrayEquals(model.containsKey(k) ? b(model.get(k)) : null, got, k);
+        }
+        Map<String, String> scanned = new TreeMap<>();
+        try (StoreIterator it = e.iterator(KeyRange.all(), false)) {
+            for (; it.valid(); it.next()) {
+                scanned.put(new String(it.key(), StandardCharsets.UTF_8),
+                        new String(it.value(), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(model, scanned);
     }
 
     private static long tombstones(Version v) {
