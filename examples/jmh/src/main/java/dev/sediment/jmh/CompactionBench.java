@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -81,7 +82,7 @@ public class CompactionBench {
 
     /** Returns the entries written; the score divided by {@code UPPER + LOWER} is the cost per entry. */
     @Benchmark
-    @org.openjdk.jmh.annotations.OperationsPerInvocation(UPPER + LOWER)
+    @OperationsPerInvocation(UPPER + LOWER)
     public long compact() throws IOException {
         Path path = Path.of("/bench/out-" + (output++) + ".sst");
         long entries = 0;
