@@ -90,7 +90,8 @@ public final class Engine implements Store {
                 stalls);
         this.budget = BudgetShare.of(options.runtime() == null ? null : options.runtime().writeBufferBudget(),
                 () -> state.readState.active().approximateBytes());
-        this.flushes = new FlushScheduler(state, new FlushJob(state.fs, dir, parts.l0Options, tableCache), installer, compactions,
+        this.flushes = new FlushScheduler(state, new FlushJob(state.fs, dir, parts.l0Options,
+                options.cacheFlushedBlocks() ? tableCache : null), installer, compactions,
                 compactionStats, budget);
         this.writes = new WritePipeline(state, installer, stalls, flushes, compactions, budget, shape.history());
         this.bulkLoad = new BulkLoad(state, new IngestJob(state.fs, dir, parts.l0Options, options.memtableSizeBytes()),

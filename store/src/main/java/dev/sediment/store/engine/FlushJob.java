@@ -10,9 +10,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Writes one frozen memtable into a new L0 table, its data blocks also into the block cache (RocksDB's
- * {@code prepopulate_block_cache = kFlushOnly}: right after a write burst the flushed data is what gets read,
- * and each of its blocks would otherwise cost a miss), and makes the file durable (file sync, then directory
+ * Writes one frozen memtable into a new L0 table, with {@link dev.sediment.store.StoreOptions#cacheFlushedBlocks}
+ * its data blocks also into the block cache (RocksDB's {@code prepopulate_block_cache = kFlushOnly}), and makes
+ * the file durable (file sync, then directory
  * sync, so the manifest never names a file that a crash could lose). On failure the partial file is
  * deleted and the memtable stays frozen; the caller retries later. Runs once.
  */
@@ -20,7 +20,7 @@ final class FlushJob {
     private final FileSystem fs;
     private final Path dir;
     private final TableOptions tableOptions;
-    /** The store's open tables, which cache the blocks for the new table's reader; null for no cache filling. */
+    /** The store's open tables, which cache the blocks for the new table's reader; null for no cache filling (the default). */
     private final TableCache tables;
 
     FlushJob(FileSystem fs, Path dir, TableOptions tableOptions, TableCache tables) {

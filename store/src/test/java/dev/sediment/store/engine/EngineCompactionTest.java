@@ -17,6 +17,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,13 +124,8 @@ class EngineCompactionTest {
 
     /**
      * A compaction's reads neither fill the block cache nor count in its hit rate: it passes over every block
-     * of tables it is about to delete once, and would push out the blocks gets keep coming back to.
-     */
-    /**
-     * Was "flushes write no block into the cache": flushes now put the blocks they write into the cache
-     * (RocksDB's prepopulate_block_cache = kFlushOnly), since right after a write burst the flushed data is
-     * what gets read. Compaction reads still fill nothing: written here with a zero-byte cache and reopened,
-     * so that the cache is cold when the compaction runs.
+     * of tables it is about to delete once, and would push out the blocks gets keep coming back to. Written
+     * here with a zero-byte cache and reopened, so that the cache is cold when the compaction runs.
      */
     @Test
     void compactionReadsDoNotFillTheBlockCache() {
@@ -155,10 +151,29 @@ class EngineCompactionTest {
     }
 
     @Test
+    void byDefaultAFlushPutsNoBlockInTheCache() {
+        StoreOptions options = options(new MemFileSystem()).toBuilder().blockCacheSizeBytes(1 << 20).build();
+        assertFalse(options.cacheFlushedBlocks());
+        try (Engine s = Engine.open(DIR, options)) {
+            for (int i = 0; i < 300; i++) {
+                s.put(key(i), value(i, "r0"));
+            }
+            s.flush();
+            assertEquals(1, s.currentVersion().files(0).size());
+            assertEquals(0, blockBytes(s), "the flush cached nothing");
+            assertArrayEquals(value(0, "r0"), s.get(key(0)));
+            assertEquals(1, s.stats().cache().misses(), "the first get of the new table reads its block");
+            assertArrayEquals(value(1, "r0"), s.get(key(1)));
+            assertEquals(1, s.stats().cache().hits(), "and caches it");
+        }
+    }
+
+    @Test
     void aGetOfAJustFlushedKeyIsACacheHitAndACompactionCachesNoOutput() {
         StoreOptions options = options(new MemFileSystem()).toBuilder()
                 .memtableSizeBytes(1 << 20) // one table per round
                 .blockCacheSizeBytes(1 << 20)
+                .cacheFlushedBlocks(true)
                 .build();
         try (Engine s = Engine.open(DIR, options)) {
             for (int i = 0; i < 300; i++) {
@@ -195,6 +210,7 @@ class EngineCompactionTest {
         StoreOptions options = options(new MemFileSystem()).toBuilder()
                 .memtableSizeBytes(1 << 20)
                 .blockCacheSizeBytes(capacity)
+                .cacheFlushedBlocks(true)
                 .build();
         try (Engine s = Engine.open(DIR, options)) {
             for (int i = 0; i < 3000; i++) { // about 200 KB of blocks, three times the cache
