@@ -46,8 +46,11 @@ class EngineStallTest {
             try {
                 writer.start();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!s.stats().stalls().reason().contains("stop trigger") && System.nanoTime() < deadline
-                        && writer.isAlive()) {
+                // Until the writer waits in the L0 stop itself: the decision can read "stop trigger" while the
+                // writer is still waiting for a frozen memtable's flush, and unlocking then lets compaction catch
+                // up before the writer ever stops at L0.
+                while (!(s.stats().stalls().reason().contains("stop trigger") && waitsInThrottle(writer))
+                        && System.nanoTime() < deadline && writer.isAlive()) {
                     Thread.onSpinWait();
                 }
                 stalled = s.stats();
@@ -62,5 +65,18 @@ class EngineStallTest {
             assertTrue(s.stats().stalls().byCause().containsKey("STOP L0 files"), s.stats().stalls().byCause().toString());
             assertArrayEquals(new byte[40], s.get(key(2999)));
         }
+    }
+
+    /** Whether {@code t} is waiting inside {@link WriteStalls#throttle}. */
+    private static boolean waitsInThrottle(Thread t) {
+        if (t.getState() != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().equals(WriteStalls.class.getName()) && frame.getMethodName().equals("throttle")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
