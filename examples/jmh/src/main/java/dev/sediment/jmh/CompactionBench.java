@@ -91,7 +91,7 @@ public class CompactionBench {
             CompactionIterator it = new CompactionIterator(merged, new long[0], List.of(), true);
             TableWriter writer = new TableWriter(path, fs.create(path), options);
             for (it.seekToFirst(); it.valid(); it.next()) {
-                writer.add(it.userKey(), it.trailer(), it.value());
+                writer.add(it.userKey(), it.trailer(), it.valueArray(), it.valueOffset(), it.valueLength());
                 entries++;
             }
             writer.finish();

@@ -185,6 +185,21 @@ public final class CompactionIterator {
         return input.value();
     }
 
+    /** The value in place: see {@link InternalIterator#valueArray()}. REQUIRES: {@link #valid()}. */
+    public byte[] valueArray() {
+        return input.valueArray();
+    }
+
+    /** REQUIRES: {@link #valid()}. */
+    public int valueOffset() {
+        return input.valueOffset();
+    }
+
+    /** REQUIRES: {@link #valid()}. */
+    public int valueLength() {
+        return input.valueLength();
+    }
+
     /** Advances the input past every dropped entry; stops on an entry to write, or at the end. */
     private void skipDropped() {
         while (input.valid()) {

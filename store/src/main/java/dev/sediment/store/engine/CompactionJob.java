@@ -184,7 +184,7 @@ final class CompactionJob {
                     Path path = FileNames.table(dir, fileNumber);
                     writer = new TableWriter(path, fs.create(path), c.outputLevel() == 0 ? l0Options : tableOptions);
                 }
-                writer.add(key, it.trailer(), it.value());
+                writer.add(key, it.trailer(), it.valueArray(), it.valueOffset(), it.valueLength());
             }
             if (writer != null) {
                 outputs.add(finish(writer, fileNumber));

@@ -35,7 +35,7 @@ final class FlushJob {
         return TableFileWriter.write(fs, dir, fileNumber, tableOptions, tables, writer -> {
             try (InternalIterator it = mem.iterator()) {
                 for (it.seekToFirst(); it.valid(); it.next()) {
-                    writer.add(it.userKey(), it.trailer(), it.value());
+                    writer.add(it.userKey(), it.trailer(), it.valueArray(), it.valueOffset(), it.valueLength());
                 }
             }
         });

@@ -55,6 +55,21 @@ final class RangeIterator implements InternalIterator {
     }
 
     @Override
+    public byte[] valueArray() {
+        return inner.valueArray();
+    }
+
+    @Override
+    public int valueOffset() {
+        return inner.valueOffset();
+    }
+
+    @Override
+    public int valueLength() {
+        return inner.valueLength();
+    }
+
+    @Override
     public void seekToLast() {
         throw new UnsupportedOperationException("forward only");
     }

@@ -96,6 +96,21 @@ final class RolledBackFilter implements InternalIterator {
     }
 
     @Override
+    public byte[] valueArray() {
+        return in.valueArray();
+    }
+
+    @Override
+    public int valueOffset() {
+        return in.valueOffset();
+    }
+
+    @Override
+    public int valueLength() {
+        return in.valueLength();
+    }
+
+    @Override
     public void close() {
         in.close();
     }

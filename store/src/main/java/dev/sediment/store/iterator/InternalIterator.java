@@ -42,6 +42,26 @@ public interface InternalIterator extends Closeable {
     /** The value; an empty array for tombstones. */
     byte[] value();
 
+    /**
+     * The value in place, for a caller that only copies it on (a compaction or flush writing a table): its bytes
+     * are {@code valueArray()[valueOffset(), valueOffset() + valueLength())}. Unlike {@link #value()}, the array
+     * may be the iterator's own buffer, valid only until it moves; callers never write to it. The defaults
+     * return {@link #value()}; an iterator that would copy to make that array overrides all three.
+     */
+    default byte[] valueArray() {
+        return value();
+    }
+
+    /** See {@link #valueArray()}. */
+    default int valueOffset() {
+        return 0;
+    }
+
+    /** See {@link #valueArray()}. */
+    default int valueLength() {
+        return value().length;
+    }
+
     @Override
     void close();
 }

@@ -152,6 +152,21 @@ public final class MergingIterator implements InternalIterator {
         return children[currentChild()].value();
     }
 
+    @Override
+    public byte[] valueArray() {
+        return children[currentChild()].valueArray();
+    }
+
+    @Override
+    public int valueOffset() {
+        return children[currentChild()].valueOffset();
+    }
+
+    @Override
+    public int valueLength() {
+        return children[currentChild()].valueLength();
+    }
+
     /** Closes every child, even if one throws (the first failure is rethrown). Idempotent. */
     @Override
     public void close() {

@@ -259,6 +259,22 @@ final class ArenaSkipList {
         return bytes.copy(c[at + BYTES] + (lengths >>> 32), (int) lengths);
     }
 
+    /** The arena chunk holding the node's value, at {@link #valueOffset}. */
+    byte[] valueChunk(long node) {
+        long[] c = nodes.chunk(node);
+        return bytes.chunk(c[(int) node + BYTES]);
+    }
+
+    int valueOffset(long node) {
+        long[] c = nodes.chunk(node);
+        int at = (int) node;
+        return (int) c[at + BYTES] + (int) (c[at + LENGTHS] >>> 32);
+    }
+
+    int valueLength(long node) {
+        return (int) nodes.chunk(node)[(int) node + LENGTHS];
+    }
+
     /** Bytes of both arenas' chunks but their newest chunks' unused tails. Writer only. */
     long usedBytes() {
         return bytes.usedBytes() + nodes.usedBytes();

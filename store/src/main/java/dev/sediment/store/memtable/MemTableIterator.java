@@ -81,6 +81,21 @@ final class MemTableIterator implements InternalIterator {
     }
 
     @Override
+    public byte[] valueArray() {
+        return value != null ? value : list.valueChunk(node);
+    }
+
+    @Override
+    public int valueOffset() {
+        return value != null ? 0 : list.valueOffset(node);
+    }
+
+    @Override
+    public int valueLength() {
+        return value != null ? value.length : list.valueLength(node);
+    }
+
+    @Override
     public void close() {
         moveTo(0);
     }

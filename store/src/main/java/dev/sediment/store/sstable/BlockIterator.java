@@ -335,6 +335,19 @@ final class BlockIterator {
         return LittleEndian.getLong(key, keyLen - InternalKeys.TRAILER_BYTES);
     }
 
+    /** The block's array, holding the current value at {@link #valueOffset()}; never written to by callers. */
+    byte[] valueArray() {
+        return data;
+    }
+
+    int valueOffset() {
+        return valueOff;
+    }
+
+    int valueLength() {
+        return valueLen;
+    }
+
     byte[] valueCopy() {
         return Arrays.copyOfRange(data, valueOff, valueOff + valueLen);
     }

@@ -162,6 +162,24 @@ final class TableIterator implements InternalIterator {
     }
 
     @Override
+    public byte[] valueArray() {
+        requireValid();
+        return value != null ? value : data.valueArray();
+    }
+
+    @Override
+    public int valueOffset() {
+        requireValid();
+        return value != null ? 0 : data.valueOffset();
+    }
+
+    @Override
+    public int valueLength() {
+        requireValid();
+        return value != null ? value.length : data.valueLength();
+    }
+
+    @Override
     public void close() {
         closed = true;
         valid = false;

@@ -96,6 +96,11 @@ public final class TableWriter {
      * (checked: IllegalArgumentException otherwise); not called after finish/abandon.
      */
     public void add(byte[] userKey, long trailer, byte[] value) throws IOException {
+        add(userKey, trailer, value, 0, value.length);
+    }
+
+    /** As {@link #add(byte[], long, byte[])}, the value being {@code value[valueOff, valueOff + valueLen)}. */
+    public void add(byte[] userKey, long trailer, byte[] value, int valueOff, int valueLen) throws IOException {
         checkOpen();
         boolean newUserKey;
         if (entries == 0) {
@@ -125,7 +130,7 @@ public final class TableWriter {
         }
         System.arraycopy(userKey, 0, keyScratch, 0, userKey.length);
         LittleEndian.putLong(keyScratch, userKey.length, trailer);
-        dataBlock.add(keyScratch, keyLen, value, 0, value.length);
+        dataBlock.add(keyScratch, keyLen, value, valueOff, valueLen);
 
         if (newUserKey) {
             if (lastUserKey.length < userKey.length) {
@@ -140,7 +145,7 @@ public final class TableWriter {
             tombstones++;
         }
         rawKeyBytes += userKey.length;
-        rawValueBytes += value.length;
+        rawValueBytes += valueLen;
         long revision = InternalKeys.revision(trailer);
         minRevision = Math.min(minRevision, revision);
         maxRevision = Math.max(maxRevision, revision);

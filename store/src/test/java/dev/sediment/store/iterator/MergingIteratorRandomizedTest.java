@@ -131,6 +131,9 @@ class MergingIteratorRandomizedTest {
         }
         assertArrayEquals(expected.userKey, it.userKey(), where);
         assertEquals(expected.trailer, it.trailer(), where);
+        if (!Arrays.equals(value, 0, value.length, it.valueArray(), it.valueOffset(), it.valueOffset() + it.valueLength())) {
+            fail(where + "\nthe value in place differs from " + new String(value));
+        }
         if (!Arrays.equals(value, it.value())) {
             fail(where + "\nexpected value " + new String(value) + " (child " + expected.child + "), got "
                     + new String(it.value()));

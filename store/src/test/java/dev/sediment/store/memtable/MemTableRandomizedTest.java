@@ -249,6 +249,8 @@ class MemTableRandomizedTest {
         assertTrue(it.valid(), () -> "expected " + InternalKeys.toDebugString(expected.getKey().userKey, expected.getKey().trailer));
         assertArrayEquals(expected.getKey().userKey, it.userKey());
         assertEquals(expected.getKey().trailer, it.trailer());
+        assertArrayEquals(expected.getValue(), Arrays.copyOfRange(it.valueArray(), it.valueOffset(),
+                it.valueOffset() + it.valueLength()), "the value in place, in the arena");
         assertArrayEquals(expected.getValue(), it.value());
     }
 

@@ -218,6 +218,9 @@ class TableRandomizedTest {
                     if (TestTables.ORDER.compare(at, got) != 0) {
                         fail("expected " + at + " after " + ops + ", got " + got);
                     }
+                    // The value in place first: once value() has copied it out, the view is that copy.
+                    assertArrayEquals(model.get(at), Arrays.copyOfRange(it.valueArray(), it.valueOffset(),
+                            it.valueOffset() + it.valueLength()), "value in place after " + ops);
                     assertArrayEquals(model.get(at), it.value(), "value after " + ops);
                 }
             }
