@@ -79,7 +79,9 @@ public final class Engine implements Store {
         ObsoleteFiles obsolete = new ObsoleteFiles(state, tableCache, v);
         state.visibleRevision = opened.recovered().visibleRevision();
         state.readState = new ReadState(new MemTable(options.memtableSizeBytes()), List.of(), v);
-        this.shape = new TreeShape(state, new HistoryRetention(options.revisions()), v);
+        // Marks a table for compaction once iterators used up its seeks; the scheduler picks it when idle.
+        SeekSampling seeks = new SeekSampling(this::scheduleCompactions);
+        this.shape = new TreeShape(state, new HistoryRetention(options.revisions()), v, seeks);
         CompactionPicker picker = new CompactionPicker();
         CompactionStats compactionStats = new CompactionStats();
         WriteStalls stalls = new WriteStalls(state, shape, picker);
@@ -98,7 +100,7 @@ public final class Engine implements Store {
                 writes, installer, shape, stalls, compactions, budget);
         this.commits = new CommitPoints(state, installer, writes, compactions, opened.recovered());
         PointReader pointReader = new PointReader(tableCache);
-        this.reads = new Reads(state, obsolete, tableCache, pointReader, shape, compactions);
+        this.reads = new Reads(state, obsolete, tableCache, pointReader, shape, compactions, seeks);
         this.stats = new EngineStats(state, shape, picker, compactionStats, stalls, flushes, parts.blockCache,
                 tableCache, pointReader);
         synchronized (state.stateLock) {
@@ -422,6 +424,13 @@ public final class Engine implements Store {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** Asks for a compaction pass (a table was marked from the read path). */
+    private void scheduleCompactions() {
+        synchronized (state.stateLock) {
+            compactions.scheduleLocked();
         }
     }
 }

@@ -32,8 +32,11 @@ final class Reads {
     private final CompactionScheduler compactions;
     private final Set<AutoCloseable> openReaders = ConcurrentHashMap.newKeySet();
 
+    private final SeekSampling seeks;
+
     Reads(EngineState state, ObsoleteFiles obsolete, TableCache tableCache, PointReader pointReader, TreeShape shape,
-          CompactionScheduler compactions) {
+          CompactionScheduler compactions, SeekSampling seeks) {
+        this.seeks = seeks;
         this.state = state;
         this.obsolete = obsolete;
         this.tableCache = tableCache;
@@ -106,6 +109,7 @@ final class Reads {
                 checkNotTrimmed(revision, s.version());
             }
             merged = mergedIterator(s);
+            seeks.charge(s.version(), reverse ? range.to() : range.from(), reverse);
         } catch (RuntimeException e) {
             release(s);
             throw e;

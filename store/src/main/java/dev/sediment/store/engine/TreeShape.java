@@ -47,8 +47,16 @@ final class TreeShape {
     private final Map<Long, Integer> l0Weights = new HashMap<>();
     /** Tables a range drop is removing, between its choice and its install. Guarded by stateLock. */
     private final Set<Long> dropping = new HashSet<>();
+    /** Tables iterators' seeks marked for compaction (read-triggered compaction). */
+    private final SeekSampling seeks;
 
     TreeShape(EngineState state, HistoryRetention history, Version opened) {
+        this(state, history, opened, new SeekSampling(() -> { }));
+    }
+
+    /** With the {@link SeekSampling} the store's iterators charge, whose marked tables are marked here too. */
+    TreeShape(EngineState state, HistoryRetention history, Version opened, SeekSampling seeks) {
+        this.seeks = seeks;
         this.state = state;
         this.history = history;
         this.rolledBackTables = tablesOverlappingRolledBack(opened);
@@ -182,7 +190,8 @@ final class TreeShape {
     }
 
     /**
-     * Tables dense in tombstones, which the picker compacts when no level is over its target. L0 is left
+     * Tables dense in tombstones, and tables iterators seek into often while a deeper level lies below them
+     * ({@link SeekSampling}), which the picker compacts when no level is over its target. L0 is left
      * to the L0 trigger. A last-level table is marked only while no snapshot is open: rewriting it in
      * place drops its tombstones only when no snapshot can see them, and marking it otherwise would
      * rewrite it again and again.
@@ -209,7 +218,7 @@ final class TreeShape {
                 }
             }
         }
-        return marked;
+        return seeks.markedIn(v, marked);
     }
 
     /** Tables whose revisions overlap a rolled-back range; outputs of later compactions never do. */
