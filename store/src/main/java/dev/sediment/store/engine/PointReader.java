@@ -91,7 +91,7 @@ final class PointReader {
     }
 
     /** The file of a sorted, non-overlapping level whose key range holds {@code key}, or null. */
-    private static FileMetadata findFile(List<FileMetadata> files, byte[] key) {
+    static FileMetadata findFile(List<FileMetadata> files, byte[] key) {
         int lo = 0;
         int hi = files.size();
         while (lo < hi) {

@@ -83,7 +83,7 @@ final class SeekSampling {
         return bytes;
     }
 
-    /** The table of a sorted level whose key range holds {@code key}, or null (the key falls between tables). */
+    /** The table of a sorted level a seek at {@code key} (null: an end, per {@code reverse}) starts in, or null. */
     private static FileMetadata tableAt(List<FileMetadata> files, byte[] key, boolean reverse) {
         if (files.isEmpty()) {
             return null;
@@ -91,21 +91,7 @@ final class SeekSampling {
         if (key == null) {
             return reverse ? files.get(files.size() - 1) : files.get(0);
         }
-        int lo = 0;
-        int hi = files.size();
-        while (lo < hi) { // the first table whose largest key is >= key
-            int mid = (lo + hi) >>> 1;
-            if (InternalKeys.compareUserKeys(files.get(mid).largestKey(), key) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        if (lo == files.size()) {
-            return null;
-        }
-        FileMetadata f = files.get(lo);
-        return InternalKeys.compareUserKeys(f.smallestKey(), key) <= 0 ? f : null;
+        return PointReader.findFile(files, key);
     }
 
     /**
