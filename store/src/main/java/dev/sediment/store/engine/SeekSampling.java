@@ -4,6 +4,7 @@ import dev.sediment.store.key.InternalKeys;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.manifest.Version;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * seek into a table of level {@code 1 <= L < bottom} that has a deeper non-empty level below it costs the
  * seek a second level to merge, so the table is charged one seek. A table that used up its allowance
  * ({@link #allowedSeeks}: one seek per 16 KiB the compaction would rewrite, at least 100) is marked for
- * compaction into the level below; the picker takes marked tables only when no level is over its target, so write-driven compaction
- * keeps priority. After a write burst, the penultimate level typically overlaps every key of the last one
+ * compaction into the level below; the picker takes marked tables only when no level is over its target, so
+ * write-driven compaction keeps priority. After a write burst, the penultimate level typically overlaps every key of the last one
  * and doubles the cost of every scan until writes push it down (measured on the bench at 1M keys: L5 one
  * table over the whole key range, seeks 13K/s against 19K/s when L5 held a tenth of the range).
  *
@@ -95,14 +96,14 @@ final class SeekSampling {
     }
 
     /**
-     * The marked tables still in {@code v} above its deepest level; forgets every charge and mark of tables no
-     * longer in {@code v} (compacted away). REQUIRES: the caller serialises calls (the state lock).
+     * Adds the marked tables still in {@code v} to {@code into}; forgets every charge and mark of tables no longer
+     * in {@code v} (compacted away). REQUIRES: the caller serialises calls (the state lock).
      */
     Set<Long> markedIn(Version v, Set<Long> into) {
         if (seeksLeft.isEmpty()) {
             return into;
         }
-        Set<Long> live = new java.util.HashSet<>();
+        Set<Long> live = new HashSet<>();
         for (int level = 1; level < Version.NUM_LEVELS; level++) {
             for (FileMetadata f : v.files(level)) {
                 live.add(f.fileNumber());
