@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * seek a second level to merge, so the table is charged one seek. A table that used up its allowance
  * ({@link #allowedSeeks}: one seek per 16 KiB the compaction would rewrite, at least 100) is marked for
  * compaction into the level below; the picker takes marked tables only when no level is over its target, so
- * write-driven compaction keeps priority. After a write burst, the penultimate level typically overlaps every key of the last one
- * and doubles the cost of every scan until writes push it down (measured on the bench at 1M keys: L5 one
+ * write-driven compaction keeps priority. After a write burst, the penultimate level typically overlaps every
+ * key of the last one and doubles the cost of every scan until writes push it down (measured on the bench at 1M keys: L5 one
  * table over the whole key range, seeks 13K/s against 19K/s when L5 held a tenth of the range).
  *
  * <p>Lock-free: readers charge from any thread; {@link #onMarked} (taking the state lock) runs once per table.
