@@ -47,8 +47,8 @@ public class CompactionBench {
     @Param({"ZSTD"})
     public Compression compression;
 
-    /** zstd level of the output; the engine writes compaction outputs at -1. */
-    @Param({"-1"})
+    /** zstd level of the output; the engine writes compaction outputs at -3 (TableSetup.COMPACTION_ZSTD_LEVEL). */
+    @Param({"-3"})
     public int zstdLevel;
 
     private MemFileSystem fs;
