@@ -27,11 +27,15 @@ import java.util.Map;
  * @param inMemoryHeap -Xmx of the in-memory store's JVMs, which keep every record on the heap
  * @param out the results directory's parent
  * @param windowRecords records of the window-store part ({@link WindowWorkload}); 0 skips it
+ * @param mixWriteRate the writer's pace in reads-while-writing, in puts per second; 0 writes flat out
  */
 public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, int runs, double runSeconds,
         List<Workload> workloads, List<StoreKind> stores, long endToEndRecords, double killFraction,
         Workload jfrWorkload, String childHeap, String inMemoryHeap, Path out, List<String> commandLine,
-        long windowRecords) {
+        long windowRecords, long mixWriteRate) {
+
+    /** The default pace of the writer in reads-while-writing: a busy stream thread's puts into one store. */
+    static final long DEFAULT_MIX_WRITE_RATE = 50_000;
 
     static final String USAGE = """
             Usage: BenchMain [options]
@@ -46,6 +50,9 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
               --e2e-records N     end-to-end input records, default 2M; 0 skips the end-to-end part
               --kill-fraction F   end to end: SIGKILL after this fraction of the input, default 0.5
               --window-records N  window-store part: records put and restored, default 1M; 0 skips it
+              --mix-write-rate N  reads while writing: the writer's puts per second, default 50K, the
+                                  same for every store so readers are compared under one write load;
+                                  0 writes flat out
               --jfr WORKLOAD      run only this workload (after fill, or after --workloads), under JFR,
                                   and print the hottest methods
               --child-heap SIZE   -Xmx of Sediment's and RocksDB's JVMs, default %s: the README's
@@ -109,7 +116,8 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
                 inMemoryHeap != null ? inMemoryHeap : StoreMemory.inMemoryHeap(keys),
                 Path.of(values.getOrDefault("out", System.getProperty("bench.out", "target/bench-results"))),
                 List.of(args),
-                count(values.remove("window-records"), quick ? 100_000 : 1_000_000));
+                count(values.remove("window-records"), quick ? 100_000 : 1_000_000),
+                count(values.remove("mix-write-rate"), DEFAULT_MIX_WRITE_RATE));
         values.remove("run-seconds");
         values.remove("kill-fraction");
         values.remove("out");
@@ -118,6 +126,9 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
         }
         if (options.keyBytes < 8 || options.valueBytes < 8 || options.runs < 1 || options.keys < 1000) {
             throw new IllegalArgumentException("--key-bytes and --value-bytes need at least 8, --runs 1, --keys 1000");
+        }
+        if (options.mixWriteRate < 0) {
+            throw new IllegalArgumentException("--mix-write-rate needs 0 (flat out) or more puts per second");
         }
         return options;
     }
@@ -151,7 +162,8 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
         List<String> args = new ArrayList<>(List.of("--keys", Long.toString(keys), "--key-bytes", Integer.toString(keyBytes),
                 "--value-bytes", Integer.toString(valueBytes), "--warmup", Integer.toString(warmup),
                 "--runs", Integer.toString(runs),
-                "--run-seconds", Double.toString(jfrWorkload == null ? runSeconds : runSeconds * 4)));
+                "--run-seconds", Double.toString(jfrWorkload == null ? runSeconds : runSeconds * 4),
+                "--mix-write-rate", Long.toString(mixWriteRate)));
         List<String> names = selectedWorkloads().stream().map(Workload::label).toList();
         args.addAll(List.of("--workloads", String.join(",", names)));
         if (jfrWorkload != null) {

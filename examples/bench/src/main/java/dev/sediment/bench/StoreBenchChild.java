@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -312,7 +313,11 @@ public final class StoreBenchChild {
         store.commit(Map.of(CHANGELOG, commitOffset++));
     }
 
-    /** A reader thread (interactive queries) doing gets while this thread overwrites, for runSeconds. */
+    /**
+     * A reader thread (interactive queries) doing gets while this thread overwrites, for runSeconds, at
+     * {@code mixWriteRate} puts per second if set (every store gets the same write load; a store that falls
+     * behind the pace shows it in its write rate).
+     */
     private Run[] mixRun(KeyValueStore<Bytes, byte[]> store) throws Exception {
         long n = options.keys();
         AtomicBoolean stop = new AtomicBoolean();
@@ -337,8 +342,17 @@ public final class StoreBenchChild {
         long start = System.nanoTime();
         reader.start();
         long deadline = start + (long) (options.runSeconds() * 1e9);
+        double nanosPerWrite = options.mixWriteRate() > 0 ? 1e9 / options.mixWriteRate() : 0;
         long writes = 0;
         while (true) {
+            if (nanosPerWrite > 0) {
+                // Paced like a stream thread fed at a steady rate: wait for the next put's due time (a park
+                // oversleeps by tens of microseconds; the puts after it catch up, so the mean rate holds).
+                long early = start + (long) (writes * nanosPerWrite) - System.nanoTime();
+                if (early > 0) {
+                    LockSupport.parkNanos(early);
+                }
+            }
             boolean sample = (writes & MeasuredRuns.SAMPLE_MASK) == 0;
             long t0 = sample ? System.nanoTime() : 0;
             store.put(Bytes.wrap(data.key(random.nextLong(n))), data.value(random));

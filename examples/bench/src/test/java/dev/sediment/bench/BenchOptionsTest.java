@@ -23,6 +23,15 @@ class BenchOptionsTest {
         assertEquals("392m", options.heap(StoreKind.SEDIMENT), "four times Kafka's default RocksDB memory of a store");
         assertEquals("392m", options.heap(StoreKind.ROCKSDB));
         assertEquals("1g", options.heap(StoreKind.IN_MEMORY));
+        assertEquals(50_000, options.mixWriteRate(), "one write load for every store's readers");
+    }
+
+    @Test
+    void theMixWriteRateReachesTheChild() {
+        BenchOptions options = BenchOptions.parse("--mix-write-rate", "0");
+        assertEquals(0, options.mixWriteRate(), "0 writes flat out");
+        List<String> child = BenchOptions.parse("--mix-write-rate", "20K").childArgs();
+        assertEquals(20_000, BenchOptions.parse(child.toArray(String[]::new)).mixWriteRate());
     }
 
     @Test
@@ -43,6 +52,7 @@ class BenchOptionsTest {
     void rejectsUnknownOptions() {
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--key", "5"));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--workloads", "nope"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--mix-write-rate", "-1"));
     }
 
     @Test
