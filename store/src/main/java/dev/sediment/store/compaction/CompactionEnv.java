@@ -27,8 +27,8 @@ import java.util.Set;
  * @param runningOutputs  the output range of every running compaction
  * @param markedFiles     file numbers marked for compaction (dense in tombstones or rolled-back revisions)
  * @param options         the tuning
- * @param l0Weights       how many L0 tables each intra-L0 output stands for, by file number (absent: 1); see
- *                        {@link #l0Weight}
+ * @param l0Weights       how many L0 tables each intra-L0 output stands for, by file number (absent: 1; 0 for
+ *                        all but one table of a split ingest, which together are one); see {@link #l0Weight}
  */
 public record CompactionEnv(List<List<FileMetadata>> levels, Set<Long> compactingFiles,
                             List<KeyRangeOfRunningOutput> runningOutputs, Set<Long> markedFiles,
@@ -78,7 +78,7 @@ public record CompactionEnv(List<List<FileMetadata>> levels, Set<Long> compactin
 
     /**
      * How many L0 tables {@code f} counts as for L0's file score: the tables an intra-L0 merge folded into it,
-     * else 1. So a merge that keeps L0's file count below the slowdown trigger does not also hide L0 from its
+     * 0 for a table an ingest cut from the same sorted batch as another (the pair counts once), else 1. So a merge that keeps L0's file count below the slowdown trigger does not also hide L0 from its
      * compaction trigger: L0 still drains into the base level as if the merged tables were there.
      */
     public int l0Weight(FileMetadata f) {

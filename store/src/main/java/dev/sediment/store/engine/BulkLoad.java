@@ -70,6 +70,7 @@ final class BulkLoad {
                 tables.forEach(t -> edit.addFile(0, t));
                 installer.install(edit.build(), true, "an ingested table", (now, installed) -> {
                     shape.bulkLoadingLocked(true);
+                    shape.ingestedLocked(tables);
                     compactions.scheduleLocked();
                     return new ReadState(now.active(), now.immutables(), installed);
                 });

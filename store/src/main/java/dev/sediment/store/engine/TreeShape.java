@@ -120,6 +120,17 @@ final class TreeShape {
         }
     }
 
+    /**
+     * An ingest installed {@code tables}: cut by key from one sorted batch, together they are one sorted run,
+     * so for L0's file score they count as one table (the first counts 1, the others 0). Otherwise splitting a
+     * restore's runs in two would compact L0 twice as often while it bulk loads.
+     */
+    void ingestedLocked(List<FileMetadata> tables) {
+        for (int i = 1; i < tables.size(); i++) {
+            l0Weights.put(tables.get(i).fileNumber(), 0);
+        }
+    }
+
     /** Tables a running compaction reads or a range drop is removing: neither may take them. */
     Set<Long> busyTablesLocked() {
         Set<Long> busy = new HashSet<>(dropping);
