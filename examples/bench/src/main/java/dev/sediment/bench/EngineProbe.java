@@ -87,10 +87,12 @@ final class EngineProbe {
         double wall = (b.nanos() - a.nanos()) / 1e6;
         long missRead = b.stats().cache().missReadBytes() - a.stats().cache().missReadBytes();
         return String.format("table lookups %,d: filter checks/lookup %.2f, table reads/lookup %.2f; block cache "
-                        + "hit rate %.1f%% of %,d, %,.0f bytes read from files per lookup; compactions %d (%,d MB written); stalls %,d (%,d ms) %s; "
+                        + "hit rate %.1f%% of %,d, %,.0f bytes read from files per lookup; flushes %d (%,d ms); compactions %d (%,d MB written); stalls %,d (%,d ms) %s; "
                         + "CPU ms of %,.0f wall: foreground %,.0f, background %,.0f, GC %,d",
                 lookups, per(tb.filterChecks() - ta.filterChecks(), lookups), per(tb.reads() - ta.reads(), lookups),
                 100.0 * per(hits, hits + misses), hits + misses, per(missRead, lookups),
+                b.stats().flushes().count() - a.stats().flushes().count(),
+                b.stats().flushes().millis() - a.stats().flushes().millis(),
                 b.stats().compactions().count() - a.stats().compactions().count(),
                 (b.stats().compactions().bytesWritten() - a.stats().compactions().bytesWritten()) >> 20,
                 b.stats().stalls().count() - a.stats().stalls().count(),
