@@ -1,6 +1,7 @@
 package dev.sediment.store;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,12 +20,19 @@ public final class WriteBatch {
 
     private final List<Op> ops = new ArrayList<>();
     private long approximateBytes;
+    private int largestKey;
+    private int largestValue;
+    /** {@link #keyOrder()}, kept until the batch changes. */
+    private int[] keyOrder;
 
     public WriteBatch put(byte[] key, byte[] value) {
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(value, "value must not be null (use delete)");
         ops.add(new Op(key, value));
         approximateBytes += key.length + value.length;
+        largestKey = Math.max(largestKey, key.length);
+        largestValue = Math.max(largestValue, value.length);
+        keyOrder = null;
         return this;
     }
 
@@ -32,6 +40,8 @@ public final class WriteBatch {
         Objects.requireNonNull(key, "key must not be null");
         ops.add(new Op(key, null));
         approximateBytes += key.length;
+        largestKey = Math.max(largestKey, key.length);
+        keyOrder = null;
         return this;
     }
 
@@ -48,12 +58,44 @@ public final class WriteBatch {
         return approximateBytes;
     }
 
+    /** The length of the longest key added (0 if none): a store checks its size limits against it first. */
+    public int largestKeyBytes() {
+        return largestKey;
+    }
+
+    /** The length of the longest value added (0 if none). */
+    public int largestValueBytes() {
+        return largestValue;
+    }
+
     public List<Op> ops() {
-        return java.util.Collections.unmodifiableList(ops);
+        return Collections.unmodifiableList(ops);
+    }
+
+    /**
+     * Indexes into {@link #ops()} in unsigned key order, of several operations on one key only the last:
+     * the order {@link Store#ingest} writes a batch in. Computed once and kept until the batch changes, so a
+     * caller that hands batches to another thread to ingest can sort the next one meanwhile by calling this
+     * first. Do not modify the returned array.
+     */
+    public int[] keyOrder() {
+        int[] order = keyOrder;
+        if (order == null) {
+            byte[][] keys = new byte[ops.size()][];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = ops.get(i).key();
+            }
+            order = BatchKeyOrder.of(keys);
+            keyOrder = order;
+        }
+        return order;
     }
 
     public void clear() {
         ops.clear();
         approximateBytes = 0;
+        largestKey = 0;
+        largestValue = 0;
+        keyOrder = null;
     }
 }

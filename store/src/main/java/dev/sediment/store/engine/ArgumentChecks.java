@@ -30,6 +30,12 @@ final class ArgumentChecks {
     }
 
     void batch(WriteBatch batch) {
+        // The batch rejected nulls as they were added and knows its longest key and value: within the
+        // limits, nothing to walk (a restore run's ops are scattered on the heap, each visit a cache miss).
+        if (batch.largestKeyBytes() <= options.maxKeySizeBytes()
+                && batch.largestValueBytes() <= options.maxValueSizeBytes()) {
+            return;
+        }
         for (WriteBatch.Op op : batch.ops()) {
             key(op.key());
             if (!op.isDelete()) {

@@ -62,7 +62,7 @@ final class BulkLoad {
                 long last = writes.lastAssigned() + batch.size();
                 List<FileMetadata> tables;
                 try {
-                    tables = job.run(batch.ops(), batch.approximateBytes(), first, state.versions::newFileNumber);
+                    tables = job.run(batch, first, state.versions::newFileNumber);
                 } catch (IOException e) {
                     throw new StoreIOException("cannot write an ingested table in " + state.dir, e);
                 }

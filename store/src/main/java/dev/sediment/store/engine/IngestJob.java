@@ -45,14 +45,11 @@ final class IngestJob {
         this.minPartBytes = minPartBytes;
     }
 
-    /** REQUIRES: {@code ops} not empty. Returns the tables written, all synced. */
-    List<FileMetadata> run(List<WriteBatch.Op> ops, long approximateBytes, long firstRevision,
-                           LongSupplier newFileNumber) throws IOException {
-        byte[][] keys = new byte[ops.size()][];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = ops.get(i).key();
-        }
-        int[] order = IngestOrder.of(keys);
+    /** REQUIRES: {@code batch} not empty. Returns the tables written, all synced. */
+    List<FileMetadata> run(WriteBatch batch, long firstRevision, LongSupplier newFileNumber) throws IOException {
+        List<WriteBatch.Op> ops = batch.ops();
+        long approximateBytes = batch.approximateBytes();
+        int[] order = batch.keyOrder(); // already sorted if the caller asked for it first
         if (approximateBytes < 2 * minPartBytes || order.length < 2) {
             return List.of(write(ops, order, 0, order.length, firstRevision, newFileNumber.getAsLong()));
         }

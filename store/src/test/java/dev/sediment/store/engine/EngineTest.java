@@ -67,6 +67,11 @@ class EngineTest {
             assertTrue(e.getMessage().contains("maxValueSizeBytes"), e.getMessage());
             WriteBatch bad = new WriteBatch().put(b("x"), b("1")).put(b("y"), new byte[101]);
             assertThrows(IllegalArgumentException.class, () -> s.write(bad));
+            e = assertThrows(IllegalArgumentException.class, () -> s.ingest(bad));
+            assertTrue(e.getMessage().contains("value of 101 bytes"), e.getMessage());
+            WriteBatch badKey = new WriteBatch().put(b("x"), b("1")).delete(new byte[17]);
+            e = assertThrows(IllegalArgumentException.class, () -> s.ingest(badKey));
+            assertTrue(e.getMessage().contains("key of 17 bytes"), e.getMessage());
             assertNull(s.get(b("x")), "a rejected batch applies nothing");
             assertArrayEquals(b("1"), s.get(b("a")));
         }

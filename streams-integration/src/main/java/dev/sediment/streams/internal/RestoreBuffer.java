@@ -162,6 +162,9 @@ final class RestoreBuffer implements WriteBufferBudget.Member {
      * least {@code minAsyncBytes} gathered, so the writer never waits for budget room.
      */
     private void submit() {
+        // Sorted here, while the run in flight is written: the sort is then off the writer, whose tables
+        // are what a restore waits for.
+        pending.keyOrder();
         awaitInFlight();
         WriteBatch run = pending;
         Commit commit = requestedCommit();

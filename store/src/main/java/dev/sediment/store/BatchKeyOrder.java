@@ -1,4 +1,4 @@
-package dev.sediment.store.engine;
+package dev.sediment.store;
 
 import java.util.Arrays;
 
@@ -13,8 +13,8 @@ import java.util.Arrays;
  * index, by an LSD radix sort, which is stable and reads and writes arrays in sequence. Keys whose eight
  * bytes tie are then ordered by their remaining bytes, stably, so equal keys stay in index order.
  */
-final class IngestOrder {
-    private IngestOrder() {
+final class BatchKeyOrder {
+    private BatchKeyOrder() {
     }
 
     /** Indexes of {@code keys}, sorted by key, keeping of equal keys only the highest index. */

@@ -1,4 +1,4 @@
-package dev.sediment.store.engine;
+package dev.sediment.store;
 
 import dev.sediment.store.testing.Seeds;
 import org.junit.jupiter.api.Test;
@@ -12,10 +12,10 @@ import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /** The ingest order against a model: a TreeMap keyed by unsigned key order, where later puts win. */
-class IngestOrderTest {
+class BatchKeyOrderTest {
     @Test
     void sortsByKeyAndKeepsTheLastOperationOfEachKey() {
-        long seed = Seeds.seed("IngestOrderTest");
+        long seed = Seeds.seed("BatchKeyOrderTest");
         Random random = new Random(seed);
         for (int round = 0; round < 300 * Seeds.multiplier(); round++) {
             int n = round % 10 == 0 ? random.nextInt(5_000) : random.nextInt(100);
@@ -28,7 +28,7 @@ class IngestOrderTest {
                 model.put(keys[i], i);
             }
             int[] expected = model.values().stream().mapToInt(Integer::intValue).toArray();
-            assertArrayEquals(expected, IngestOrder.of(keys), "seed " + seed + " round " + round);
+            assertArrayEquals(expected, BatchKeyOrder.of(keys), "seed " + seed + " round " + round);
         }
     }
 
