@@ -1,9 +1,9 @@
 package dev.sediment.store.engine;
 
 import dev.sediment.store.fs.FileSystem;
-import dev.sediment.store.iterator.InternalIterator;
 import dev.sediment.store.manifest.FileMetadata;
 import dev.sediment.store.memtable.MemTable;
+import dev.sediment.store.memtable.MemTableScan;
 import dev.sediment.store.sstable.TableOptions;
 
 import java.io.IOException;
@@ -33,10 +33,9 @@ final class FlushJob {
     /** Writes {@code mem} as table {@code fileNumber}. REQUIRES: {@code mem} is frozen and not empty. */
     FileMetadata run(MemTable mem, long fileNumber) throws IOException {
         return TableFileWriter.write(fs, dir, fileNumber, tableOptions, tables, writer -> {
-            try (InternalIterator it = mem.iterator()) {
-                for (it.seekToFirst(); it.valid(); it.next()) {
-                    writer.add(it.userKey(), it.trailer(), it.valueArray(), it.valueOffset(), it.valueLength());
-                }
+            MemTableScan scan = mem.scan();
+            while (scan.advance()) {
+                writer.add(scan.userKey(), scan.trailer(), scan.valueArray(), scan.valueOffset(), scan.valueLength());
             }
         });
     }

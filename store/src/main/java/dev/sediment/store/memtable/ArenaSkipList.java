@@ -208,6 +208,33 @@ final class ArenaSkipList {
         return x == head ? 0 : x;
     }
 
+    /** The head node (0 while the list is empty): no key, a link at every level. */
+    long head() {
+        return head;
+    }
+
+    /** Levels in use (at least 1). */
+    int height() {
+        return height;
+    }
+
+    /** The node after {@code node} at {@code level}, or 0. REQUIRES: {@code node} has that level. */
+    long link(long node, int level) {
+        return nodes.linkAcquire(node, LINKS + level);
+    }
+
+    /**
+     * Loads the first byte of the node's key (and with it the cache line the key and value start on) and
+     * returns something derived from it, for a scan that brings entries into the cache ahead of their use.
+     */
+    long touch(long node) {
+        long[] c = nodes.chunk(node);
+        long data = c[(int) node + BYTES];
+        byte[] chunk = bytes.chunk(data);
+        int at = (int) data;
+        return at < chunk.length ? chunk[at] : 0; // an empty key and value may sit at a full chunk's end
+    }
+
     /** The node after {@code node} in order, or 0. */
     long next(long node) {
         return nodes.linkAcquire(node, LINKS);
