@@ -223,16 +223,24 @@ final class ArenaSkipList {
         return nodes.linkAcquire(node, LINKS + level);
     }
 
-    /**
-     * Loads the first byte of the node's key (and with it the cache line the key and value start on) and
-     * returns something derived from it, for a scan that brings entries into the cache ahead of their use.
-     */
-    long touch(long node) {
-        long[] c = nodes.chunk(node);
-        long data = c[(int) node + BYTES];
-        byte[] chunk = bytes.chunk(data);
-        int at = (int) data;
-        return at < chunk.length ? chunk[at] : 0; // an empty key and value may sit at a full chunk's end
+    /** The address of the node's key-then-value bytes. */
+    long bytesAddress(long node) {
+        return nodes.chunk(node)[(int) node + BYTES];
+    }
+
+    /** The node's {@code keyLength << 32 | valueLength}. */
+    long lengths(long node) {
+        return nodes.chunk(node)[(int) node + LENGTHS];
+    }
+
+    /** The arena chunk holding the bytes at {@code address} (a {@link #bytesAddress}). */
+    byte[] bytesChunk(long address) {
+        return bytes.chunk(address);
+    }
+
+    /** A copy of {@code length} bytes at {@code address}. */
+    byte[] copyBytes(long address, int length) {
+        return bytes.copy(address, length);
     }
 
     /** The node after {@code node} in order, or 0. */

@@ -8,10 +8,11 @@ import java.util.Arrays;
  * <p>Why not the iterator: the bottom-level links are a chain of dependent loads, each a cache miss (nodes and
  * bytes lie in insertion order, the keys at random), so a walk pays one memory latency after another; JFR put
  * half of a flush's samples on that walk. This pass first cuts the list into {@value #CURSORS} runs of about
- * equal length at nodes of an upper level, and walks them in lockstep, one step of each in turn, recording the
- * nodes in order: the runs' loads do not depend on one another, so the processor overlaps their misses (a
- * lockstep walk of four chains measured 2.6 times faster per node than one chain). Then, while it hands the
- * entries out, it loads the next {@value #AHEAD} entries' nodes and first key bytes in a tight loop ahead of
+ * equal length at nodes of an upper level and walks them in lockstep, one step of each in turn: the runs' loads
+ * do not depend on one another, so the processor overlaps their misses (a lockstep walk of four chains measured
+ * 2.6 times faster per node than one chain). The walk copies what the flush needs from each node (trailer,
+ * where its bytes are, their lengths) into arrays in order, so no node is loaded twice. While it hands the
+ * entries out, it loads the key and value bytes of the next {@value #AHEAD} entries in a tight loop ahead of
  * their use, misses that overlap for the same reason.
  *
  * <p>REQUIRES: no concurrent writer (the memtable is frozen). Not thread-safe.
@@ -19,44 +20,44 @@ import java.util.Arrays;
 public final class MemTableScan {
     /** Runs walked in lockstep. */
     static final int CURSORS = 8;
-    /** Entries loaded ahead of the one handed out. */
+    /** Entries whose bytes are loaded ahead of the one handed out. */
     static final int AHEAD = 32;
     /** The level whose nodes the runs are cut at (about one node in 4^3 = 64). */
     private static final int CUT_LEVEL = 3;
 
     private final ArenaSkipList list;
-    /** Every node, in order. */
-    private final long[] order;
+    /** Per entry, in order: its trailer, its bytes' address, {@code keyLength << 32 | valueLength}. */
+    private final long[] trailers;
+    private final long[] addresses;
+    private final long[] lengths;
+    private final int count;
     private int position = -1;
-    /** Entries before this index have been loaded ahead. */
-    private int touchedTo;
-    private long node;
+    /** Entries before this index have had their bytes loaded ahead. */
+    private int loadedTo;
     /** Sum of the bytes loaded ahead; kept so the loads are not optimized away. */
-    private long touched;
+    private long loaded;
 
     /** {@code entries} sizes the buffers (an estimate will do). */
     MemTableScan(ArenaSkipList list, long entries) {
         this.list = list;
-        this.order = walk(list, entries);
-    }
-
-    /** The nodes in order, the runs walked in lockstep. */
-    private static long[] walk(ArenaSkipList list, long entries) {
         long first = list.first();
         if (first == 0) {
-            return new long[0];
+            trailers = addresses = lengths = new long[0];
+            count = 0;
+            return;
         }
         long[] cuts = cutNodes(list, first);
         int runs = cuts.length;
+        int guess = Math.max(16, (int) Math.min(1 << 24, entries / runs + 64));
         long[] at = new long[runs];
         long[] end = new long[runs];
-        long[][] nodes = new long[runs][];
+        long[][] t = new long[runs][guess];
+        long[][] a = new long[runs][guess];
+        long[][] l = new long[runs][guess];
         int[] counts = new int[runs];
-        int guess = Math.max(16, (int) Math.min(1 << 24, entries / runs + 64));
         for (int c = 0; c < runs; c++) {
             at[c] = cuts[c];
             end[c] = c + 1 < runs ? cuts[c + 1] : 0;
-            nodes[c] = new long[guess];
         }
         int active = runs;
         while (active > 0) {
@@ -66,10 +67,14 @@ public final class MemTableScan {
                     continue;
                 }
                 int k = counts[c];
-                if (k == nodes[c].length) {
-                    nodes[c] = Arrays.copyOf(nodes[c], k * 2);
+                if (k == t[c].length) {
+                    t[c] = Arrays.copyOf(t[c], k * 2);
+                    a[c] = Arrays.copyOf(a[c], k * 2);
+                    l[c] = Arrays.copyOf(l[c], k * 2);
                 }
-                nodes[c][k] = x;
+                t[c][k] = list.trailer(x);
+                a[c][k] = list.bytesAddress(x);
+                l[c][k] = list.lengths(x);
                 counts[c] = k + 1;
                 x = list.next(x);
                 at[c] = x;
@@ -82,13 +87,17 @@ public final class MemTableScan {
         for (int c = 0; c < runs; c++) {
             total += counts[c];
         }
-        long[] out = new long[total];
+        trailers = new long[total];
+        addresses = new long[total];
+        lengths = new long[total];
         int to = 0;
         for (int c = 0; c < runs; c++) {
-            System.arraycopy(nodes[c], 0, out, to, counts[c]);
+            System.arraycopy(t[c], 0, trailers, to, counts[c]);
+            System.arraycopy(a[c], 0, addresses, to, counts[c]);
+            System.arraycopy(l[c], 0, lengths, to, counts[c]);
             to += counts[c];
         }
-        return out;
+        count = total;
     }
 
     /** The first node of each run, in order: the first node, then about evenly spaced nodes of the cut level. */
@@ -115,54 +124,59 @@ public final class MemTableScan {
 
     /** Moves to the next entry (the first, on the first call); false once every entry has been passed. */
     public boolean advance() {
-        int p = ++position;
-        if (p >= order.length) {
-            position = order.length;
-            node = 0;
+        int p = position + 1;
+        if (p >= count) {
+            position = count;
             return false;
         }
-        if (p >= touchedTo - AHEAD || p == 0) {
-            touchAhead(p);
+        position = p;
+        if (p >= loadedTo - AHEAD) {
+            loadAhead(p);
         }
-        node = order[p];
         return true;
     }
 
-    /** Loads the entries up to {@link #AHEAD} beyond {@code p} not loaded yet, in a loop of independent loads. */
-    private void touchAhead(int p) {
-        int to = Math.min(order.length, p + 2 * AHEAD);
-        long sum = touched;
-        for (int i = Math.max(touchedTo, p); i < to; i++) {
-            sum += list.touch(order[i]);
+    /** Loads the first and last byte of each entry up to {@code 2 * AHEAD} beyond {@code p} not loaded yet. */
+    private void loadAhead(int p) {
+        int to = Math.min(count, p + 2 * AHEAD);
+        long sum = loaded;
+        for (int i = Math.max(loadedTo, p); i < to; i++) {
+            long len = lengths[i];
+            int length = (int) (len >>> 32) + (int) len;
+            if (length > 0) { // an empty key and value may sit at a full chunk's end
+                long address = addresses[i];
+                byte[] chunk = list.bytesChunk(address);
+                sum += chunk[(int) address] + chunk[(int) address + length - 1];
+            }
         }
-        touched = sum;
-        touchedTo = to;
+        loaded = sum;
+        loadedTo = to;
     }
 
     /** A copy of the current entry's user key. REQUIRES: the last {@link #advance()} returned true. */
     public byte[] userKey() {
-        return list.userKey(node);
+        return list.copyBytes(addresses[position], (int) (lengths[position] >>> 32));
     }
 
     public long trailer() {
-        return list.trailer(node);
+        return trailers[position];
     }
 
     /** The array holding the current value at {@link #valueOffset()} (the arena's: read, never keep or change). */
     public byte[] valueArray() {
-        return list.valueChunk(node);
+        return list.bytesChunk(addresses[position]);
     }
 
     public int valueOffset() {
-        return list.valueOffset(node);
+        return (int) addresses[position] + (int) (lengths[position] >>> 32);
     }
 
     public int valueLength() {
-        return list.valueLength(node);
+        return (int) lengths[position];
     }
 
     /** For tests: proof the loads ahead happened (any value). */
-    long touched() {
-        return touched;
+    long loaded() {
+        return loaded;
     }
 }
