@@ -3,8 +3,9 @@ package dev.sediment.store;
 import java.util.Arrays;
 
 /**
- * The order in which an ingested batch is written: by user key, and of several operations on one key only
- * the last one.
+ * The orders a batch is written in: for an ingest by user key, and of several operations on one key only
+ * the last one ({@link #of}); into a memtable every operation, by key and of one key the later first
+ * ({@link #internalKeyOrder}).
  *
  * <p>Comparison sorts over operation indexes spend their time on cache misses (each comparison reaches
  * into two scattered key arrays; a boxed sort took a third of the restore thread, a merge sort over int
@@ -20,8 +21,54 @@ final class BatchKeyOrder {
     /** Indexes of {@code keys}, sorted by key, keeping of equal keys only the highest index. */
     static int[] of(byte[][] keys) {
         int n = keys.length;
-        int shared = sharedPrefix(keys);
         long[] digits = new long[n];
+        int[] order = sortStably(keys, digits);
+        // Equal keys are adjacent, their indexes ascending: keep the last of each run.
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (i + 1 < n && sameKey(keys, digits, order, i, i + 1)) {
+                continue;
+            }
+            order[kept++] = order[i];
+        }
+        return kept == n ? order : Arrays.copyOf(order, kept);
+    }
+
+    /**
+     * Every index of {@code keys} in internal-key order: by key, and of equal keys the highest index (the
+     * later write, the higher revision) first. The order a batch goes into a memtable.
+     */
+    static int[] internalKeyOrder(byte[][] keys) {
+        int n = keys.length;
+        long[] digits = new long[n];
+        int[] order = sortStably(keys, digits);
+        for (int lo = 0; lo < n; ) {
+            int hi = lo + 1;
+            while (hi < n && sameKey(keys, digits, order, lo, hi)) {
+                hi++;
+            }
+            for (int i = lo, j = hi - 1; i < j; i++, j--) { // a run of one key: indexes ascending, reversed
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            lo = hi;
+        }
+        return order;
+    }
+
+    /** Whether the keys at positions {@code a} and {@code b} of the sorted {@code order} are equal. */
+    private static boolean sameKey(byte[][] keys, long[] digits, int[] order, int a, int b) {
+        return digits[a] == digits[b] && Arrays.equals(keys[order[a]], keys[order[b]]);
+    }
+
+    /**
+     * Indexes of {@code keys} sorted by key, equal keys in index order; fills {@code digits} with each sorted
+     * position's eight bytes after the shared prefix.
+     */
+    private static int[] sortStably(byte[][] keys, long[] digits) {
+        int n = keys.length;
+        int shared = sharedPrefix(keys);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             digits[i] = eightBytes(keys[i], shared);
@@ -39,15 +86,7 @@ final class BatchKeyOrder {
             }
             lo = hi;
         }
-        // Equal keys are adjacent, their indexes ascending: keep the last of each run.
-        int kept = 0;
-        for (int i = 0; i < n; i++) {
-            if (i + 1 < n && digits[i] == digits[i + 1] && Arrays.equals(keys[order[i]], keys[order[i + 1]])) {
-                continue;
-            }
-            order[kept++] = order[i];
-        }
-        return kept == n ? order : Arrays.copyOf(order, kept);
+        return order;
     }
 
     /** The length of the prefix all keys share. */

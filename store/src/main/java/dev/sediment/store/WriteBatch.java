@@ -91,6 +91,19 @@ public final class WriteBatch {
         return order;
     }
 
+    /**
+     * Indexes into {@link #ops()} in internal-key order: by unsigned key, and of several operations on one key
+     * the later first. The order {@link Store#write} inserts a batch into the memtable in (each insert then
+     * starts from the previous one's place). Computed on each call.
+     */
+    public int[] writeOrder() {
+        byte[][] keys = new byte[ops.size()][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = ops.get(i).key();
+        }
+        return BatchKeyOrder.internalKeyOrder(keys);
+    }
+
     public void clear() {
         ops.clear();
         approximateBytes = 0;

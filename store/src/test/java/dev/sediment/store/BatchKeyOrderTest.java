@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-/** The ingest order against a model: a TreeMap keyed by unsigned key order, where later puts win. */
+/** The ingest order against a model (a TreeMap keyed by unsigned key order, where later puts win), and the memtable order. */
 class BatchKeyOrderTest {
     @Test
     void sortsByKeyAndKeepsTheLastOperationOfEachKey() {
@@ -29,6 +29,30 @@ class BatchKeyOrderTest {
             }
             int[] expected = model.values().stream().mapToInt(Integer::intValue).toArray();
             assertArrayEquals(expected, BatchKeyOrder.of(keys), "seed " + seed + " round " + round);
+        }
+    }
+
+    /** The memtable order against a comparison sort: every operation, by key, of one key the later first. */
+    @Test
+    void internalKeyOrderHasEveryOperationByKeyTheLaterFirst() {
+        long seed = Seeds.seed("BatchKeyOrderTest.internal");
+        Random random = new Random(seed);
+        for (int round = 0; round < 300 * Seeds.multiplier(); round++) {
+            int n = round % 10 == 0 ? random.nextInt(5_000) : random.nextInt(100);
+            byte[][] keys = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                keys[i] = key(random, round);
+            }
+            Integer[] expected = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                expected[i] = i;
+            }
+            Arrays.sort(expected, (a, b) -> {
+                int r = Arrays.compareUnsigned(keys[a], keys[b]);
+                return r != 0 ? r : Integer.compare(b, a);
+            });
+            assertArrayEquals(Arrays.stream(expected).mapToInt(Integer::intValue).toArray(),
+                    BatchKeyOrder.internalKeyOrder(keys), "seed " + seed + " round " + round);
         }
     }
 

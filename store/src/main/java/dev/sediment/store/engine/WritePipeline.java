@@ -73,6 +73,7 @@ final class WritePipeline {
 
     /** Writes a batch atomically through the memtable, without waiting for budget room. */
     long write(WriteBatch batch) {
+        int[] order = batch.writeOrder(); // sorted before the lock: other writers need not wait for it
         synchronized (state.writeLock) {
             state.checkWritable();
             if (batch.isEmpty()) {
@@ -86,7 +87,6 @@ final class WritePipeline {
             // Revisions follow the batch's order; the inserts go in internal-key order so each starts from
             // the previous one's place in the skip list. Readers see none of it before publish.
             List<WriteBatch.Op> ops = batch.ops();
-            int[] order = BatchOrder.sorted(ops);
             for (int i : order) {
                 WriteBatch.Op op = ops.get(i);
                 insert(active, rev + 1 + i, op.key(), op.isDelete() ? null : op.value(), true);
