@@ -18,11 +18,8 @@ class BatchKeyOrderTest {
         long seed = Seeds.seed("BatchKeyOrderTest");
         Random random = new Random(seed);
         for (int round = 0; round < 300 * Seeds.multiplier(); round++) {
-            int n = round % 10 == 0 ? random.nextInt(5_000) : random.nextInt(100);
-            byte[][] keys = new byte[n][];
-            for (int i = 0; i < n; i++) {
-                keys[i] = key(random, round);
-            }
+            byte[][] keys = keys(random, round);
+            int n = keys.length;
             TreeMap<byte[], Integer> model = new TreeMap<>(Arrays::compareUnsigned);
             for (int i = 0; i < n; i++) {
                 model.put(keys[i], i);
@@ -38,11 +35,8 @@ class BatchKeyOrderTest {
         long seed = Seeds.seed("BatchKeyOrderTest.internal");
         Random random = new Random(seed);
         for (int round = 0; round < 300 * Seeds.multiplier(); round++) {
-            int n = round % 10 == 0 ? random.nextInt(5_000) : random.nextInt(100);
-            byte[][] keys = new byte[n][];
-            for (int i = 0; i < n; i++) {
-                keys[i] = key(random, round);
-            }
+            byte[][] keys = keys(random, round);
+            int n = keys.length;
             Integer[] expected = new Integer[n];
             for (int i = 0; i < n; i++) {
                 expected[i] = i;
@@ -54,6 +48,15 @@ class BatchKeyOrderTest {
             assertArrayEquals(Arrays.stream(expected).mapToInt(Integer::intValue).toArray(),
                     BatchKeyOrder.internalKeyOrder(keys), "seed " + seed + " round " + round);
         }
+    }
+
+    /** A batch's keys: now and then thousands, mostly up to a hundred, of the round's kind. */
+    private static byte[][] keys(Random random, int round) {
+        byte[][] keys = new byte[round % 10 == 0 ? random.nextInt(5_000) : random.nextInt(100)][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = key(random, round);
+        }
+        return keys;
     }
 
     /** Short keys, keys sharing long prefixes, 0xFF bytes and empty keys: where a prefix compare can tie. */
