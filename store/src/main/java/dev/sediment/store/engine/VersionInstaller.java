@@ -61,13 +61,17 @@ final class VersionInstaller {
                 enterReadOnly(e);
                 throw new StoreIOException("cannot record " + what + " in the manifest of " + state.dir, asIo(e));
             }
-            // Commit points logged while this edit was synced (installCommit takes no installLock) are in the
-            // set's current version; it differs from ours in nothing else, as every other edit comes through here.
-            Version latest = state.versions.current();
-            if (latest != installed && latest.differsOnlyInCommitPoints(installed)) {
-                installed = latest;
-            }
             synchronized (state.stateLock) {
+                // Commit points logged while this edit was synced (installCommit takes no installLock) are in
+                // the set's current version; it differs from ours in nothing else, as every other edit comes
+                // through here. Read under stateLock: a commit logs before it takes stateLock to install, so
+                // every point already in the read state is in this version too. (Read before stateLock, a
+                // commit installed in between was dropped from the read state, and a committed snapshot read
+                // at an older commit point: CommittedSnapshotTest caught it once in CI.)
+                Version latest = state.versions.current();
+                if (latest != installed && latest.differsOnlyInCommitPoints(installed)) {
+                    installed = latest;
+                }
                 for (VersionEdit.NewFile f : edit.newFiles()) {
                     obsolete.addTableLocked(f.file().fileNumber()); // deleted once no live version names it
                 }
