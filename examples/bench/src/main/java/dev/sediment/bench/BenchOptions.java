@@ -17,7 +17,7 @@ import java.util.Map;
  * @param valueBytes value size; the first half of each value is random, the second half repeats one byte
  * @param warmup unmeasured runs of each workload before the measured ones
  * @param runs measured runs of each workload; the reported throughput is their median
- * @param runSeconds the length of one run of a time-bounded workload (gets, scans, overwrites, ...)
+ * @param runSeconds the length of one run of a time-bounded workload (gets, scans, deletes, ...)
  * @param workloads store-layer workloads to run (names of {@link Workload}); all if empty
  * @param stores stores to compare (names of {@link StoreKind}); all if empty
  * @param endToEndRecords input records of the end-to-end part; 0 skips it

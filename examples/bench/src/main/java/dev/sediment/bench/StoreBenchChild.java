@@ -32,6 +32,8 @@ public final class StoreBenchChild {
     private static final int SCAN_NEXTS = 100;
     /** Writes between two commits of the commit workload. */
     private static final int COMMIT_WRITES = 10;
+    private static final long MAX_OVERWRITES = 4_000_000;
+    private static final long MAX_COMMITS = 200_000;
     private static final TopicPartition CHANGELOG = new TopicPartition("bench-restore-changelog", 0);
 
     private final StoreKind kind;
@@ -178,10 +180,17 @@ public final class StoreBenchChild {
                 other.store().close();
                 StoreFiles.delete(stateDir, "bench-putall");
             }
-            case OVERWRITE -> runs = measured.timed(MeasuredRuns.SAMPLE_MASK, i -> {
-                store.put(Bytes.wrap(data.key(random.nextLong(n))), data.value(random));
-                userBytes += data.recordBytes();
-                return 1;
+            case OVERWRITE -> runs = measured.slices(overwrites(n), (from, to, hist) -> {
+                for (long i = from; i < to; i++) {
+                    boolean sample = (i & MeasuredRuns.SAMPLE_MASK) == 0;
+                    long t0 = sample ? System.nanoTime() : 0;
+                    store.put(Bytes.wrap(data.key(random.nextLong(n))), data.value(random));
+                    if (sample) {
+                        hist.record(System.nanoTime() - t0);
+                    }
+                }
+                userBytes += (to - from) * data.recordBytes();
+                return to - from;
             });
             case GET -> runs = measured.timed(MeasuredRuns.SAMPLE_MASK, i -> {
                 if (store.get(Bytes.wrap(data.key(random.nextLong(deleted, n)))) == null) {
@@ -272,13 +281,17 @@ public final class StoreBenchChild {
                 target.store().close();
                 StoreFiles.delete(stateDir, "bench-restore");
             }
-            case COMMIT -> runs = measured.timed(MeasuredRuns.EVERY_OP, i -> {
-                for (int k = 0; k < COMMIT_WRITES; k++) {
-                    store.put(Bytes.wrap(data.key(random.nextLong(deleted, n))), data.value(random));
+            case COMMIT -> runs = measured.slices(commits(n), (from, to, hist) -> {
+                for (long i = from; i < to; i++) {
+                    long t0 = System.nanoTime();
+                    for (int k = 0; k < COMMIT_WRITES; k++) {
+                        store.put(Bytes.wrap(data.key(random.nextLong(deleted, n))), data.value(random));
+                    }
+                    commit(store);
+                    hist.record(System.nanoTime() - t0);
                 }
-                userBytes += COMMIT_WRITES * data.recordBytes();
-                commit(store);
-                return 1;
+                userBytes += (to - from) * COMMIT_WRITES * data.recordBytes();
+                return to - from;
             });
             case DELETE -> runs = measured.timed(measured.count(), n / measured.count(), MeasuredRuns.SAMPLE_MASK, i -> {
                 store.delete(Bytes.wrap(data.key(deleted++)));
@@ -304,6 +317,19 @@ public final class StoreBenchChild {
 
     private long userBytes;
     private long written = -1;
+
+    /**
+     * Overwrites in the overwrite workload: two per key, at most {@value #MAX_OVERWRITES}. A count, not a time, so
+     * that every store is handed the same bytes and its bytes written compare as they are.
+     */
+    static long overwrites(long keys) {
+        return Math.min(2 * keys, MAX_OVERWRITES);
+    }
+
+    /** Commits in the commit workload: one per 10 keys, at most {@value #MAX_COMMITS}; a count, as for overwrites. */
+    static long commits(long keys) {
+        return Math.min(keys / 10, MAX_COMMITS);
+    }
 
     private Measurement row(Workload workload, List<Run> runs, long disk, long writtenBytes, long user) {
         return MeasuredRuns.row("store", kind, workload.label(), workload.unit(), runs, disk, writtenBytes, user, meter);

@@ -8,7 +8,7 @@ public enum Workload {
     FILL("ops/s"),
     /** putAll batches of 1,000 new keys into a second, empty store. */
     PUT_ALL("ops/s"),
-    /** Random put of existing keys. */
+    /** Random put of existing keys: two per key (at most 4M), in consecutive slices like the fill. */
     OVERWRITE("ops/s"),
     /** Random get of existing keys. */
     GET("ops/s"),
@@ -29,8 +29,9 @@ public enum Workload {
     /** The store's registered restore callback fed changelog batches of 1,000 records into a third, empty store. */
     RESTORE("records/s"),
     /**
-     * Overwrites of 10 random keys, then {@code commit(offsets)}; one op is one commit. Kafka Streams 4.4 with
-     * transactional stores commits every store each commit interval (100 ms under exactly-once).
+     * Overwrites of 10 random keys, then {@code commit(offsets)}; one op is one commit, one per 10 keys (at most
+     * 200K), in consecutive slices. Kafka Streams 4.4 with transactional stores commits every store each commit
+     * interval (100 ms under exactly-once).
      */
     COMMIT("commits/s"),
     /** Random delete of existing keys. */

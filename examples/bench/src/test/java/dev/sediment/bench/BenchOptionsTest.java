@@ -27,6 +27,14 @@ class BenchOptionsTest {
     }
 
     @Test
+    void overwritesAndCommitsAreCountsSoEveryStoreIsHandedTheSameBytes() {
+        assertEquals(2_000_000, StoreBenchChild.overwrites(1_000_000), "two per key");
+        assertEquals(4_000_000, StoreBenchChild.overwrites(10_000_000), "capped, so a 10M run stays minutes");
+        assertEquals(100_000, StoreBenchChild.commits(1_000_000), "one per 10 keys");
+        assertEquals(200_000, StoreBenchChild.commits(10_000_000));
+    }
+
+    @Test
     void theMixWriteRateReachesTheChild() {
         BenchOptions options = BenchOptions.parse("--mix-write-rate", "0");
         assertEquals(0, options.mixWriteRate(), "0 writes flat out");
