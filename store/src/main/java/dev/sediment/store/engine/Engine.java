@@ -314,6 +314,11 @@ public final class Engine implements Store {
         return tableCache;
     }
 
+    /** The lock every read-state swap takes; a test holds it to stop an install at its door. */
+    Object stateLock() {
+        return state.stateLock;
+    }
+
     /** Makes appended commit points durable now, as the periodic check would. */
     void syncManifest() throws IOException {
         state.versions.sync();

@@ -67,7 +67,8 @@ final class VersionInstaller {
                 // through here. Read under stateLock: a commit logs before it takes stateLock to install, so
                 // every point already in the read state is in this version too. (Read before stateLock, a
                 // commit installed in between was dropped from the read state, and a committed snapshot read
-                // at an older commit point: CommittedSnapshotTest caught it once in CI.)
+                // at an older commit point: CommittedSnapshotTest caught it once in CI; CommitDuringManifestSyncTest
+                // now forces that interleaving.)
                 Version latest = state.versions.current();
                 if (latest != installed && latest.differsOnlyInCommitPoints(installed)) {
                     installed = latest;

@@ -143,6 +143,62 @@ class CommitDuringManifestSyncTest {
         return fs.list(DIR).stream().filter(n -> n.startsWith("MANIFEST-")).sorted().toList();
     }
 
+    /**
+     * A flush's install has synced its edit and waits for the state lock; a commit logs and installs its point
+     * meanwhile (this thread holds the lock, which a commit may take again). The install must swap in a version
+     * that keeps that point: it once read the set's version before taking the lock, so the point vanished from
+     * the read state and a committed snapshot read at the point before.
+     */
+    @Test
+    void aFlushInstallKeepsACommitInstalledWhileItWaitedForTheStateLock() throws Exception {
+        MemFileSystem mem = new MemFileSystem();
+        GatedSyncFileSystem fs = new GatedSyncFileSystem(mem);
+        try (Engine store = Engine.open(DIR, options(fs, Duration.ZERO))) {
+            store.put(b("a"), b("1"));
+            long first = store.commit(Map.of("t-0", 1L), null);
+            store.syncManifest();
+            fs.close();
+            CompletableFuture<Void> flush = CompletableFuture.runAsync(store::flush);
+            long second;
+            try {
+                assertTrue(fs.entered.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "the flush never synced the manifest");
+                store.put(b("b"), b("2"));
+            } finally {
+                fs.open();
+            }
+            synchronized (store.stateLock()) {
+                awaitBlockedIn("VersionInstaller.install", store.stateLock());
+                second = store.commit(Map.of("t-0", 2L), null);
+                assertEquals(second, store.currentVersion().lastCommitPoint().revision());
+            }
+            flush.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+            assertEquals(second, store.currentVersion().lastCommitPoint().revision(),
+                    "the flush's install dropped the commit point installed while it waited");
+            assertTrue(store.currentVersion().flushedRevision() >= first);
+            assertEquals(Map.of("t-0", 2L), store.committedOffsets());
+        }
+    }
+
+    /** Waits until a thread whose stack holds {@code frame} is blocked on {@code lock}'s monitor. */
+    private static void awaitBlockedIn(String frame, Object lock) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        int id = System.identityHashCode(lock);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+        while (System.nanoTime() < deadline) {
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), 16)) {
+                if (info != null && info.getThreadState() == Thread.State.BLOCKED && info.getLockInfo() != null
+                        && info.getLockInfo().getIdentityHashCode() == id
+                        && java.util.Arrays.stream(info.getStackTrace()).anyMatch(f -> (f.getClassName()
+                                .substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName())
+                                .equals(frame))) {
+                    return;
+                }
+            }
+            Thread.yield();
+        }
+        fail("no thread blocked on the state lock in " + frame);
+    }
+
     @Test
     void aCommitDoesNotWaitForAFlushWhoseManifestEditIsSyncing() throws Exception {
         MemFileSystem mem = new MemFileSystem();
