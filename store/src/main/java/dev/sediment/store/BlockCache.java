@@ -1,7 +1,5 @@
 package dev.sediment.store;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -171,7 +169,7 @@ public final class BlockCache {
         private int size;
         private Node[] buckets = new Node[64];
         /** The first node of each table with blocks in this shard. */
-        private final Map<Long, Node> tables = new HashMap<>();
+        private final TableHeads tables = new TableHeads();
         /** Least and most recently used. */
         private Node lru;
         private Node mru;
@@ -336,6 +334,88 @@ public final class BlockCache {
                 }
             }
             buckets = grown;
+        }
+    }
+
+    /**
+     * Table id to the first node of its list, open addressing over a {@code long[]}: a miss's put updates it, and a
+     * {@code HashMap<Long, Node>} there cost a boxed key and three dependent loads (JFR put the line at 12% of a
+     * delete's samples). Ids start at 1, so 0 marks an empty slot. Guarded by the shard's lock.
+     */
+    private static final class TableHeads {
+        private long[] ids = new long[16];
+        private Node[] heads = new Node[16];
+        private int size;
+
+        private int slot(long id) {
+            return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & (ids.length - 1);
+        }
+
+        Node get(long id) {
+            for (int i = slot(id); ; i = (i + 1) & (ids.length - 1)) {
+                if (ids[i] == id) {
+                    return heads[i];
+                }
+                if (ids[i] == 0) {
+                    return null;
+                }
+            }
+        }
+
+        /** Maps {@code id} to {@code head} and returns the head it replaced, or null. */
+        Node put(long id, Node head) {
+            int i = slot(id);
+            while (ids[i] != 0) {
+                if (ids[i] == id) {
+                    Node old = heads[i];
+                    heads[i] = head;
+                    return old;
+                }
+                i = (i + 1) & (ids.length - 1);
+            }
+            ids[i] = id;
+            heads[i] = head;
+            if (++size * 2 > ids.length) {
+                grow();
+            }
+            return null;
+        }
+
+        void remove(long id) {
+            int i = slot(id);
+            while (ids[i] != id) {
+                if (ids[i] == 0) {
+                    return;
+                }
+                i = (i + 1) & (ids.length - 1);
+            }
+            // Backward shift: move later entries of the probe run into the hole, so lookups need no tombstones.
+            int mask = ids.length - 1;
+            for (int j = (i + 1) & mask; ids[j] != 0; j = (j + 1) & mask) {
+                int home = slot(ids[j]);
+                boolean movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+                if (movable) {
+                    ids[i] = ids[j];
+                    heads[i] = heads[j];
+                    i = j;
+                }
+            }
+            ids[i] = 0;
+            heads[i] = null;
+            size--;
+        }
+
+        private void grow() {
+            long[] oldIds = ids;
+            Node[] oldHeads = heads;
+            ids = new long[oldIds.length * 2];
+            heads = new Node[oldIds.length * 2];
+            size = 0;
+            for (int i = 0; i < oldIds.length; i++) {
+                if (oldIds[i] != 0) {
+                    put(oldIds[i], oldHeads[i]);
+                }
+            }
         }
     }
 }

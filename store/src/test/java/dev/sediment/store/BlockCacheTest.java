@@ -27,15 +27,22 @@ class BlockCacheTest {
     void evictTableDropsExactlyThatTablesBlocks() {
         long seed = Long.getLong("tests.seed", System.nanoTime());
         System.out.println("evictTableDropsExactlyThatTablesBlocks: -Dtests.seed=" + seed);
+        evictionAgainstTheModel(seed, 6);
+        // Enough tables that each shard's table-to-list map grows and its removals shift probe runs.
+        evictionAgainstTheModel(seed, 100);
+    }
+
+    private static void evictionAgainstTheModel(long seed, int tableCount) {
         Random rnd = new Random(seed);
-        BlockCache cache = new BlockCache(16 * 8 * (BLOCK / 8 + 200L)); // about half the blocks fit
-        long[] tables = new long[6];
+        // About half of six tables' blocks fit; a twelfth of a hundred's.
+        BlockCache cache = new BlockCache(16 * 8 * (BLOCK / 8 + 200L) * Math.max(1, tableCount / 8));
+        long[] tables = new long[tableCount];
         for (int i = 0; i < tables.length; i++) {
             tables[i] = BlockCache.newTableId();
         }
         // What each (table, offset) last held; a cached block is always the latest one put.
         Map<Long, Map<Long, byte[]>> latest = new HashMap<>();
-        for (int step = 0; step < 20_000; step++) {
+        for (int step = 0; step < 200 * tableCount + 20_000; step++) {
             int t = rnd.nextInt(tables.length);
             long offset = rnd.nextInt(40) * (long) BLOCK;
             int op = rnd.nextInt(10);
@@ -47,13 +54,13 @@ class BlockCacheTest {
             } else if (op < 9) {
                 byte[] got = cache.get(tables[t], offset);
                 if (got != null) {
-                    assertArrayEquals(latest.get(tables[t]).get(offset), got, "seed " + seed + " step " + step);
+                    assertArrayEquals(latest.get(tables[t]).get(offset), got, "seed " + seed + ", " + tableCount + " tables, step " + step);
                 }
             } else {
                 cache.evictTable(tables[t]);
                 latest.remove(tables[t]);
                 for (long o = 0; o < 40; o++) {
-                    assertNull(cache.peek(tables[t], o * BLOCK), "seed " + seed + " step " + step);
+                    assertNull(cache.peek(tables[t], o * BLOCK), "seed " + seed + ", " + tableCount + " tables, step " + step);
                 }
             }
             assertTrue(cache.usedBytes() <= cache.capacityBytes(), "seed " + seed);
