@@ -2,11 +2,14 @@ package dev.sediment.bench;
 
 import dev.sediment.store.Store;
 import dev.sediment.store.StoreStats;
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -45,7 +48,8 @@ final class EngineProbe {
     }
 
     /** The engine's figures and the threads' CPU at one moment. */
-    record Mark(StoreStats stats, long backgroundCpuNanos, long foregroundCpuNanos, long gcMillis, long nanos) {
+    record Mark(StoreStats stats, long backgroundCpuNanos, long foregroundCpuNanos, long foregroundQueuedNanos,
+            long gcMillis, long nanos) {
     }
 
     Mark mark() {
@@ -59,7 +63,21 @@ final class EngineProbe {
         for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
             gc += Math.max(0, b.getCollectionTime());
         }
-        return new Mark(store.stats(), background, threads.getCurrentThreadCpuTime(), gc, System.nanoTime());
+        return new Mark(store.stats(), background, threads.getCurrentThreadCpuTime(), queuedNanos(), gc,
+                System.nanoTime());
+    }
+
+    /**
+     * How long this thread has waited on a run queue, runnable but without a core (Linux schedstat's second
+     * field), or -1 where it cannot be read. Tells a foreground thread short of CPU from one that is blocked.
+     */
+    private static long queuedNanos() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split("\\s+");
+            return Long.parseLong(f[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** "L0 7 | L5 3 | L6 20 tables, pending 120 MB, stall: ..." */
@@ -88,7 +106,7 @@ final class EngineProbe {
         long missRead = b.stats().cache().missReadBytes() - a.stats().cache().missReadBytes();
         return String.format("table lookups %,d: filter checks/lookup %.2f, table reads/lookup %.2f; block cache "
                         + "hit rate %.1f%% of %,d, %,.0f bytes read from files per lookup; flushes %d (%,d ms); compactions %d (%,d MB written); stalls %,d (%,d ms) %s; "
-                        + "CPU ms of %,.0f wall: foreground %,.0f, background %,.0f, GC %,d",
+                        + "CPU ms of %,.0f wall: foreground %,.0f (%s ms runnable without a core), background %,.0f, GC %,d",
                 lookups, per(tb.filterChecks() - ta.filterChecks(), lookups), per(tb.reads() - ta.reads(), lookups),
                 100.0 * per(hits, hits + misses), hits + misses, per(missRead, lookups),
                 b.stats().flushes().count() - a.stats().flushes().count(),
@@ -98,6 +116,8 @@ final class EngineProbe {
                 b.stats().stalls().count() - a.stats().stalls().count(),
                 b.stats().stalls().millis() - a.stats().stalls().millis(), b.stats().stalls().byCause(), wall,
                 (b.foregroundCpuNanos() - a.foregroundCpuNanos()) / 1e6,
+                a.foregroundQueuedNanos() < 0 || b.foregroundQueuedNanos() < 0 ? "?"
+                        : String.format("%,d", (b.foregroundQueuedNanos() - a.foregroundQueuedNanos()) / 1_000_000),
                 (b.backgroundCpuNanos() - a.backgroundCpuNanos()) / 1e6, b.gcMillis() - a.gcMillis());
     }
 
