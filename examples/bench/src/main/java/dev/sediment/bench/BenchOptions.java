@@ -28,11 +28,13 @@ import java.util.Map;
  * @param out the results directory's parent
  * @param windowRecords records of the window-store part ({@link WindowWorkload}); 0 skips it
  * @param mixWriteRate the writer's pace in reads-while-writing, in puts per second; 0 writes flat out
+ * @param jvmWarmupKeys keys of the scratch store each store-layer child runs every workload's code on before
+ *     measuring, so the JIT compiles it first; 0 skips it
  */
 public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, int runs, double runSeconds,
         List<Workload> workloads, List<StoreKind> stores, long endToEndRecords, double killFraction,
         Workload jfrWorkload, String childHeap, String inMemoryHeap, Path out, List<String> commandLine,
-        long windowRecords, long mixWriteRate) {
+        long windowRecords, long mixWriteRate, long jvmWarmupKeys) {
 
     /** The default pace of the writer in reads-while-writing: a busy stream thread's puts into one store. */
     static final long DEFAULT_MIX_WRITE_RATE = 50_000;
@@ -53,6 +55,9 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
               --mix-write-rate N  reads while writing: the writer's puts per second, default 50K, the
                                   same for every store so readers are compared under one write load;
                                   0 writes flat out
+              --jvm-warmup-keys N before measuring, each store's JVM runs every workload's code on a
+                                  scratch store of N keys (then deletes it), so the JIT compiles the
+                                  engine first, as JMH warms up; default 300K, 0 skips it
               --jfr WORKLOAD      run only this workload (after fill, or after --workloads), under JFR,
                                   and print the hottest methods
               --child-heap SIZE   -Xmx of Sediment's and RocksDB's JVMs, default %s: the README's
@@ -117,7 +122,8 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
                 Path.of(values.getOrDefault("out", System.getProperty("bench.out", "target/bench-results"))),
                 List.of(args),
                 count(values.remove("window-records"), quick ? 100_000 : 1_000_000),
-                count(values.remove("mix-write-rate"), DEFAULT_MIX_WRITE_RATE));
+                count(values.remove("mix-write-rate"), DEFAULT_MIX_WRITE_RATE),
+                count(values.remove("jvm-warmup-keys"), quick ? 100_000 : 300_000));
         values.remove("run-seconds");
         values.remove("kill-fraction");
         values.remove("out");
@@ -163,7 +169,7 @@ public record BenchOptions(long keys, int keyBytes, int valueBytes, int warmup, 
                 "--value-bytes", Integer.toString(valueBytes), "--warmup", Integer.toString(warmup),
                 "--runs", Integer.toString(runs),
                 "--run-seconds", Double.toString(jfrWorkload == null ? runSeconds : runSeconds * 4),
-                "--mix-write-rate", Long.toString(mixWriteRate)));
+                "--mix-write-rate", Long.toString(mixWriteRate), "--jvm-warmup-keys", Long.toString(jvmWarmupKeys)));
         List<String> names = selectedWorkloads().stream().map(Workload::label).toList();
         args.addAll(List.of("--workloads", String.join(",", names)));
         if (jfrWorkload != null) {

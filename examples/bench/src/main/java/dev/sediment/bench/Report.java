@@ -77,10 +77,12 @@ final class Report {
         md.append("# Sediment vs Kafka Streams' RocksDB and in-memory stores\n\n");
         md.append(machine()).append('\n');
         md.append(String.format(Locale.ROOT, "%,d keys of %d bytes, %d-byte values (half compressible); %d warm-up + %d "
-                + "measured runs per workload (%.1f s each where time-bounded), median shown; each store in its own JVM "
+                + "measured runs per workload (%.1f s each where time-bounded), median shown, after a JVM warm-up on "
+                + "%,d scratch keys; each store in its own JVM "
                 + "(-Xmx%s for Sediment and RocksDB, -Xmx%s in memory; Sediment's budget %d MiB, %d MiB of it block cache)."
                 + " Run took %d min %d s.%n%n", options.keys(), options.keyBytes(), options.valueBytes(),
-                options.warmup(), options.runs(), options.runSeconds(), options.childHeap(), options.inMemoryHeap(),
+                options.warmup(), options.runs(), options.runSeconds(), options.jvmWarmupKeys(), options.childHeap(),
+                options.inMemoryHeap(),
                 StoreMemory.SEDIMENT_BUDGET_BYTES >> 20, StoreMemory.BLOCK_CACHE_BYTES >> 20, elapsed.toMinutes(),
                 elapsed.toSecondsPart()));
         List<String> storeWorkloads = workloads("store");

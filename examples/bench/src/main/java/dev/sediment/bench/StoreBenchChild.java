@@ -91,6 +91,9 @@ public final class StoreBenchChild {
         if (profiled != null && !workloads.contains(Workload.FILL)) {
             workloads.add(0, Workload.FILL); // every other workload reads or changes a filled store
         }
+        if (options.jvmWarmupKeys() > 0) {
+            warmUpJvm(options.jvmWarmupKeys());
+        }
         Opened main = open("bench");
         EngineProbe probe = EngineProbe.of(main.store());
         for (Workload workload : workloads) {
@@ -139,6 +142,75 @@ public final class StoreBenchChild {
         }
         main.store().close();
         meter.close();
+    }
+
+    /**
+     * Runs every code path the workloads use on a scratch store of {@code keys} keys, then deletes it, so that
+     * the JIT compiles them before anything is measured rather than while the first workloads run.
+     */
+    private void warmUpJvm(long keys) throws Exception {
+        long start = System.nanoTime();
+        SplittableRandom r = new SplittableRandom(7);
+        Opened scratch = open("bench-jvm-warmup");
+        KeyValueStore<Bytes, byte[]> store = scratch.store();
+        for (long i = 0; i < keys; i++) {
+            store.put(Bytes.wrap(data.key(i)), data.value(r));
+        }
+        for (long i = 0; i < 2 * keys; i++) {
+            store.put(Bytes.wrap(data.key(r.nextLong(keys))), data.value(r));
+        }
+        for (long i = 0; i < keys; i += BATCH) {
+            List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(BATCH);
+            for (long j = i; j < Math.min(keys, i + BATCH); j++) {
+                batch.add(KeyValue.pair(Bytes.wrap(data.missingKey(j)), data.value(r)));
+            }
+            store.putAll(batch);
+        }
+        for (long i = 0; i < keys / 2; i++) {
+            store.get(Bytes.wrap(data.key(r.nextLong(keys))));
+            store.get(Bytes.wrap(data.missingKey(keys + r.nextLong(keys))));
+        }
+        BytesSerializer serializer = new BytesSerializer();
+        for (int i = 0; i < 2_000; i++) {
+            Bytes from = Bytes.wrap(data.key(r.nextLong(keys)));
+            try (KeyValueIterator<Bytes, byte[]> it = i % 2 == 0 ? store.range(from, null) : store.reverseRange(null, from)) {
+                for (int k = 0; k < SCAN_NEXTS && it.hasNext(); k++) {
+                    it.next();
+                }
+            }
+            try (KeyValueIterator<Bytes, byte[]> it = store.prefixScan(Bytes.wrap(Arrays.copyOf(from.get(), 3)), serializer)) {
+                while (it.hasNext()) {
+                    it.next();
+                }
+            }
+        }
+        for (long i = 0; i < keys / 10; i++) {
+            store.put(Bytes.wrap(data.key(r.nextLong(keys))), data.value(r));
+            if (i % COMMIT_WRITES == 0) {
+                commit(store);
+            }
+        }
+        for (long i = 0; i < keys / 4; i++) {
+            store.delete(Bytes.wrap(data.key(i)));
+        }
+        commit(store);
+        store.close();
+        StoreFiles.delete(stateDir, "bench-jvm-warmup");
+        Opened restored = open("bench-jvm-warmup-restore");
+        RecordBatchingStateRestoreCallback callback =
+                StateRestoreCallbackAdapter.adapt(restored.context().restoreCallback());
+        for (long i = 0; i < keys; i += BATCH) {
+            List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(BATCH);
+            for (long j = i; j < Math.min(keys, i + BATCH); j++) {
+                batch.add(new ConsumerRecord<>(CHANGELOG.topic(), 0, j, data.key(j), data.value(r)));
+            }
+            callback.restoreBatch(batch);
+        }
+        restored.store().commit(Map.of(CHANGELOG, keys - 1));
+        restored.store().close();
+        StoreFiles.delete(stateDir, "bench-jvm-warmup-restore");
+        System.out.printf("[%s] JVM warm-up on %,d scratch keys (%.1f s)%n", kind.label(), keys,
+                (System.nanoTime() - start) / 1e9);
     }
 
     private List<Measurement> runWorkload(Workload workload, KeyValueStore<Bytes, byte[]> store) throws Exception {

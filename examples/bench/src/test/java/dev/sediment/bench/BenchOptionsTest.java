@@ -24,6 +24,14 @@ class BenchOptionsTest {
         assertEquals("392m", options.heap(StoreKind.ROCKSDB));
         assertEquals("1g", options.heap(StoreKind.IN_MEMORY));
         assertEquals(50_000, options.mixWriteRate(), "one write load for every store's readers");
+        assertEquals(300_000, options.jvmWarmupKeys(), "the JIT compiles the engine before anything is measured");
+    }
+
+    @Test
+    void theJvmWarmupReachesTheChildAndCanBeSkipped() {
+        List<String> child = BenchOptions.parse("--jvm-warmup-keys", "0").childArgs();
+        assertEquals(0, BenchOptions.parse(child.toArray(String[]::new)).jvmWarmupKeys());
+        assertEquals(100_000, BenchOptions.parse("--quick").jvmWarmupKeys());
     }
 
     @Test
