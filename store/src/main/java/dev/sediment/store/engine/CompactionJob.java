@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,6 +47,10 @@ final class CompactionJob {
     private final TableOptions l0Options;
     private final LongSupplier fileNumbers;
     private final CompactionFilter filter;
+    /** Whether this compaction may wait for a flush ({@link CoreShare}): its store is not urgent nor closing. */
+    private volatile BooleanSupplier mayWait = () -> false;
+    /** A compaction looks at {@link CoreShare} every 1,024 entries (this mask + 1): a few microseconds of work. */
+    private static final long YIELD_EVERY_MASK = 1023;
 
     /** What the job produced. */
     record Result(List<FileMetadata> outputs, long bytesRead, long bytesWritten, long entriesIn, long entriesOut,
@@ -72,6 +77,11 @@ final class CompactionJob {
         this.tableOptions = tableOptions;
         this.l0Options = l0Options;
         this.fileNumbers = fileNumbers;
+    }
+
+    /** Lets this job's compactions wait for flushes while {@code mayWait} holds ({@link CoreShare}). */
+    void yieldToFlushesWhile(BooleanSupplier mayWait) {
+        this.mayWait = mayWait;
     }
 
     /** One key range of a compaction and its outcome. */
@@ -172,7 +182,11 @@ final class CompactionJob {
             InternalIterator input = from == null && to == null ? merged : new RangeIterator(merged, from, to);
             CompactionIterator it = new CompactionIterator(input, boundaries, rolledBack, c.isBottommost(), historyFrom,
                     filter == null ? null : filter.start());
+            long entries = 0;
             for (it.seekToFirst(); it.valid(); it.next()) {
+                if ((++entries & YIELD_EVERY_MASK) == 0) {
+                    CoreShare.JVM.compactionYield(mayWait);
+                }
                 byte[] key = it.userKey();
                 // The splitter never cuts between two versions of one user key.
                 if (splitter.shouldSplitBefore(key, writer == null ? 0 : writer.estimatedSizeBytes()) && writer != null) {

@@ -88,6 +88,7 @@ public final class Engine implements Store {
         VersionInstaller installer = new VersionInstaller(state, obsolete, stalls);
         CompactionJob compactionJob = new CompactionJob(state.fs, dir, tableCache, parts.tableOptions, parts.l0Options,
                 opened.versions()::newFileNumber, options.compactionFilter());
+        compactionJob.yieldToFlushesWhile(() -> !stalls.compactionUrgent() && !state.closeRequested);
         this.compactions = new CompactionScheduler(state, shape, picker, compactionJob, compactionStats, installer,
                 stalls);
         this.budget = BudgetShare.of(options.runtime() == null ? null : options.runtime().writeBufferBudget(),

@@ -87,11 +87,14 @@ final class FlushScheduler {
             FileMetadata table;
             long flushStart = System.nanoTime();
             long flushCpu = ThreadCpu.nanos();
+            CoreShare.JVM.flushStarted();
             try {
                 table = job.run(mem, state.versions.newFileNumber());
             } catch (IOException | RuntimeException e) {
                 onFailure(e);
                 return;
+            } finally {
+                CoreShare.JVM.flushEnded();
             }
             VersionEdit edit = VersionEdit.builder()
                     .addFile(0, table)
