@@ -33,6 +33,7 @@ public final class StoreBenchChild {
     /** Writes between two commits of the commit workload. */
     private static final int COMMIT_WRITES = 10;
     private static final long MAX_OVERWRITES = 4_000_000;
+    private static final long WARMUP_SCAN_NANOS = 3_000_000_000L;
     private static final long MAX_COMMITS = 200_000;
     private static final TopicPartition CHANGELOG = new TopicPartition("bench-restore-changelog", 0);
 
@@ -171,7 +172,9 @@ public final class StoreBenchChild {
             store.get(Bytes.wrap(data.missingKey(keys + r.nextLong(keys))));
         }
         BytesSerializer serializer = new BytesSerializer();
-        for (int i = 0; i < 2_000; i++) {
+        // Bounded in time too: Kafka's in-memory store copies the rest of its map per range (about 10 a second).
+        long scansUntil = System.nanoTime() + WARMUP_SCAN_NANOS;
+        for (int i = 0; i < 2_000 && System.nanoTime() < scansUntil; i++) {
             Bytes from = Bytes.wrap(data.key(r.nextLong(keys)));
             try (KeyValueIterator<Bytes, byte[]> it = i % 2 == 0 ? store.range(from, null) : store.reverseRange(null, from)) {
                 for (int k = 0; k < SCAN_NEXTS && it.hasNext(); k++) {
