@@ -163,10 +163,13 @@ class CommitDuringManifestSyncTest {
             try {
                 assertTrue(fs.entered.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "the flush never synced the manifest");
                 store.put(b("b"), b("2"));
-            } finally {
+            } catch (Throwable t) {
                 fs.open();
+                throw t;
             }
+            // The lock is taken before the sync may end, so the install cannot get past it first.
             synchronized (store.stateLock()) {
+                fs.open();
                 awaitBlockedIn("VersionInstaller.install", store.stateLock());
                 second = store.commit(Map.of("t-0", 2L), null);
                 assertEquals(second, store.currentVersion().lastCommitPoint().revision());
